@@ -1,0 +1,26 @@
+// The `tessera` command line: one subcommand per file, each calling the same services as the HTTP layer.
+import { Command } from 'commander';
+import { ConfigError } from '../config/load.ts';
+import { clientCommand } from './client.ts';
+import { commonOptions } from './common.ts';
+import { start } from './start.ts';
+
+const program = new Command('tessera').description('Tessera OAuth 2.0 and OpenID Connect server');
+
+commonOptions(program.command('start'))
+  .description('run the server')
+  .option('-p, --port <port>', 'port to listen on (env TESSERA_PORT)')
+  .option('--host <host>', 'address to listen on (env TESSERA_HOST)')
+  .option('--base-url <url>', 'public base URL the issuer is built from (env TESSERA_BASE_URL)')
+  .action((opts) => start(opts));
+
+program.addCommand(clientCommand());
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+// Where each service lives: the paths the seed uses, under the configured base URL.
+export const PATHS = {
+  issuer: '/oauth/v2/oauth-anonymous',
+  authorize: '/oauth/v2/oauth-authorize',
+  token: '/oauth/v2/oauth-token',
+  userinfo: '/oauth/v2/oauth-userinfo',
+  jwks: '/oauth/v2/oauth-anonymous/jwks',
+  discovery: '/oauth/v2/oauth-anonymous/.well-known/openid-configuration',
+  /** RFC 8414 §3: the well-known suffix inserted before the issuer's path. */
+  asMetadata: '/.well-known/oauth-authorization-server/oauth/v2/oauth-anonymous',
+  authn: '/authn',
+  admin: '/admin',
+} as const;
+
+export interface Endpoints {
+  base: string;
+  /** Path prefix of base_url (empty when Tessera is served at the origin's root). */
+  prefix: string;
+  issuer: string;
+  authorize: string;
+  token: string;
+  userinfo: string;
+  jwks: string;
+  discovery: string;
+}
+
+export function endpointsFor(baseUrl: string): Endpoints {
+  const base = baseUrl.replace(/\/+$/, '');
+  return {
+    base,
+    prefix: new URL(base).pathname.replace(/\/+$/, ''),
+    issuer: base + PATHS.issuer,
+    authorize: base + PATHS.authorize,
+    token: base + PATHS.token,
+    userinfo: base + PATHS.userinfo,
+    jwks: base + PATHS.jwks,
+    discovery: base + PATHS.discovery,
+  };
+}

@@ -1,0 +1,81 @@
+// The in-memory config the hot paths read: a committed snapshot compiled into lookup maps, frozen.
+import { deepFreeze } from './load.ts';
+import { type AuthenticatorConfig, type ClientConfig, type Snapshot, STANDARD_SCOPES } from './schema.ts';
+
+export interface Client {
+  readonly client_id: string;
+  readonly name: string;
+  readonly redirect_uris: readonly string[];
+  /** Keyed hash of the client secret (see keys/secrets.ts). */
+  readonly secretHash: string;
+  readonly authenticator: string;
+  readonly scopes: ReadonlySet<string>;
+  readonly refreshToken: { readonly enabled: boolean; readonly lifetime: number };
+  readonly accessTokenLifetime: number;
+  readonly idTokenLifetime: number;
+  readonly idTokenAlg: 'RS256';
+}
+
+export interface ScopeDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly claims: readonly string[];
+}
+
+export interface LiveConfig {
+  readonly revision: number;
+  readonly snapshot: Snapshot;
+  readonly clients: ReadonlyMap<string, Client>;
+  readonly scopes: ReadonlyMap<string, ScopeDefinition>;
+  readonly authenticators: ReadonlyMap<string, AuthenticatorConfig>;
+}
+
+/** Declared entries (from the config file) replace committed entries with the same id. */
+export function mergeSnapshots(committed: Snapshot, declared: Snapshot): Snapshot {
+  const byKey = <T>(base: readonly T[], over: readonly T[], key: (t: T) => string): T[] => {
+    const map = new Map(base.map((item) => [key(item), item]));
+    for (const item of over) map.set(key(item), item);
+    return [...map.values()];
+  };
+  return {
+    authenticators: byKey(committed.authenticators, declared.authenticators, (a) => a.id),
+    scopes: byKey(committed.scopes, declared.scopes, (s) => s.name),
+    clients: byKey(committed.clients, declared.clients, (c) => c.client_id),
+  };
+}
+
+export function compileConfig(
+  snapshot: Snapshot,
+  revision: number,
+  hashSecret: (secret: string) => string,
+): LiveConfig {
+  const scopes = new Map<string, ScopeDefinition>();
+  for (const [name, claims] of Object.entries(STANDARD_SCOPES)) {
+    scopes.set(name, { name, description: '', claims });
+  }
+  for (const s of snapshot.scopes)
+    scopes.set(s.name, { name: s.name, description: s.description ?? '', claims: s.claims });
+  const clients = new Map(snapshot.clients.map((c) => [c.client_id, compileClient(c, hashSecret)]));
+  return deepFreeze({
+    revision,
+    snapshot,
+    clients,
+    scopes,
+    authenticators: new Map(snapshot.authenticators.map((a) => [a.id, a])),
+  });
+}
+
+function compileClient(c: ClientConfig, hashSecret: (secret: string) => string): Client {
+  return {
+    client_id: c.client_id,
+    name: c.name ?? c.client_id,
+    redirect_uris: c.redirect_uris,
+    secretHash: c.secret_hash ?? hashSecret(c.secret!),
+    authenticator: c.authenticator,
+    scopes: new Set(c.scopes),
+    refreshToken: c.refresh_token,
+    accessTokenLifetime: c.access_token_lifetime,
+    idTokenLifetime: c.id_token_lifetime,
+    idTokenAlg: c.id_token_signed_response_alg,
+  };
+}

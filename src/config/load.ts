@@ -1,0 +1,125 @@
+// Reads the YAML config file and the environment into one validated, frozen server config and snapshot.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { type FileConfig, fileSchema, isLoopbackHost, type ServerConfig, type Snapshot } from './schema.ts';
+import { type ConfigIssue, crossCheck, zodIssues } from './validate.ts';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly issues: ConfigIssue[],
+  ) {
+    super(
+      `invalid configuration in ${source}:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Overrides {
+  config?: string | undefined;
+  port?: string | number | undefined;
+  data?: string | undefined;
+  host?: string | undefined;
+  baseUrl?: string | undefined;
+}
+
+export interface LoadedConfig {
+  /** The file the config came from, or null when running on defaults. */
+  file: string | null;
+  server: ServerConfig & { base_url: string };
+  /** Clients, scopes and authenticators declared in the file (merged over the committed revision). */
+  declared: Snapshot;
+}
+
+function readFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, [{ path: '(file)', message: (error as Error).message }]);
+  }
+  try {
+    return parseYaml(text) ?? {};
+  } catch (error) {
+    const message = error instanceof YAMLParseError ? error.message : String(error);
+    throw new ConfigError(path, [{ path: '(yaml)', message }]);
+  }
+}
+
+/** Flags win over environment variables, which win over the file, which wins over defaults. */
+export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const fileArg = overrides.config ?? env['TESSERA_CONFIG'];
+  const file = fileArg ? resolve(fileArg) : null;
+  const source = file ?? 'the environment';
+  const raw = (file ? readFile(file) : {}) as Record<string, unknown>;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(source, [{ path: '(root)', message: 'must be a mapping' }]);
+  }
+  const server = { ...((raw['server'] as Record<string, unknown> | undefined) ?? {}) };
+  const port = overrides.port ?? env['TESSERA_PORT'];
+  if (port !== undefined) server['port'] = Number(port);
+  const data = overrides.data ?? env['TESSERA_DATA'];
+  if (data !== undefined) server['data_dir'] = data;
+  const host = overrides.host ?? env['TESSERA_HOST'];
+  if (host !== undefined) server['host'] = host;
+  const baseUrl = overrides.baseUrl ?? env['TESSERA_BASE_URL'];
+  if (baseUrl !== undefined) server['base_url'] = baseUrl;
+
+  const parsed = fileSchema.safeParse({ ...raw, server });
+  if (!parsed.success) throw new ConfigError(source, zodIssues(parsed.error));
+  const config: FileConfig = parsed.data;
+  const { server: serverConfig, ...declared } = config;
+  const issues = [...crossCheck(declared), ...checkServer(serverConfig)];
+  if (issues.length > 0) throw new ConfigError(source, issues);
+  const base_url = (serverConfig.base_url ?? defaultBaseUrl(serverConfig)).replace(/\/+$/, '');
+  return deepFreeze({ file, server: { ...serverConfig, base_url }, declared });
+}
+
+function defaultBaseUrl(server: ServerConfig): string {
+  const scheme = server.tls ? 'https' : 'http';
+  const host = server.host === '0.0.0.0' || server.host === '::' ? 'localhost' : server.host;
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
+}
+
+/** Refuse a plain-HTTP issuer reachable from other machines unless the operator says a proxy terminates TLS. */
+function checkServer(server: ServerConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (server.base_url !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(server.base_url);
+    } catch {
+      issues.push({ path: 'server.base_url', message: 'must be an absolute http(s) URL' });
+    }
+    if (url && url.protocol !== 'https:' && url.protocol !== 'http:') {
+      issues.push({ path: 'server.base_url', message: 'must use http or https' });
+    }
+    if (url && (url.search || url.hash)) {
+      issues.push({ path: 'server.base_url', message: 'must not have a query or fragment' });
+    }
+    if (url?.protocol === 'http:' && !isLoopbackHost(url.hostname) && !server.allow_insecure_http) {
+      issues.push({
+        path: 'server.base_url',
+        message: 'a non-loopback issuer must use https (set server.allow_insecure_http behind a TLS proxy)',
+      });
+    }
+  }
+  const exposed = !isLoopbackHost(server.host);
+  if (exposed && !server.tls && !server.allow_insecure_http) {
+    issues.push({
+      path: 'server.host',
+      message: `listening on "${server.host}" without TLS; configure server.tls or set server.allow_insecure_http`,
+    });
+  }
+  return issues;
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}

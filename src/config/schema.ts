@@ -1,0 +1,158 @@
+// The one configuration schema: server settings plus the committed snapshot of clients, scopes and authenticators.
+import { z } from 'zod';
+
+/** OIDC Core §5.4 scopes and the claims they stand for; they exist on every server. */
+export const STANDARD_SCOPES = {
+  openid: [],
+  profile: [
+    'name',
+    'family_name',
+    'given_name',
+    'middle_name',
+    'nickname',
+    'preferred_username',
+    'profile',
+    'picture',
+    'website',
+    'gender',
+    'birthdate',
+    'zoneinfo',
+    'locale',
+    'updated_at',
+  ],
+  email: ['email', 'email_verified'],
+  address: ['address'],
+  phone: ['phone_number', 'phone_number_verified'],
+  offline_access: [],
+} as const satisfies Record<string, readonly string[]>;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || hostname.endsWith('.localhost') || /^127\./.test(hostname);
+}
+
+/** RFC 6749 §3.1.2: absolute, no fragment; HTTPS unless loopback (RFC 8252 §7.3) or a private-use scheme (§7.1). */
+export const redirectUriSchema = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not an absolute URI` });
+    return;
+  }
+  if (url.hash !== '' || value.includes('#')) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" must not contain a fragment (RFC 6749 §3.1.2)` });
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" must use https unless it points at a loopback host`,
+    });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:' && !url.protocol.slice(0, -1).includes('.')) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}": a private-use scheme must be a reverse domain name such as com.example.app (RFC 8252 §7.1)`,
+    });
+  }
+});
+
+/** RFC 6749 Appendix A: scope tokens are NQCHAR without space. */
+export const scopeTokenSchema = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'is not a valid scope token');
+
+/** A secret an operator types in must be as strong as a generated one could be guessed against (issue: speed). */
+export const MIN_SECRET_LENGTH = 32;
+
+export const clientSchema = z
+  .object({
+    client_id: z
+      .string()
+      .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (RFC 6749 Appendix A.1)')
+      .max(128),
+    name: z.string().max(200).optional(),
+    capabilities: z
+      .array(z.enum(['code']))
+      .min(1)
+      .default(['code']),
+    redirect_uris: z.array(redirectUriSchema).min(1, 'a code-flow client needs at least one redirect URI'),
+    /** Plaintext secret for development configs; hashed at load and never kept. */
+    secret: z
+      .string()
+      .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters; use a generated secret`)
+      .optional(),
+    /** Keyed hash of the secret, as `tessera client create` stores it. */
+    secret_hash: z.string().optional(),
+    authenticator: z.string().default('username-password'),
+    scopes: z.array(scopeTokenSchema).default(['openid']),
+    refresh_token: z
+      .object({
+        enabled: z.boolean().default(true),
+        lifetime: z.number().int().positive().default(86_400),
+      })
+      .prefault({}),
+    access_token_lifetime: z.number().int().positive().max(86_400).default(300),
+    id_token_lifetime: z.number().int().positive().max(86_400).default(3_600),
+    id_token_signed_response_alg: z.enum(['RS256']).default('RS256'),
+  })
+  .strict()
+  .refine((c) => c.secret !== undefined || c.secret_hash !== undefined, {
+    message: 'a confidential client needs a secret (or secret_hash)',
+    path: ['secret'],
+  });
+
+export const scopeSchema = z
+  .object({
+    name: scopeTokenSchema,
+    description: z.string().max(500).optional(),
+    claims: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const authenticatorSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
+    type: z.literal('html-form'),
+    registration: z.boolean().default(true),
+  })
+  .strict();
+
+export const snapshotSchema = z
+  .object({
+    authenticators: z
+      .array(authenticatorSchema)
+      .default([{ id: 'username-password', type: 'html-form', registration: true }]),
+    scopes: z.array(scopeSchema).default([]),
+    clients: z.array(clientSchema).default([]),
+  })
+  .strict();
+
+export const serverSchema = z
+  .object({
+    port: z.number().int().min(0).max(65_535).default(8443),
+    host: z.string().default('localhost'),
+    /** Public origin (and optional path prefix) the issuer and endpoints are built from. */
+    base_url: z.string().optional(),
+    data_dir: z.string().default('./data'),
+    /** Permit a plain-HTTP issuer on a non-loopback address (behind a TLS-terminating proxy). */
+    allow_insecure_http: z.boolean().default(false),
+    tls: z.object({ cert: z.string(), key: z.string() }).strict().optional(),
+    authorization_code_lifetime: z.number().int().positive().max(600).default(60),
+    session_lifetime: z.number().int().positive().default(28_800),
+  })
+  .strict();
+
+export const fileSchema = z
+  .object({
+    server: serverSchema.prefault({}),
+  })
+  .extend(snapshotSchema.shape)
+  .strict();
+
+export type ClientConfig = z.output<typeof clientSchema>;
+export type ScopeConfig = z.output<typeof scopeSchema>;
+export type AuthenticatorConfig = z.output<typeof authenticatorSchema>;
+export type SnapshotInput = z.input<typeof snapshotSchema>;
+export type Snapshot = z.output<typeof snapshotSchema>;
+export type ServerConfig = z.output<typeof serverSchema>;
+export type FileConfig = z.output<typeof fileSchema>;

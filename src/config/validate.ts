@@ -1,0 +1,68 @@
+// Whole-snapshot validation: the schema plus the cross-references it cannot express, every failure with its path.
+import type { z } from 'zod';
+import { type Snapshot, STANDARD_SCOPES, snapshotSchema } from './schema.ts';
+
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; issues: ConfigIssue[] };
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out || '(root)';
+}
+
+export function zodIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): ConfigIssue[] {
+  return error.issues.map((issue) => ({
+    path: formatPath([...prefix, ...issue.path]),
+    message: issue.message,
+  }));
+}
+
+/** Checks that hold across entries: unique ids, and references to authenticators and scopes that exist. */
+export function crossCheck(snapshot: Snapshot, prefix: readonly PropertyKey[] = []): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const at = (...path: PropertyKey[]) => formatPath([...prefix, ...path]);
+  const authenticators = new Set<string>();
+  snapshot.authenticators.forEach((a, i) => {
+    if (authenticators.has(a.id))
+      issues.push({ path: at('authenticators', i, 'id'), message: `duplicate id "${a.id}"` });
+    authenticators.add(a.id);
+  });
+  const scopes = new Set<string>(Object.keys(STANDARD_SCOPES));
+  snapshot.scopes.forEach((s, i) => {
+    if (scopes.has(s.name))
+      issues.push({ path: at('scopes', i, 'name'), message: `scope "${s.name}" already exists` });
+    scopes.add(s.name);
+  });
+  const clients = new Set<string>();
+  snapshot.clients.forEach((c, i) => {
+    if (clients.has(c.client_id)) {
+      issues.push({ path: at('clients', i, 'client_id'), message: `duplicate client_id "${c.client_id}"` });
+    }
+    clients.add(c.client_id);
+    if (!authenticators.has(c.authenticator)) {
+      issues.push({
+        path: at('clients', i, 'authenticator'),
+        message: `no authenticator with id "${c.authenticator}"`,
+      });
+    }
+    c.scopes.forEach((scope, j) => {
+      if (!scopes.has(scope))
+        issues.push({ path: at('clients', i, 'scopes', j), message: `unknown scope "${scope}"` });
+    });
+  });
+  return issues;
+}
+
+export function validateSnapshot(input: unknown): Validated<Snapshot> {
+  const parsed = snapshotSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error) };
+  const issues = crossCheck(parsed.data);
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, value: parsed.data };
+}

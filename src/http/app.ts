@@ -1,0 +1,114 @@
+// Builds the Fastify app: plugins, routes of the three services, and the one error handler.
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { PATHS } from '../config/endpoints.ts';
+import { type AppDeps, ASSETS_PATH } from './context.ts';
+import { logFailure, sendOAuthError, toOAuthError } from './errors.ts';
+import { registerSecurityHeaders } from './plugins/security.ts';
+import { authnRoutes } from './routes/authn.ts';
+import { metadataRoutes } from './routes/metadata.ts';
+import { oauthRoutes } from './routes/oauth.ts';
+import { renderMessage } from './views.ts';
+
+export const CSRF_COOKIE = 'tessera_csrf';
+const BODY_LIMIT = 64 * 1024;
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  https?: { key: Buffer; cert: Buffer };
+}
+
+export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    requestIdHeader: false,
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
+
+  await registerSecurityHeaders(app, deps.secureCookies);
+  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  await app.register(cookie, { secret: deps.cookieSecret });
+  await app.register(csrf, {
+    cookieKey: CSRF_COOKIE,
+    cookieOpts: {
+      path: deps.endpoints.prefix || '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: deps.secureCookies,
+      signed: true,
+    },
+    getToken: (request) =>
+      (request.body as Record<string, unknown> | undefined)?.['_csrf'] as string | undefined,
+  });
+
+  const htmlPaths = [PATHS.authn, PATHS.authorize].map((p) => deps.endpoints.prefix + p);
+  const wantsHtml = (url: string) => htmlPaths.some((p) => url.startsWith(p));
+  const assets = deps.endpoints.prefix + ASSETS_PATH;
+
+  app.setErrorHandler((error, request, reply) => {
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
+      request.log.info({ code }, 'form rejected: CSRF token missing or invalid');
+      return renderMessage(
+        reply,
+        assets,
+        {
+          title: 'Form expired',
+          heading: 'This form has expired',
+          message:
+            'For your security the form could not be accepted. Go back, reload the page and try again.',
+          isError: true,
+        },
+        403,
+      );
+    }
+    const oauthError = toOAuthError(error as Error);
+    logFailure(request, oauthError, error);
+    if (wantsHtml(request.url)) {
+      return renderMessage(
+        reply,
+        assets,
+        {
+          title: 'Error',
+          heading: oauthError.status >= 500 ? 'Something went wrong' : 'Bad request',
+          message: oauthError.description,
+          code: oauthError.code,
+          isError: true,
+        },
+        oauthError.status,
+      );
+    }
+    return sendOAuthError(reply, oauthError);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (wantsHtml(request.url)) {
+      return renderMessage(
+        reply,
+        assets,
+        { title: 'Not found', heading: 'Not found', message: 'There is nothing here.', isError: true },
+        404,
+      );
+    }
+    return reply.code(404).send({
+      error: 'not_found',
+      error_description: `no endpoint at ${request.method} ${request.url.split('?')[0]}`,
+    });
+  });
+
+  oauthRoutes(app, deps);
+  metadataRoutes(app, deps);
+  authnRoutes(app, deps);
+
+  app.get('/health/live', (_request, reply) => reply.send({ status: 'ok' }));
+  app.get('/health/ready', async (_request, reply) =>
+    (await deps.ready()) ? reply.send({ status: 'ready' }) : reply.code(503).send({ status: 'unavailable' }),
+  );
+  app.get(deps.endpoints.prefix || '/', (_request, reply) =>
+    reply.send({ service: 'Tessera', issuer: deps.endpoints.issuer, discovery: deps.endpoints.discovery }),
+  );
+  return app;
+}

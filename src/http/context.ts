@@ -1,0 +1,19 @@
+// What the HTTP layer is given by main.ts.
+import type { JWK } from 'jose';
+import type { Endpoints } from '../config/endpoints.ts';
+import type { ProtocolDeps } from '../protocol/deps.ts';
+
+export interface AppDeps {
+  protocol: ProtocolDeps;
+  endpoints: Endpoints;
+  jwks(): { keys: JWK[] };
+  /** Signs the CSRF cookie; derived from the master key so every node agrees. */
+  cookieSecret: string;
+  /** Cookies get the Secure attribute when the public URL is HTTPS. */
+  secureCookies: boolean;
+  sessionLifetime: number;
+  /** Readiness: the store answers. */
+  ready(): Promise<boolean>;
+}
+
+export const ASSETS_PATH = '/authn/assets';

@@ -1,0 +1,33 @@
+// Server-rendered pages: eta templates with auto-escaping, served as HTML that is never cached.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Eta } from 'eta';
+import type { FastifyReply } from 'fastify';
+
+const eta = new Eta({
+  views: join(dirname(fileURLToPath(import.meta.url)), 'views'),
+  autoEscape: true,
+  cache: true,
+});
+
+export function renderPage(
+  reply: FastifyReply,
+  view: string,
+  data: Record<string, unknown>,
+  status = 200,
+): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(eta.render(`./${view}`, data));
+}
+
+export function renderMessage(
+  reply: FastifyReply,
+  assets: string,
+  page: { title: string; heading: string; message: string; code?: string; isError?: boolean },
+  status = 200,
+): FastifyReply {
+  return renderPage(reply, 'message', { assets, code: undefined, isError: false, ...page }, status);
+}

@@ -1,0 +1,167 @@
+// Composition root: loads config, opens the store, builds keys and services, and wires them into the HTTP app.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { type Endpoints, endpointsFor } from './config/endpoints.ts';
+import { compileConfig, type LiveConfig, mergeSnapshots } from './config/live.ts';
+import { type LoadedConfig, loadConfig, type Overrides } from './config/load.ts';
+import { snapshotSchema } from './config/schema.ts';
+import { buildApp } from './http/app.ts';
+import { deriveKey } from './keys/encryption.ts';
+import { type KeyRing, loadKeyRing } from './keys/keyring.ts';
+import { type MasterKey, resolveMasterKey } from './keys/master-key.ts';
+import { createSecretHasher, type SecretHasher } from './keys/secrets.ts';
+import { createJwtSigner } from './keys/signer.ts';
+import type { ProtocolDeps } from './protocol/deps.ts';
+import { type Clock, systemClock } from './shared/clock.ts';
+import { cryptoRandom, type Random } from './shared/random.ts';
+import type { Store } from './store/ports/index.ts';
+import { openSqliteStore } from './store/sqlite/index.ts';
+
+export interface TesseraOptions {
+  overrides?: Overrides;
+  env?: NodeJS.ProcessEnv;
+  logger?: FastifyServerOptions['logger'];
+  clock?: Clock;
+  random?: Random;
+}
+
+export interface Tessera {
+  app: FastifyInstance;
+  store: Store;
+  config: LoadedConfig;
+  endpoints: Endpoints;
+  masterKey: MasterKey;
+  live(): LiveConfig;
+  /** Re-reads the current config revision; called by the poller and after local commits. */
+  refresh(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function databaseFile(dataDir: string): string {
+  return join(resolve(dataDir), 'tessera.db');
+}
+
+/** Opens the store and master key the way `start` does, for CLI commands that work on the local database. */
+export function openLocal(overrides: Overrides = {}, env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(overrides, env);
+  if (env['DATABASE_URL']) {
+    throw new Error(
+      'DATABASE_URL is set, but this build of Tessera stores data in SQLite only; unset DATABASE_URL',
+    );
+  }
+  const store = openSqliteStore(databaseFile(config.server.data_dir));
+  const masterKey = resolveMasterKey(env, resolve(config.server.data_dir));
+  return { config, store, masterKey, secrets: createSecretHasher(masterKey.key) };
+}
+
+/** The committed revision, creating the first one (defaults only) on a new database. */
+async function currentSnapshot(store: Store, clock: Clock) {
+  const current = await store.config.current();
+  if (current) return current;
+  try {
+    return await store.config.commit({
+      parent: null,
+      author: 'system',
+      message: 'initial configuration',
+      createdAt: clock.nowSeconds(),
+      snapshot: snapshotSchema.parse({}),
+    });
+  } catch {
+    // Another worker committed it first.
+    return (await store.config.current())!;
+  }
+}
+
+async function compileLive(
+  store: Store,
+  declared: LoadedConfig['declared'],
+  secrets: SecretHasher,
+  clock: Clock,
+) {
+  const revision = await currentSnapshot(store, clock);
+  return compileConfig(mergeSnapshots(revision.snapshot, declared), revision.id, secrets.hash);
+}
+
+export async function createTessera(options: TesseraOptions = {}): Promise<Tessera> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? cryptoRandom;
+  const { config, store, masterKey, secrets } = openLocal(options.overrides, env);
+  try {
+    const endpoints = endpointsFor(config.server.base_url);
+    let live = await compileLive(store, config.declared, secrets, clock);
+    const keyRing: KeyRing = await loadKeyRing(
+      store.keys,
+      masterKey.key,
+      clock.nowSeconds(),
+      endpoints.issuer,
+    );
+
+    const protocol: ProtocolDeps = {
+      config: () => live,
+      issuer: endpoints.issuer,
+      clock,
+      random,
+      secrets,
+      signJwt: createJwtSigner(keyRing.active),
+      accounts: store.accounts,
+      sessions: store.sessions,
+      grants: store.grants,
+      codeLifetime: config.server.authorization_code_lifetime,
+      loginUrl: (authenticator, returnTo) =>
+        `${endpoints.base}/authn/authenticate/html-form/${encodeURIComponent(authenticator)}?return_to=${encodeURIComponent(returnTo)}`,
+    };
+    const tls = config.server.tls;
+    const app = await buildApp(
+      {
+        protocol,
+        endpoints,
+        jwks: () => keyRing.jwks,
+        cookieSecret: deriveKey(masterKey.key, 'cookie-signing').toString('base64url'),
+        secureCookies: endpoints.base.startsWith('https:'),
+        sessionLifetime: config.server.session_lifetime,
+        ready: async () => {
+          try {
+            await store.config.currentId();
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      },
+      {
+        logger: options.logger ?? false,
+        ...(tls ? { https: { key: readFileSync(tls.key), cert: readFileSync(tls.cert) } } : {}),
+      },
+    );
+
+    const refresh = async () => {
+      const id = await store.config.currentId();
+      if (id !== live.revision) live = await compileLive(store, config.declared, secrets, clock);
+    };
+    // A commit made by another process (CLI, another worker) goes live within a second.
+    const poller = setInterval(() => {
+      refresh().catch((error) => app.log.error({ err: error }, 'config refresh failed'));
+    }, 1000);
+    poller.unref();
+
+    return {
+      app,
+      store,
+      config,
+      endpoints,
+      masterKey,
+      live: () => live,
+      refresh,
+      async close() {
+        clearInterval(poller);
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+// The order of the authorization-request checks: first those that make the redirect URI trustworthy.
+import type { LiveConfig } from '../../config/live.ts';
+import type { OAuthError } from '../errors.ts';
+import { pickParams, type RawParams } from '../params/parse.ts';
+import { clientCheck } from './client.ts';
+import { openidRedirectUriCheck } from './openid.ts';
+import { pkceCheck } from './pkce.ts';
+import { promptCheck } from './prompt.ts';
+import { redirectUriCheck } from './redirect-uri.ts';
+import { repeatedCheck } from './repeated.ts';
+import {
+  AUTHORIZE_PARAMS,
+  type AuthorizationRequest,
+  type AuthorizeCheck,
+  type CheckContext,
+} from './request.ts';
+import { responseTypeCheck } from './response-type.ts';
+import { scopeCheck } from './scope.ts';
+
+export const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [
+  clientCheck,
+  redirectUriCheck,
+  openidRedirectUriCheck,
+  repeatedCheck,
+  responseTypeCheck,
+  scopeCheck,
+  pkceCheck,
+  promptCheck,
+];
+
+export type Validation =
+  | { ok: true; request: AuthorizationRequest }
+  | { ok: false; error: OAuthError; redirect?: { uri: string; state: string | undefined } };
+
+export function validateAuthorizationRequest(raw: RawParams, config: LiveConfig): Validation {
+  const { params, repeated } = pickParams(raw, AUTHORIZE_PARAMS);
+  const ctx: CheckContext = { params, repeated, config, request: {} };
+  for (const check of AUTHORIZE_CHECKS) {
+    const error = check.run(ctx);
+    if (!error) continue;
+    if (!check.redirectable) return { ok: false, error };
+    // RFC 6749 §4.1.2.1: once client and redirect URI are valid, errors go back to the client with its state.
+    const state = repeated.includes('state') ? undefined : params.state;
+    return { ok: false, error, redirect: { uri: ctx.request.redirectUri!, state } };
+  }
+  return { ok: true, request: ctx.request as AuthorizationRequest };
+}

@@ -1,0 +1,37 @@
+// PKCE (RFC 7636 §4.3): S256 only; "plain" is refused (RFC 9700 §2.1.1).
+import { OAuthError } from '../errors.ts';
+import type { AuthorizeCheck } from './request.ts';
+
+/** §4.2: base64url of a SHA-256 digest is exactly 43 characters; §4.1 allows 43-128 unreserved characters. */
+const CHALLENGE = /^[A-Za-z0-9._~-]{43,128}$/;
+
+export const pkceCheck = {
+  name: 'pkce',
+  redirectable: true,
+  run(ctx) {
+    const { code_challenge: challenge, code_challenge_method: method } = ctx.params;
+    if (challenge === undefined) {
+      if (method !== undefined)
+        return new OAuthError('invalid_request', 'code_challenge_method sent without code_challenge');
+      ctx.request.codeChallenge = undefined;
+      return undefined;
+    }
+    // §4.3: an absent method means "plain", which this server does not accept.
+    if (method !== 'S256') {
+      return new OAuthError(
+        'invalid_request',
+        method === undefined || method === 'plain'
+          ? 'code_challenge_method must be S256; plain is not allowed'
+          : `unsupported code_challenge_method "${method}"; use S256`,
+      );
+    }
+    if (!CHALLENGE.test(challenge)) {
+      return new OAuthError(
+        'invalid_request',
+        'code_challenge must be 43-128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.2)',
+      );
+    }
+    ctx.request.codeChallenge = challenge;
+    return undefined;
+  },
+} satisfies AuthorizeCheck;

@@ -1,0 +1,48 @@
+// The authorization request as the pipeline builds it up, check by check.
+import type { Client, LiveConfig } from '../../config/live.ts';
+import type { OAuthError } from '../errors.ts';
+import type { Params } from '../params/parse.ts';
+
+/** RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1 parameters this server reads; others are ignored. */
+export const AUTHORIZE_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+  'prompt',
+  'response_mode',
+] as const;
+
+export type AuthorizeParam = (typeof AUTHORIZE_PARAMS)[number];
+
+export interface AuthorizationRequest {
+  client: Client;
+  /** Where the response goes: the sent redirect_uri, or the client's only registered one. */
+  redirectUri: string;
+  /** Whether redirect_uri was in the request; the token request must then repeat it (RFC 6749 §4.1.3). */
+  redirectUriSent: boolean;
+  scope: string[];
+  state: string | undefined;
+  nonce: string | undefined;
+  codeChallenge: string | undefined;
+  prompt: ReadonlySet<string>;
+}
+
+/** What each check reads and fills in. */
+export interface CheckContext {
+  params: Params<AuthorizeParam>;
+  repeated: readonly AuthorizeParam[];
+  config: LiveConfig;
+  request: Partial<AuthorizationRequest>;
+}
+
+export interface AuthorizeCheck {
+  name: string;
+  /** Errors from checks before the redirect URI is trusted are shown on a page, never redirected. */
+  redirectable: boolean;
+  run(ctx: CheckContext): OAuthError | undefined;
+}

@@ -1,0 +1,58 @@
+// UserInfo endpoint (OIDC Core §5.3): claims for the bearer access token's scopes (RFC 6750 for errors).
+import type { ProtocolDeps } from '../deps.ts';
+import { OAuthError } from '../errors.ts';
+import { hashToken } from '../tokens/opaque.ts';
+
+export interface UserinfoRequest {
+  authorization: string | undefined;
+  /** access_token from a form body (RFC 6750 §2.2), when the request was a form POST. */
+  bodyToken: string | string[] | undefined;
+}
+
+function bearer(request: UserinfoRequest): string | OAuthError {
+  const header = request.authorization;
+  const body = request.bodyToken;
+  if (Array.isArray(body)) return new OAuthError('invalid_request', 'access_token must not be repeated');
+  if (header !== undefined && body !== undefined) {
+    return new OAuthError('invalid_request', 'send the access token in one place only (RFC 6750 §2)');
+  }
+  if (header !== undefined) {
+    const match = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i.exec(header);
+    if (!match) return new OAuthError('invalid_request', 'the Authorization header must be "Bearer <token>"');
+    return match[1]!;
+  }
+  if (body !== undefined) return body;
+  // RFC 6750 §3.1: no credentials at all gets a bare challenge with no error code.
+  return new OAuthError('invalid_token', 'an access token is required', { status: 401 });
+}
+
+export async function userinfoEndpoint(
+  request: UserinfoRequest,
+  deps: ProtocolDeps,
+): Promise<Record<string, unknown> | OAuthError> {
+  const value = bearer(request);
+  if (value instanceof OAuthError) return value;
+  const token = await deps.grants.findToken(hashToken(value));
+  if (
+    !token ||
+    token.kind !== 'access_token' ||
+    token.revoked ||
+    token.expiresAt <= deps.clock.nowSeconds()
+  ) {
+    return new OAuthError('invalid_token', 'the access token is invalid, expired or revoked');
+  }
+  const scopes = token.scope.split(' ');
+  if (!scopes.includes('openid')) {
+    return new OAuthError('insufficient_scope', 'the access token was not issued with the openid scope');
+  }
+  const account = await deps.accounts.findById(token.accountId);
+  if (!account || account.disabled) return new OAuthError('invalid_token', 'the account is no longer active');
+  const config = deps.config();
+  const claims: Record<string, unknown> = {};
+  for (const scope of scopes) {
+    for (const claim of config.scopes.get(scope)?.claims ?? []) {
+      if (account.claims[claim] !== undefined) claims[claim] = account.claims[claim];
+    }
+  }
+  return { ...claims, sub: account.id };
+}

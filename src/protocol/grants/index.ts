@@ -1,0 +1,8 @@
+// The grant registry: adding a grant type is one file and one line here.
+import { authorizationCode } from './authorization_code.ts';
+import type { Grant } from './grant.ts';
+import { refreshToken } from './refresh_token.ts';
+
+export const GRANTS: ReadonlyMap<string, Grant> = new Map(
+  [authorizationCode, refreshToken].map((grant) => [grant.grantType, grant]),
+);

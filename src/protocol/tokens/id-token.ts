@@ -1,0 +1,41 @@
+// ID token claims (OIDC Core §2, §3.1.3.6) plus the seed's jti, nbf and purpose.
+import { createHash } from 'node:crypto';
+import type { Client } from '../../config/live.ts';
+import type { Random } from '../../shared/random.ts';
+
+/** OIDC Core §3.1.3.6: base64url of the left half of the SHA-256 of the access token's ASCII octets. */
+export function atHash(accessToken: string): string {
+  return createHash('sha256').update(accessToken, 'ascii').digest().subarray(0, 16).toString('base64url');
+}
+
+export interface IdTokenInput {
+  issuer: string;
+  client: Client;
+  sub: string;
+  authTime: number;
+  acr: string;
+  accessToken: string;
+  nonce: string | null;
+  now: number;
+  extra?: Record<string, unknown>;
+}
+
+export function idTokenClaims(input: IdTokenInput, random: Random): Record<string, unknown> {
+  const claims: Record<string, unknown> = {
+    iss: input.issuer,
+    sub: input.sub,
+    aud: input.client.client_id,
+    azp: input.client.client_id,
+    exp: input.now + input.client.idTokenLifetime,
+    iat: input.now,
+    nbf: input.now,
+    jti: random.uuid(),
+    auth_time: input.authTime,
+    acr: input.acr,
+    at_hash: atHash(input.accessToken),
+    purpose: 'id',
+    ...input.extra,
+  };
+  if (input.nonce !== null) claims['nonce'] = input.nonce;
+  return claims;
+}

@@ -1,0 +1,132 @@
+// In-memory store for unit tests: the same contract as SQLite and PostgreSQL, held in Maps.
+import { ConflictError, DuplicateError } from '../ports/errors.ts';
+import type {
+  Account,
+  CodeRecord,
+  Revision,
+  Session,
+  Store,
+  StoredKey,
+  StoredToken,
+  TokenRecord,
+} from '../ports/index.ts';
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+export function createMemoryStore(): Store {
+  const accounts = new Map<string, Account>();
+  const sessions = new Map<string, Session>();
+  const codes = new Map<string, CodeRecord & { used: boolean }>();
+  const tokens = new Map<string, StoredToken>();
+  const revisions: Revision[] = [];
+  const keys: StoredKey[] = [];
+
+  const revoke = (grantId: string) => {
+    for (const token of tokens.values()) if (token.grantId === grantId) token.revoked = true;
+  };
+  const save = (list: readonly TokenRecord[]) => {
+    for (const t of list) tokens.set(t.hash, { ...t, revoked: false });
+  };
+
+  return {
+    engine: 'memory',
+    accounts: {
+      async create(account) {
+        const taken = [...accounts.values()].some(
+          (a) => a.username.toLowerCase() === account.username.toLowerCase(),
+        );
+        if (taken || accounts.has(account.id)) throw new DuplicateError(`account "${account.username}"`);
+        const stored = { ...clone(account), disabled: false };
+        accounts.set(account.id, stored);
+        return clone(stored);
+      },
+      async findByUsername(username) {
+        const found = [...accounts.values()].find((a) => a.username.toLowerCase() === username.toLowerCase());
+        return found && clone(found);
+      },
+      async findById(id) {
+        const found = accounts.get(id);
+        return found && clone(found);
+      },
+    },
+    sessions: {
+      async create(session) {
+        sessions.set(session.idHash, { ...session });
+      },
+      async find(idHash, now) {
+        const found = sessions.get(idHash);
+        return found && found.expiresAt > now ? { ...found } : undefined;
+      },
+      async delete(idHash) {
+        sessions.delete(idHash);
+      },
+    },
+    grants: {
+      async saveCode(code) {
+        codes.set(code.hash, { ...code, used: false });
+      },
+      async findCode(hash) {
+        const found = codes.get(hash);
+        return found && { ...found };
+      },
+      async redeemCode(hash, _now, issued) {
+        const code = codes.get(hash);
+        if (!code) return { status: 'missing' };
+        if (code.used) {
+          revoke(code.grantId);
+          return { status: 'already_used' };
+        }
+        code.used = true;
+        save(issued);
+        return { status: 'redeemed' };
+      },
+      async saveTokens(list) {
+        save(list);
+      },
+      async findToken(hash) {
+        const found = tokens.get(hash);
+        return found && { ...found };
+      },
+      async revokeGrant(grantId) {
+        revoke(grantId);
+      },
+    },
+    config: {
+      async current() {
+        const last = revisions.at(-1);
+        return last && clone(last);
+      },
+      async currentId() {
+        return revisions.at(-1)?.id ?? null;
+      },
+      async commit(revision) {
+        const current = revisions.at(-1)?.id ?? null;
+        if (revision.parent !== current) {
+          throw new ConflictError(`revision ${current} is current, not ${revision.parent}`, current);
+        }
+        const stored = { ...clone(revision), id: (current ?? 0) + 1 };
+        revisions.push(stored);
+        return clone(stored);
+      },
+      async list(limit) {
+        return revisions
+          .slice(-limit)
+          .reverse()
+          .map(({ snapshot: _, ...meta }) => meta);
+      },
+      async get(id) {
+        const found = revisions.find((r) => r.id === id);
+        return found && clone(found);
+      },
+    },
+    keys: {
+      async list() {
+        return keys.map((k) => ({ ...k }));
+      },
+      async insert(key) {
+        if (!keys.some((k) => k.kid === key.kid)) keys.push({ ...key });
+      },
+    },
+    async close() {},
+  };
+}
