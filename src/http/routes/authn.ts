@@ -139,7 +139,7 @@ export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.post(
     `${prefix}${PATHS.authn}/authenticate/html-form/:id`,
-    { onRequest: app.csrfProtection },
+    { preHandler: app.csrfProtection },
     async (request, reply) => {
       const a = authenticator(request, reply);
       if (!a) return reply;
@@ -178,7 +178,7 @@ export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.post(
     `${prefix}${PATHS.authn}/register/html-form/:id`,
-    { onRequest: app.csrfProtection },
+    { preHandler: app.csrfProtection },
     async (request, reply) => {
       const a = authenticator(request, reply);
       if (!a) return reply;
