@@ -1,7 +1,7 @@
-// `tessera client create|list|show`: manage clients in the local database, each change one committed revision.
+// `tessera client create|list|show|reset-secret|delete`: clients in the local database, each change one revision.
 import { Command } from 'commander';
-import type { ClientConfig, SnapshotInput } from '../config/schema.ts';
-import { validateSnapshot } from '../config/validate.ts';
+import { addClient, removeClient, resetSecret } from '../admin/clients.ts';
+import { type CommitInput, commitChange } from '../admin/commit.ts';
 import { generateClientSecret } from '../keys/secrets.ts';
 import { openLocal } from '../main.ts';
 import { systemClock } from '../shared/clock.ts';
@@ -9,6 +9,38 @@ import { cryptoRandom } from '../shared/random.ts';
 import { commonOptions, fail } from './common.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+type Opts = { config?: string; data?: string };
+
+async function commit(opts: Opts, message: string, change: CommitInput['change']): Promise<number> {
+  const { store, secrets } = openLocal(opts);
+  try {
+    const result = await commitChange(store.config, secrets, {
+      author: 'cli',
+      message,
+      now: systemClock.nowSeconds(),
+      change,
+    });
+    if (!result.ok) return fail(result.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+    return result.revision.id;
+  } finally {
+    await store.close();
+  }
+}
+
+async function readClients(opts: Opts) {
+  const { store } = openLocal(opts);
+  try {
+    return (await store.config.current())?.snapshot.clients ?? [];
+  } finally {
+    await store.close();
+  }
+}
+
+const printSecret = (clientId: string, secret: string, revision: number) =>
+  process.stdout.write(
+    `client_id:     ${clientId}\nclient_secret: ${secret}\n(committed as revision ${revision}; only a hash is stored: the secret cannot be shown again)\n`,
+  );
 
 export function clientCommand(): Command {
   const cmd = new Command('client').description('manage OAuth clients');
@@ -23,11 +55,9 @@ export function clientCommand(): Command {
     .option('--no-refresh-token', 'do not issue refresh tokens')
     .option('--access-token-lifetime <seconds>', 'access token lifetime', '300')
     .action(async (opts) => {
-      const { store, secrets } = openLocal(opts);
-      try {
-        const current = await store.config.current();
-        const secret: string = opts.secret ?? generateClientSecret(cryptoRandom);
-        const client: Partial<ClientConfig> = {
+      const secret: string = opts.secret ?? generateClientSecret(cryptoRandom);
+      const revision = await commit(opts, `create client ${opts.id}`, (snapshot) =>
+        addClient(snapshot, {
           client_id: opts.id,
           redirect_uris: opts.redirectUri,
           scopes: opts.scope ?? ['openid'],
@@ -35,47 +65,44 @@ export function clientCommand(): Command {
           authenticator: opts.authenticator,
           refresh_token: { enabled: opts.refreshToken, lifetime: 86_400 },
           access_token_lifetime: Number(opts.accessTokenLifetime),
-        };
-        const base = (current?.snapshot ?? {}) as SnapshotInput;
-        const candidate = { ...base, clients: [...(base.clients ?? []), client] };
-        const checked = validateSnapshot(candidate);
-        if (!checked.ok) return fail(checked.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
-        // Only the keyed hash is committed; the plaintext leaves this process once, on stdout.
-        const snapshot = {
-          ...checked.value,
-          clients: checked.value.clients.map((c) => {
-            if (c.secret === undefined) return c;
-            const { secret: plain, ...rest } = c;
-            return { ...rest, secret_hash: secrets.hash(plain) };
-          }),
-        };
-        const revision = await store.config.commit({
-          parent: current?.id ?? null,
-          author: 'cli',
-          message: `create client ${opts.id}`,
-          createdAt: systemClock.nowSeconds(),
-          snapshot,
-        });
-        process.stdout.write(
-          `client_id:     ${opts.id}\nclient_secret: ${secret}\n(committed as revision ${revision.id}; the secret is not stored and cannot be shown again)\n`,
-        );
-      } finally {
-        await store.close();
-      }
+        }),
+      );
+      printSecret(opts.id, secret, revision);
+    });
+
+  commonOptions(cmd.command('reset-secret <client_id>'))
+    .description('replace a client secret with a new generated one and print it once')
+    .option('--secret <secret>', 'use this secret instead of a generated one (at least 32 characters)')
+    .action(async (clientId: string, opts) => {
+      const secret: string = opts.secret ?? generateClientSecret(cryptoRandom);
+      const revision = await commit(opts, `reset secret of client ${clientId}`, (s) =>
+        resetSecret(s, clientId, secret),
+      );
+      printSecret(clientId, secret, revision);
+    });
+
+  commonOptions(cmd.command('delete <client_id>'))
+    .description('delete a client')
+    .action(async (clientId: string, opts) => {
+      const revision = await commit(opts, `delete client ${clientId}`, (s) => removeClient(s, clientId));
+      process.stdout.write(`deleted client ${clientId} (revision ${revision})\n`);
     });
 
   commonOptions(cmd.command('list'))
     .description('list clients')
     .action(async (opts) => {
-      const { store } = openLocal(opts);
-      try {
-        const current = await store.config.current();
-        for (const c of current?.snapshot.clients ?? []) {
-          process.stdout.write(`${c.client_id}\t${c.redirect_uris.join(' ')}\t${c.scopes.join(' ')}\n`);
-        }
-      } finally {
-        await store.close();
+      for (const c of await readClients(opts)) {
+        process.stdout.write(`${c.client_id}\t${c.redirect_uris.join(' ')}\t${c.scopes.join(' ')}\n`);
       }
+    });
+
+  commonOptions(cmd.command('show <client_id>'))
+    .description('show a client (never its secret)')
+    .action(async (clientId: string, opts) => {
+      const client = (await readClients(opts)).find((c) => c.client_id === clientId);
+      if (!client) return fail(`no client "${clientId}"`);
+      const { secret_hash: _, secret: __, ...visible } = client;
+      process.stdout.write(`${JSON.stringify(visible, null, 2)}\n`);
     });
   return cmd;
 }

@@ -150,6 +150,7 @@ export const fileSchema = z
   .strict();
 
 export type ClientConfig = z.output<typeof clientSchema>;
+export type ClientInput = z.input<typeof clientSchema>;
 export type ScopeConfig = z.output<typeof scopeSchema>;
 export type AuthenticatorConfig = z.output<typeof authenticatorSchema>;
 export type SnapshotInput = z.input<typeof snapshotSchema>;

@@ -3,7 +3,16 @@ import pg from 'pg';
 import { ConflictError, DuplicateError } from '../ports/errors.ts';
 import type { Store, TokenRecord } from '../ports/index.ts';
 import { migrate } from './migrate.ts';
-import { type Row, toAccount, toCode, toKey, toRevision, toRevisionMeta, toSession, toToken } from './rows.ts';
+import {
+  type Row,
+  toAccount,
+  toCode,
+  toKey,
+  toRevision,
+  toRevisionMeta,
+  toSession,
+  toToken,
+} from './rows.ts';
 import { transaction } from './tx.ts';
 
 export interface PostgresStoreOptions {
@@ -23,16 +32,26 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
 
 const TOKEN_COLUMNS =
   'hash, kind, grant_id, client_id, account_id, scope, auth_time, acr, issued_at, expires_at';
+const TOKEN_FIELDS = 10;
 
 /** One multi-row INSERT: atomic on its own, and one round trip however many tokens a grant issues. */
 async function insertTokens(db: Queryable, tokens: readonly TokenRecord[]): Promise<void> {
   if (tokens.length === 0) return;
-  const values: unknown[] = [];
-  const rows = tokens.map((t) => {
-    const first = values.length + 1;
-    values.push(t.hash, t.kind, t.grantId, t.clientId, t.accountId, t.scope, t.authTime, t.acr);
-    values.push(t.issuedAt, t.expiresAt);
-    return `(${values.slice(first - 1).map((_, i) => `$${first + i}`)})`;
+  const values = tokens.flatMap((t) => [
+    t.hash,
+    t.kind,
+    t.grantId,
+    t.clientId,
+    t.accountId,
+    t.scope,
+    t.authTime,
+    t.acr,
+    t.issuedAt,
+    t.expiresAt,
+  ]);
+  const rows = tokens.map((_, i) => {
+    const params = Array.from({ length: TOKEN_FIELDS }, (_, j) => `$${i * TOKEN_FIELDS + j + 1}`);
+    return `(${params.join(', ')})`;
   });
   await db.query(`INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ${rows.join(', ')}`, values);
 }
@@ -46,7 +65,8 @@ async function currentRevisionId(db: Queryable): Promise<number | null> {
 
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
   const max = options.poolSize ?? DEFAULT_POOL_SIZE;
-  if (!Number.isInteger(max) || max < 1) throw new RangeError(`poolSize must be a positive integer, not ${max}`);
+  if (!Number.isInteger(max) || max < 1)
+    throw new RangeError(`poolSize must be a positive integer, not ${max}`);
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -75,7 +95,13 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         try {
           await pool.query(
             'INSERT INTO accounts (id, username, password_hash, claims, created_at) VALUES ($1, $2, $3, $4::jsonb, $5)',
-            [account.id, account.username, account.passwordHash, JSON.stringify(account.claims), account.createdAt],
+            [
+              account.id,
+              account.username,
+              account.passwordHash,
+              JSON.stringify(account.claims),
+              account.createdAt,
+            ],
           );
         } catch (error) {
           if (isUniqueViolation(error)) throw new DuplicateError(`account "${account.username}"`);
@@ -143,7 +169,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
             await insertTokens(client, tokens);
             return { status: 'redeemed' } as const;
           }
-          const code = (await client.query<Row>('SELECT grant_id FROM codes WHERE hash = $1', [hash])).rows[0];
+          const code = (await client.query<Row>('SELECT grant_id FROM codes WHERE hash = $1', [hash]))
+            .rows[0];
           if (!code) return { status: 'missing' } as const;
           // READ COMMITTED gives this statement a fresh snapshot, so it sees the tokens a winner committed
           // while we waited on its row lock: RFC 6749 §4.1.2 asks for those to be revoked too.
@@ -215,11 +242,13 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     keys: {
       async list() {
         // COLLATE "C" orders kids bytewise, as SQLite does, whatever the database's collation.
-        const { rows } = await pool.query<Row>('SELECT * FROM signing_keys ORDER BY created_at, kid COLLATE "C"');
+        const { rows } = await pool.query<Row>(
+          'SELECT * FROM signing_keys ORDER BY created_at, kid COLLATE "C"',
+        );
         return rows.map(toKey);
       },
       async insert(k) {
-        // Several nodes may create the first key at once; the first insert wins and the others keep theirs unused.
+        // Nodes starting together may insert the same key; the row already there is kept as it is.
         await pool.query(
           'INSERT INTO signing_keys (kid, alg, public_jwk, private_key, certificate, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kid) DO NOTHING',
           [k.kid, k.alg, k.publicJwk, k.privateKey, k.certificate, k.createdAt],

@@ -63,7 +63,10 @@ export const toRevisionMeta = (r: Row): Omit<Revision, 'snapshot'> => ({
 });
 
 // The json column arrives already parsed by pg's type parser.
-export const toRevision = (r: Row): Revision => ({ ...toRevisionMeta(r), snapshot: r['snapshot'] as Revision['snapshot'] });
+export const toRevision = (r: Row): Revision => ({
+  ...toRevisionMeta(r),
+  snapshot: r['snapshot'] as Revision['snapshot'],
+});
 
 export const toKey = (r: Row): StoredKey => ({
   kid: r['kid'] as string,

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The installed `tessera` command: loads the TypeScript sources through tsx, then runs the CLI.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../src/cli/index.ts');
