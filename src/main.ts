@@ -12,6 +12,7 @@ import { type KeyRing, loadKeyRing } from './keys/keyring.ts';
 import { type MasterKey, resolveMasterKey } from './keys/master-key.ts';
 import { createSecretHasher, type SecretHasher } from './keys/secrets.ts';
 import { createJwtSigner } from './keys/signer.ts';
+import { createIdTokenHintVerifier } from './keys/verify.ts';
 import type { ProtocolDeps } from './protocol/deps.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
 import { cryptoRandom, type Random } from './shared/random.ts';
@@ -104,20 +105,29 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       clock,
       random,
       secrets,
-      signJwt: createJwtSigner(keyRing.active),
+      signJwt: createJwtSigner(keyRing, clock),
+      verifyIdTokenHint: createIdTokenHintVerifier(keyRing, endpoints.issuer),
       accounts: store.accounts,
       sessions: store.sessions,
       grants: store.grants,
+      consents: store.consents,
       codeLifetime: config.server.authorization_code_lifetime,
-      loginUrl: (authenticator, returnTo) =>
-        `${endpoints.base}/authn/authenticate/html-form/${encodeURIComponent(authenticator)}?return_to=${encodeURIComponent(returnTo)}`,
+      loginUrl: (authenticator, returnTo, loginHint) =>
+        `${endpoints.base}/authn/authenticate/html-form/${encodeURIComponent(authenticator)}?${new URLSearchParams(
+          {
+            return_to: returnTo,
+            ...(loginHint === undefined ? {} : { login_hint: loginHint }),
+          },
+        )}`,
+      consentUrl: (returnTo) =>
+        `${endpoints.base}/authn/consent?${new URLSearchParams({ return_to: returnTo })}`,
     };
     const tls = config.server.tls;
     const app = await buildApp(
       {
         protocol,
         endpoints,
-        jwks: () => keyRing.jwks,
+        jwks: keyRing.jwks,
         cookieSecret: deriveKey(masterKey.key, 'cookie-signing').toString('base64url'),
         secureCookies: endpoints.base.startsWith('https:'),
         sessionLifetime: config.server.session_lifetime,
@@ -139,6 +149,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     const refresh = async () => {
       const id = await store.config.currentId();
       if (id !== live.revision) live = await compileLive(store, config.declared, secrets, clock);
+      // Rotated keys: published on every node as soon as they are written, signing once they activate.
+      await keyRing.reload(clock.nowSeconds());
     };
     // A commit made by another process (CLI, another worker) goes live within a second.
     const poller = setInterval(() => {

@@ -4,6 +4,9 @@ export const PATHS = {
   authorize: '/oauth/v2/oauth-authorize',
   token: '/oauth/v2/oauth-token',
   userinfo: '/oauth/v2/oauth-userinfo',
+  introspect: '/oauth/v2/oauth-introspect',
+  revoke: '/oauth/v2/oauth-revoke',
+  logout: '/oauth/v2/oauth-session/logout',
   jwks: '/oauth/v2/oauth-anonymous/jwks',
   discovery: '/oauth/v2/oauth-anonymous/.well-known/openid-configuration',
   /** RFC 8414 §3: the well-known suffix inserted before the issuer's path. */
@@ -20,6 +23,9 @@ export interface Endpoints {
   authorize: string;
   token: string;
   userinfo: string;
+  introspect: string;
+  revoke: string;
+  logout: string;
   jwks: string;
   discovery: string;
 }
@@ -33,6 +39,9 @@ export function endpointsFor(baseUrl: string): Endpoints {
     authorize: base + PATHS.authorize,
     token: base + PATHS.token,
     userinfo: base + PATHS.userinfo,
+    introspect: base + PATHS.introspect,
+    revoke: base + PATHS.revoke,
+    logout: base + PATHS.logout,
     jwks: base + PATHS.jwks,
     discovery: base + PATHS.discovery,
   };

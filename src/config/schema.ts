@@ -1,5 +1,6 @@
 // The one configuration schema: server settings plus the committed snapshot of clients, scopes and authenticators.
 import { z } from 'zod';
+import { SIGNING_ALGS } from '../shared/algorithms.ts';
 
 /** OIDC Core §5.4 scopes and the claims they stand for; they exist on every server. */
 export const STANDARD_SCOPES = {
@@ -64,6 +65,15 @@ export const scopeTokenSchema = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 
 /** A secret an operator types in must be as strong as a generated one could be guessed against (issue: speed). */
 export const MIN_SECRET_LENGTH = 32;
 
+const originSchema = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}, 'must be an origin such as https://app.example.com (scheme, host and optional port only)');
+
 export const clientSchema = z
   .object({
     client_id: z
@@ -76,6 +86,10 @@ export const clientSchema = z
       .min(1)
       .default(['code']),
     redirect_uris: z.array(redirectUriSchema).min(1, 'a code-flow client needs at least one redirect URI'),
+    /** "none" makes a public client (SPA, native app): no secret, PKCE required. */
+    token_endpoint_auth_method: z
+      .enum(['client_secret_basic', 'client_secret_post', 'none'])
+      .default('client_secret_basic'),
     /** Plaintext secret for development configs; hashed at load and never kept. */
     secret: z
       .string()
@@ -85,20 +99,60 @@ export const clientSchema = z
     secret_hash: z.string().optional(),
     authenticator: z.string().default('username-password'),
     scopes: z.array(scopeTokenSchema).default(['openid']),
+    /** PKCE for every authorization request; always on for public clients. */
+    require_pkce: z.boolean().optional(),
+    /** Accept code_challenge_method=plain (RFC 9700 advises against it). */
+    allow_plain_pkce: z.boolean().default(false),
+    consent_required: z.boolean().default(false),
     refresh_token: z
       .object({
         enabled: z.boolean().default(true),
+        /** Absolute lifetime of a refresh-token family, in seconds. */
         lifetime: z.number().int().positive().default(86_400),
+        /** A refresh token unused this long expires, even within its absolute lifetime. */
+        idle_lifetime: z.number().int().positive().optional(),
+        /** Issue a new refresh token on every use; on by default for public clients. */
+        rotation: z.boolean().optional(),
+        /** Seconds a rotated-out token is still accepted (two tabs refreshing at once). */
+        reuse_grace: z.number().int().min(0).max(300).default(0),
       })
+      .strict()
       .prefault({}),
     access_token_lifetime: z.number().int().positive().max(86_400).default(300),
+    /** opaque (default) or jwt (RFC 9068). */
+    access_token_format: z.enum(['opaque', 'jwt']).default('opaque'),
     id_token_lifetime: z.number().int().positive().max(86_400).default(3_600),
-    id_token_signed_response_alg: z.enum(['RS256']).default('RS256'),
+    id_token_signed_response_alg: z.enum(SIGNING_ALGS).default('RS256'),
+    /** Sign userinfo responses as a JWT with this algorithm (OIDC Core §5.3.2). */
+    userinfo_signed_response_alg: z.enum(SIGNING_ALGS).optional(),
+    post_logout_redirect_uris: z.array(redirectUriSchema).default([]),
+    /** Browser origins allowed to call the token endpoint (CORS), besides the redirect URIs' origins. */
+    allowed_cors_origins: z.array(originSchema).default([]),
   })
   .strict()
-  .refine((c) => c.secret !== undefined || c.secret_hash !== undefined, {
-    message: 'a confidential client needs a secret (or secret_hash)',
-    path: ['secret'],
+  .superRefine((c, ctx) => {
+    const isPublic = c.token_endpoint_auth_method === 'none';
+    if (!isPublic && c.secret === undefined && c.secret_hash === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secret'],
+        message: 'a confidential client needs a secret (or secret_hash)',
+      });
+    }
+    if (isPublic && (c.secret !== undefined || c.secret_hash !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secret'],
+        message: 'a public client (token_endpoint_auth_method: none) has no secret',
+      });
+    }
+    if (isPublic && c.require_pkce === false) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['require_pkce'],
+        message: 'public clients always require PKCE (RFC 9700 §2.1.1)',
+      });
+    }
   });
 
 export const scopeSchema = z

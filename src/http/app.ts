@@ -7,7 +7,10 @@ import { PATHS } from '../config/endpoints.ts';
 import { type AppDeps, ASSETS_PATH } from './context.ts';
 import { logFailure, sendOAuthError, toOAuthError } from './errors.ts';
 import { registerSecurityHeaders } from './plugins/security.ts';
+import { accountRoutes } from './routes/account.ts';
 import { authnRoutes } from './routes/authn.ts';
+import { consentRoutes } from './routes/consent.ts';
+import { logoutRoutes } from './routes/logout.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { renderMessage } from './views.ts';
@@ -44,7 +47,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
       (request.body as Record<string, unknown> | undefined)?.['_csrf'] as string | undefined,
   });
 
-  const htmlPaths = [PATHS.authn, PATHS.authorize].map((p) => deps.endpoints.prefix + p);
+  const htmlPaths = [PATHS.authn, PATHS.authorize, PATHS.logout].map((p) => deps.endpoints.prefix + p);
   const wantsHtml = (url: string) => htmlPaths.some((p) => url.startsWith(p));
   const assets = deps.endpoints.prefix + ASSETS_PATH;
 
@@ -102,6 +105,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   oauthRoutes(app, deps);
   metadataRoutes(app, deps);
   authnRoutes(app, deps);
+  consentRoutes(app, deps);
+  accountRoutes(app, deps);
+  logoutRoutes(app, deps);
 
   app.get('/health/live', (_request, reply) => reply.send({ status: 'ok' }));
   app.get('/health/ready', async (_request, reply) =>

@@ -1,24 +1,31 @@
-// The signing keys in memory: the active private KeyObject for signing, and the public JWKS to publish.
+// The signing keys in memory: the active private key per algorithm, and the public JWKS to publish.
 import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { KeyStore, StoredKey } from '../store/ports/index.ts';
+import { SIGNING_ALGS, type SigningAlg } from './algorithms.ts';
 import { decrypt } from './encryption.ts';
 import { generateSigningKey } from './generate.ts';
 
 export interface SigningKey {
   kid: string;
-  alg: 'RS256';
+  alg: SigningAlg;
   /** RFC 7515 §4.1.7: base64url SHA-1 thumbprint of the DER certificate. */
   x5t: string;
   privateKey: KeyObject;
 }
 
+/** How long a retired key stays published: longer than any token it signed can live. */
+export const RETIRED_KEY_PUBLISHED_FOR = 2 * 86_400;
+
 export interface KeyRing {
-  active: SigningKey;
-  jwks: { keys: JWK[] };
+  /** The key that signs for `alg` at `now`: activated, not yet retired, newest first. */
+  active(alg: SigningAlg, now: number): SigningKey;
+  jwks(): { keys: JWK[] };
+  /** Re-reads the key table; only keys not seen before are decrypted. */
+  reload(now: number): Promise<void>;
 }
 
-function toPublicJwk(stored: StoredKey): JWK {
+function publicJwk(stored: StoredKey): JWK {
   const der = Buffer.from(stored.certificate, 'base64');
   return {
     ...(JSON.parse(stored.publicJwk) as JWK),
@@ -31,31 +38,92 @@ function toPublicJwk(stored: StoredKey): JWK {
   };
 }
 
-/** Loads the keys, creating the first one on first start; the oldest key signs until rotation exists. */
+const signs = (k: StoredKey, now: number) =>
+  k.activatesAt <= now && (k.retiredAt === null || k.retiredAt > now);
+
+/** Makes sure every algorithm has a key that signs now (first start, or a store that lost one). */
+export async function ensureKeys(
+  store: KeyStore,
+  masterKey: Buffer,
+  now: number,
+  issuer: string,
+): Promise<void> {
+  const keys = await store.list();
+  for (const alg of SIGNING_ALGS) {
+    if (!keys.some((k) => k.alg === alg && signs(k, now))) {
+      await store.insert(await generateSigningKey(masterKey, { alg, now, activatesAt: now, issuer }));
+    }
+  }
+}
+
 export async function loadKeyRing(
   store: KeyStore,
   masterKey: Buffer,
   now: number,
   issuer: string,
 ): Promise<KeyRing> {
-  let keys = await store.list();
-  if (keys.length === 0) {
-    await store.insert(await generateSigningKey(masterKey, now, issuer));
-    keys = await store.list();
-  }
-  const stored = keys[0]!;
-  const jwks = keys.map(toPublicJwk);
-  return {
-    active: {
-      kid: stored.kid,
-      alg: 'RS256',
-      x5t: jwks[0]!.x5t!,
-      privateKey: createPrivateKey({
-        key: decrypt(masterKey, stored.privateKey, `signing-key:${stored.kid}`),
-        format: 'der',
-        type: 'pkcs8',
-      }),
-    },
-    jwks: { keys: jwks },
+  await ensureKeys(store, masterKey, now, issuer);
+  const decrypted = new Map<string, SigningKey>();
+  let stored: StoredKey[] = [];
+  let published: { keys: JWK[] } = { keys: [] };
+
+  const reload = async (at: number) => {
+    stored = (await store.list()).sort((a, b) => b.activatesAt - a.activatesAt || a.kid.localeCompare(b.kid));
+    const visible = stored.filter(
+      (k) => k.retiredAt === null || k.retiredAt + RETIRED_KEY_PUBLISHED_FOR > at,
+    );
+    published = { keys: visible.map(publicJwk) };
+    for (const jwk of published.keys) {
+      const key = stored.find((k) => k.kid === jwk.kid)!;
+      if (decrypted.has(key.kid)) continue;
+      decrypted.set(key.kid, {
+        kid: key.kid,
+        alg: key.alg as SigningAlg,
+        x5t: jwk.x5t!,
+        privateKey: createPrivateKey({
+          key: decrypt(masterKey, key.privateKey, `signing-key:${key.kid}`),
+          format: 'der',
+          type: 'pkcs8',
+        }),
+      });
+    }
   };
+  await reload(now);
+  return {
+    active(alg, at) {
+      const key =
+        stored.find((k) => k.alg === alg && signs(k, at)) ??
+        stored.find((k) => k.alg === alg && k.activatesAt <= at);
+      if (!key) throw new Error(`no signing key for ${alg}`);
+      return decrypted.get(key.kid)!;
+    },
+    jwks: () => published,
+    reload,
+  };
+}
+
+/** Publishes a new key now and lets it sign from `activatesAt`; the current key signs until then. */
+export async function rotateKey(
+  store: KeyStore,
+  masterKey: Buffer,
+  input: { alg: SigningAlg; now: number; publishDelay: number; issuer: string },
+): Promise<StoredKey> {
+  const activatesAt = input.now + input.publishDelay;
+  const next = await generateSigningKey(masterKey, {
+    alg: input.alg,
+    now: input.now,
+    activatesAt,
+    issuer: input.issuer,
+  });
+  await store.insert(next);
+  for (const key of await store.list()) {
+    if (key.alg === input.alg && key.kid !== next.kid && key.retiredAt === null)
+      await store.retire(key.kid, activatesAt);
+  }
+  // Keys retired long enough ago that nothing they signed is still valid leave the table.
+  for (const key of await store.list()) {
+    if (key.retiredAt !== null && key.retiredAt + RETIRED_KEY_PUBLISHED_FOR <= input.now)
+      await store.delete(key.kid);
+  }
+  return next;
 }

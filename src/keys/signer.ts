@@ -1,11 +1,22 @@
-// Signs JWTs with the in-memory active key; the header carries kid and x5t as in the seed.
+// Signs JWTs with the in-memory active key of the requested algorithm; the header carries kid and x5t.
 import { SignJWT } from 'jose';
-import type { SigningKey } from './keyring.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { SigningAlg } from './algorithms.ts';
+import type { KeyRing } from './keyring.ts';
 
-/** Signs a JWT claim set with the active key; the JOSE header (alg, kid, x5t) is the signer's business. */
-export type JwtSigner = (claims: Record<string, unknown>) => Promise<string>;
+export interface JwtOptions {
+  alg: SigningAlg;
+  /** JOSE typ header: "JWT" by default, "at+jwt" for RFC 9068 access tokens. */
+  typ?: string;
+}
 
-export function createJwtSigner(key: SigningKey): JwtSigner {
-  const header = { alg: key.alg, typ: 'JWT', kid: key.kid, x5t: key.x5t };
-  return (claims) => new SignJWT(claims).setProtectedHeader(header).sign(key.privateKey);
+export type JwtSigner = (claims: Record<string, unknown>, options: JwtOptions) => Promise<string>;
+
+export function createJwtSigner(keyRing: KeyRing, clock: Clock): JwtSigner {
+  return (claims, options) => {
+    const key = keyRing.active(options.alg, clock.nowSeconds());
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: key.alg, typ: options.typ ?? 'JWT', kid: key.kid, x5t: key.x5t })
+      .sign(key.privateKey);
+  };
 }

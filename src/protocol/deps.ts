@@ -4,7 +4,7 @@ import type { SecretHasher } from '../keys/secrets.ts';
 import type { JwtSigner } from '../keys/signer.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
-import type { AccountStore, GrantStore, SessionStore } from '../store/ports/index.ts';
+import type { AccountStore, ConsentStore, GrantStore, SessionStore } from '../store/ports/index.ts';
 
 export interface ProtocolDeps {
   /** The live config; a function because a commit swaps it while the server runs. */
@@ -17,7 +17,12 @@ export interface ProtocolDeps {
   accounts: AccountStore;
   sessions: SessionStore;
   grants: GrantStore;
+  consents: ConsentStore;
   codeLifetime: number;
   /** URL of an authenticator's login page that returns to `returnTo` when done. */
-  loginUrl(authenticator: string, returnTo: string): string;
+  loginUrl(authenticator: string, returnTo: string, loginHint?: string): string;
+  /** URL of the consent page that returns to `returnTo` when the user has decided. */
+  consentUrl(returnTo: string): string;
+  /** sub and aud of an ID token this server signed (expired ones included), or undefined. */
+  verifyIdTokenHint(token: string): Promise<{ sub: string; aud: string } | undefined>;
 }

@@ -17,6 +17,9 @@ export type OAuthErrorCode =
   | 'login_required'
   | 'interaction_required'
   | 'consent_required'
+  | 'account_selection_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
   | 'unsupported_token_type';
 
 const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
@@ -35,6 +38,9 @@ const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   login_required: 400,
   interaction_required: 400,
   consent_required: 400,
+  account_selection_required: 400,
+  request_not_supported: 400,
+  request_uri_not_supported: 400,
   unsupported_token_type: 400,
 };
 

@@ -4,11 +4,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkCredentials, type FieldErrors, registerAccount } from '../../authn/accounts.ts';
-import { SESSION_COOKIE, startSession } from '../../authn/sessions.ts';
+import { startSession } from '../../authn/sessions.ts';
 import { PATHS } from '../../config/endpoints.ts';
 import type { AuthenticatorConfig } from '../../config/schema.ts';
 import { acrFor } from '../../protocol/endpoints/discovery.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
+import { safeReturnPath } from '../request.ts';
+import { setSessionCookie } from '../session-cookie.ts';
 import { renderMessage, renderPage } from '../views.ts';
 
 const STYLESHEET = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'static', 'style.css'));
@@ -28,12 +30,7 @@ export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
   const withReturn = (path: string, returnTo: string) =>
     returnTo === '' ? path : `${path}?return_to=${encodeURIComponent(returnTo)}`;
 
-  /** Only the Token Service's own authorization endpoint may be returned to: no open redirect. */
-  const safeReturn = (value: unknown): string => {
-    if (typeof value !== 'string') return '';
-    const allowed = `${prefix}${PATHS.authorize}?`;
-    return value.startsWith(allowed) && !/[\\\r\n]/.test(value) ? value : '';
-  };
+  const safeReturn = (value: unknown) => safeReturnPath(value, prefix);
 
   const authenticator = (request: FastifyRequest, reply: FastifyReply): AuthenticatorConfig | undefined => {
     const { id } = request.params as { id: string };
@@ -116,13 +113,7 @@ export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
       { accountId, authenticator: a.id, acr: acrFor(a.id), lifetime: deps.sessionLifetime },
       deps.protocol,
     );
-    reply.setCookie(SESSION_COOKIE, token, {
-      path: prefix || '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: deps.secureCookies,
-      maxAge: deps.sessionLifetime,
-    });
+    setSessionCookie(reply, deps, token);
     if (returnTo !== '') return reply.redirect(returnTo, 303);
     return renderMessage(reply, assets, {
       title: 'Logged in',
@@ -133,7 +124,12 @@ export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get(`${prefix}${PATHS.authn}/authenticate/html-form/:id`, (request, reply) => {
     const a = authenticator(request, reply);
-    if (a) return loginPage(reply, a, safeReturn((request.query as Form)['return_to']));
+    const query = request.query as Form;
+    // OIDC Core §3.1.2.1 login_hint: prefill the username the client suggested.
+    if (a)
+      return loginPage(reply, a, safeReturn(query['return_to']), {
+        username: field(query, 'login_hint').slice(0, 64),
+      });
     return reply;
   });
 

@@ -1,22 +1,17 @@
-// Token Service routes: authorize, token and userinfo. Each parses, calls one protocol function, renders.
+// Token Service routes: authorize, token, userinfo, introspection, revocation. Each parses, calls one function, renders.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SESSION_COOKIE } from '../../authn/sessions.ts';
 import { PATHS } from '../../config/endpoints.ts';
 import { authorizeEndpoint } from '../../protocol/endpoints/authorize.ts';
+import { introspectEndpoint } from '../../protocol/endpoints/introspect.ts';
+import { revokeEndpoint } from '../../protocol/endpoints/revoke.ts';
 import { tokenEndpoint } from '../../protocol/endpoints/token.ts';
 import { userinfoEndpoint } from '../../protocol/endpoints/userinfo.ts';
 import { OAuthError } from '../../protocol/errors.ts';
 import type { RawParams } from '../../protocol/params/parse.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { logFailure, sendOAuthError } from '../errors.ts';
+import { allowOrigin, clientRequest, formBody, preflight, sessionToken } from '../request.ts';
 import { renderMessage } from '../views.ts';
-
-const mediaType = (request: FastifyRequest) =>
-  request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-
-function formBody(request: FastifyRequest): RawParams | undefined {
-  return mediaType(request) === 'application/x-www-form-urlencoded' ? (request.body as RawParams) : undefined;
-}
 
 function methodNotAllowed(allow: string) {
   return (_request: FastifyRequest, reply: FastifyReply) =>
@@ -29,77 +24,68 @@ function methodNotAllowed(allow: string) {
 export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
   const prefix = deps.endpoints.prefix;
   const assets = prefix + ASSETS_PATH;
+  const errorPage = (reply: FastifyReply, error: OAuthError) =>
+    renderMessage(
+      reply,
+      assets,
+      {
+        title: 'Error',
+        heading: 'This sign-in request cannot be completed',
+        message: error.description,
+        code: error.code,
+        isError: true,
+      },
+      400,
+    );
 
   const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
     // OIDC Core §3.1.2.1: GET with a query, or POST with a form body.
     const params = request.method === 'GET' ? (request.query as RawParams) : formBody(request);
-    if (!params) {
-      const error = new OAuthError('invalid_request', 'a POST authorization request must be form-encoded');
-      return renderMessage(
+    if (!params)
+      return errorPage(
         reply,
-        assets,
-        {
-          title: 'Error',
-          heading: 'Bad request',
-          message: error.description,
-          code: error.code,
-          isError: true,
-        },
-        400,
+        new OAuthError('invalid_request', 'a POST authorization request must be form-encoded'),
       );
-    }
     const outcome = await authorizeEndpoint(
-      { params, sessionToken: request.cookies[SESSION_COOKIE], endpointPath: prefix + PATHS.authorize },
+      { params, sessionToken: sessionToken(request), endpointPath: prefix + PATHS.authorize },
       deps.protocol,
     );
     reply.header('cache-control', 'no-store');
-    switch (outcome.kind) {
-      case 'error_page':
-        logFailure(request, outcome.error);
-        return renderMessage(
-          reply,
-          assets,
-          {
-            title: 'Error',
-            heading: 'This sign-in request cannot be completed',
-            message: outcome.error.description,
-            code: outcome.error.code,
-            isError: true,
-          },
-          400,
-        );
-      case 'login':
-        return reply.redirect(outcome.location, 303);
-      case 'redirect':
-        if (outcome.error) logFailure(request, outcome.error);
-        return reply.redirect(outcome.location, 303);
+    if (outcome.kind === 'error_page') {
+      logFailure(request, outcome.error);
+      return errorPage(reply, outcome.error);
     }
+    if (outcome.kind === 'redirect' && outcome.error) logFailure(request, outcome.error);
+    return reply.redirect(outcome.location, 303);
   };
   app.get(prefix + PATHS.authorize, authorize);
   app.post(prefix + PATHS.authorize, authorize);
 
-  app.post(prefix + PATHS.token, async (request, reply) => {
-    const result = await tokenEndpoint(
-      {
-        contentType: mediaType(request),
-        body: (request.body as RawParams | null) ?? {},
-        authorization: request.headers.authorization,
-      },
-      deps.protocol,
-    );
-    if (result instanceof OAuthError) {
-      logFailure(request, result);
-      return sendOAuthError(reply, result);
-    }
-    return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(result);
-  });
-  app.route({
-    method: ['GET', 'PUT', 'DELETE', 'PATCH'],
-    url: prefix + PATHS.token,
-    handler: methodNotAllowed('POST'),
-  });
+  /** The JSON endpoints that clients call: same CORS, caching and error handling. */
+  const clientEndpoint = (path: string, handle: (request: FastifyRequest) => Promise<unknown>) => {
+    app.post(prefix + path, async (request, reply) => {
+      allowOrigin(request, reply, deps.protocol.config());
+      const result = await handle(request);
+      if (result instanceof OAuthError) {
+        logFailure(request, result);
+        return sendOAuthError(reply, result);
+      }
+      reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+      return result === undefined ? reply.code(200).send() : reply.send(result);
+    });
+    app.options(prefix + path, preflight(deps));
+    app.route({
+      method: ['GET', 'PUT', 'DELETE', 'PATCH'],
+      url: prefix + path,
+      handler: methodNotAllowed('POST'),
+    });
+  };
+  clientEndpoint(PATHS.token, (request) => tokenEndpoint(clientRequest(request), deps.protocol));
+  clientEndpoint(PATHS.introspect, (request) => introspectEndpoint(clientRequest(request), deps.protocol));
+  clientEndpoint(PATHS.revoke, (request) => revokeEndpoint(clientRequest(request), deps.protocol));
 
   const userinfo = async (request: FastifyRequest, reply: FastifyReply) => {
+    allowOrigin(request, reply, deps.protocol.config());
     const body = request.method === 'POST' ? formBody(request) : undefined;
     const result = await userinfoEndpoint(
       { authorization: request.headers.authorization, bodyToken: body?.['access_token'] },
@@ -109,8 +95,11 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
       logFailure(request, result);
       return sendOAuthError(reply, result);
     }
-    return reply.header('cache-control', 'no-store').send(result);
+    reply.header('cache-control', 'no-store');
+    if ('jwt' in result) return reply.type('application/jwt').send(result.jwt);
+    return reply.send(result.claims);
   };
   app.get(prefix + PATHS.userinfo, userinfo);
   app.post(prefix + PATHS.userinfo, userinfo);
+  app.options(prefix + PATHS.userinfo, preflight(deps));
 }

@@ -3,6 +3,7 @@ import type { LiveConfig } from '../../config/live.ts';
 import type { OAuthError } from '../errors.ts';
 import { pickParams, type RawParams } from '../params/parse.ts';
 import { clientCheck } from './client.ts';
+import { oidcParamsCheck } from './oidc.ts';
 import { openidRedirectUriCheck } from './openid.ts';
 import { pkceCheck } from './pkce.ts';
 import { promptCheck } from './prompt.ts';
@@ -26,6 +27,7 @@ export const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [
   scopeCheck,
   pkceCheck,
   promptCheck,
+  oidcParamsCheck,
 ];
 
 export type Validation =

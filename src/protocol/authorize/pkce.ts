@@ -1,4 +1,4 @@
-// PKCE (RFC 7636 §4.3): S256 only; "plain" is refused (RFC 9700 §2.1.1).
+// PKCE (RFC 7636 §4.3): S256; "plain" only where a client allows it (RFC 9700 §2.1.1); required per client.
 import { OAuthError } from '../errors.ts';
 import type { AuthorizeCheck } from './request.ts';
 
@@ -10,19 +10,26 @@ export const pkceCheck = {
   redirectable: true,
   run(ctx) {
     const { code_challenge: challenge, code_challenge_method: method } = ctx.params;
+    const client = ctx.request.client!;
     if (challenge === undefined) {
       if (method !== undefined)
         return new OAuthError('invalid_request', 'code_challenge_method sent without code_challenge');
-      ctx.request.codeChallenge = undefined;
+      if (client.requirePkce) {
+        return new OAuthError(
+          'invalid_request',
+          'this client must use PKCE: send code_challenge with code_challenge_method=S256',
+        );
+      }
       return undefined;
     }
-    // §4.3: an absent method means "plain", which this server does not accept.
-    if (method !== 'S256') {
+    // §4.3: an absent method means "plain", which only clients explicitly allowed may use.
+    const effective = method ?? 'plain';
+    if (effective !== 'S256' && !(effective === 'plain' && client.allowPlainPkce)) {
       return new OAuthError(
         'invalid_request',
-        method === undefined || method === 'plain'
+        effective === 'plain'
           ? 'code_challenge_method must be S256; plain is not allowed'
-          : `unsupported code_challenge_method "${method}"; use S256`,
+          : `unsupported code_challenge_method "${effective}"; use S256`,
       );
     }
     if (!CHALLENGE.test(challenge)) {
@@ -32,6 +39,7 @@ export const pkceCheck = {
       );
     }
     ctx.request.codeChallenge = challenge;
+    ctx.request.codeChallengeMethod = effective;
     return undefined;
   },
 } satisfies AuthorizeCheck;

@@ -2,6 +2,26 @@
 import { OAuthError } from '../errors.ts';
 import type { AuthorizeCheck } from './request.ts';
 
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** RFC 8252 §7.3: a native app's loopback redirect URI matches with any port, everything else exact. */
+export function loopbackMatch(registered: readonly string[], sent: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(sent);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' || !LOOPBACK.has(url.hostname)) return false;
+  url.port = '';
+  return registered.some((r) => {
+    const candidate = new URL(r);
+    if (candidate.protocol !== 'http:' || !LOOPBACK.has(candidate.hostname)) return false;
+    candidate.port = '';
+    return candidate.href === url.href;
+  });
+}
+
 export const redirectUriCheck = {
   name: 'redirect_uri',
   redirectable: false,
@@ -22,7 +42,10 @@ export const redirectUriCheck = {
       ctx.request.redirectUriSent = false;
       return undefined;
     }
-    if (!client.redirect_uris.includes(sent)) {
+    if (
+      !client.redirect_uris.includes(sent) &&
+      !(client.public && loopbackMatch(client.redirect_uris, sent))
+    ) {
       return new OAuthError('invalid_request', 'redirect_uri is not registered for this client', {
         detail: `redirect_uri=${sent}`,
       });

@@ -15,6 +15,15 @@ export const AUTHORIZE_PARAMS = [
   'code_challenge_method',
   'prompt',
   'response_mode',
+  'max_age',
+  'id_token_hint',
+  'login_hint',
+  'acr_values',
+  'claims',
+  'ui_locales',
+  'display',
+  'request',
+  'request_uri',
 ] as const;
 
 export type AuthorizeParam = (typeof AUTHORIZE_PARAMS)[number];
@@ -29,7 +38,14 @@ export interface AuthorizationRequest {
   state: string | undefined;
   nonce: string | undefined;
   codeChallenge: string | undefined;
+  codeChallengeMethod: 'S256' | 'plain' | undefined;
   prompt: ReadonlySet<string>;
+  /** OIDC Core §3.1.2.1: seconds since the last active authentication beyond which a new login is needed. */
+  maxAge: number | undefined;
+  idTokenHint: string | undefined;
+  loginHint: string | undefined;
+  /** The claims request parameter (OIDC Core §5.5), re-serialised after validation. */
+  claims: string | undefined;
 }
 
 /** What each check reads and fills in. */

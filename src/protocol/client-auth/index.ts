@@ -6,7 +6,7 @@ import { OAuthError } from '../errors.ts';
 import { readBasic } from './client-secret-basic.ts';
 import { readPost } from './client-secret-post.ts';
 
-export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 
 const UNKNOWN_CLIENT_HASH = 'hmac-sha256:no-client-has-this-hash-AAAAAAAAAAAAAAAAAAAAAAA';
 
@@ -30,6 +30,9 @@ export function authenticateClient(
 
   const presented = basic ?? post;
   if (!presented) {
+    // "none" (RFC 7591 §2): a public client identifies itself with client_id alone.
+    const named = request.client_id === undefined ? undefined : config.clients.get(request.client_id);
+    if (named?.public) return named;
     return fail(
       request.client_id === undefined
         ? 'client authentication is required'
@@ -48,6 +51,7 @@ export function authenticateClient(
     return fail('client_id in the body does not match the authenticated client');
   }
   const client = config.clients.get(presented.clientId);
+  if (client?.public) return fail('a public client must not authenticate with a secret');
   // An unknown client costs the same hash as a known one, and gets the same message: no enumeration.
   const verified = secrets.verify(presented.clientSecret, client?.secretHash ?? UNKNOWN_CLIENT_HASH);
   if (!client || !verified) {

@@ -1,4 +1,4 @@
-// Authorization endpoint (RFC 6749 §4.1.1-4.1.2, OIDC Core §3.1.2): validate, authenticate, issue a code.
+// Authorization endpoint (RFC 6749 §4.1.1-4.1.2, OIDC Core §3.1.2): validate, authenticate, consent, issue a code.
 import type { Session } from '../../store/ports/index.ts';
 import { validateAuthorizationRequest } from '../authorize/pipeline.ts';
 import type { AuthorizationRequest } from '../authorize/request.ts';
@@ -12,8 +12,10 @@ export type AuthorizeOutcome =
   | { kind: 'error_page'; error: OAuthError }
   /** The authorization response, success or error, for the client's redirect URI. */
   | { kind: 'redirect'; location: string; error?: OAuthError }
-  /** Not authenticated: send the user to the Authentication Service. */
-  | { kind: 'login'; location: string };
+  /** Not authenticated (or not recently enough): send the user to the Authentication Service. */
+  | { kind: 'login'; location: string }
+  /** The user must approve the client's access first. */
+  | { kind: 'consent'; location: string };
 
 export interface AuthorizeInput {
   params: RawParams;
@@ -22,6 +24,9 @@ export interface AuthorizeInput {
   /** Where this endpoint is served, so the login page can send the user back to it. */
   endpointPath: string;
 }
+
+/** Set by the consent page on the replayed request when the user said no. */
+export const CONSENT_DENIED_PARAM = 'tessera_consent';
 
 /** Builds the redirect to the client with response parameters added to its query (RFC 6749 §4.1.2). */
 export function redirectTo(uri: string, params: Record<string, string | undefined>): string {
@@ -41,18 +46,43 @@ export async function authorizeEndpoint(
     return errorRedirect(validation.redirect.uri, validation.error, validation.redirect.state, deps);
   }
   const { request } = validation;
-  const session = await findSession(input.sessionToken, request, deps);
-  if (!session || request.prompt.has('login')) {
-    if (request.prompt.has('none')) {
-      return errorRedirect(
-        request.redirectUri,
-        new OAuthError('login_required', 'the user is not logged in'),
-        request.state,
-        deps,
-      );
-    }
-    return { kind: 'login', location: deps.loginUrl(request.client.authenticator, returnPath(input)) };
+  const fail = (code: OAuthError['code'], description: string) =>
+    errorRedirect(request.redirectUri, new OAuthError(code, description), request.state, deps);
+  if (input.params[CONSENT_DENIED_PARAM] === 'denied')
+    return fail('access_denied', 'the user denied the request');
+
+  let hintedSub: string | undefined;
+  if (request.idTokenHint !== undefined) {
+    hintedSub = (await deps.verifyIdTokenHint(request.idTokenHint))?.sub;
+    if (hintedSub === undefined)
+      return fail('invalid_request', 'id_token_hint is not an ID token issued by this server');
   }
+
+  const now = deps.clock.nowSeconds();
+  const session = await findSession(input.sessionToken, request, deps);
+  const tooOld =
+    session !== undefined && request.maxAge !== undefined && session.authTime + request.maxAge < now;
+  const otherUser = session !== undefined && hintedSub !== undefined && session.accountId !== hintedSub;
+  const forceLogin = request.prompt.has('login') || request.prompt.has('select_account');
+  if (!session || tooOld || otherUser || forceLogin) {
+    if (request.prompt.has('none')) {
+      return fail('login_required', session ? 'the user must log in again' : 'the user is not logged in');
+    }
+    const replay = returnPath(input, ['login', 'select_account'], true);
+    return {
+      kind: 'login',
+      location: deps.loginUrl(request.client.authenticator, replay, request.loginHint),
+    };
+  }
+
+  if (
+    request.client.consentRequired &&
+    (request.prompt.has('consent') || !(await hasConsent(session, request, deps)))
+  ) {
+    if (request.prompt.has('none')) return fail('consent_required', 'the user has not approved this client');
+    return { kind: 'consent', location: deps.consentUrl(returnPath(input, ['consent'], false)) };
+  }
+
   const code = mint(deps.random);
   await deps.grants.saveCode({
     hash: code.hash,
@@ -63,9 +93,11 @@ export async function authorizeEndpoint(
     scope: request.scope.join(' '),
     nonce: request.nonce ?? null,
     codeChallenge: request.codeChallenge ?? null,
+    codeChallengeMethod: request.codeChallengeMethod ?? null,
     authTime: session.authTime,
     acr: session.acr,
-    expiresAt: deps.clock.nowSeconds() + deps.codeLifetime,
+    expiresAt: now + deps.codeLifetime,
+    claims: request.claims ?? null,
   });
   // RFC 9207: iss lets the client detect mix-up attacks.
   return {
@@ -103,13 +135,28 @@ async function findSession(
   return session?.authenticator === request.client.authenticator ? session : undefined;
 }
 
-/** The request to replay after login; prompt=login is dropped so the fresh login satisfies it. */
-function returnPath(input: AuthorizeInput): string {
+async function hasConsent(
+  session: Session,
+  request: AuthorizationRequest,
+  deps: ProtocolDeps,
+): Promise<boolean> {
+  const consent = await deps.consents.find(session.accountId, request.client.client_id);
+  if (!consent) return false;
+  const granted = new Set(consent.scope.split(' '));
+  return request.scope.every((s) => granted.has(s));
+}
+
+/**
+ * The request to replay once the user has logged in or consented. The prompt values just satisfied
+ * are dropped, and after a login so is max_age, so the replay cannot ask for the same step again.
+ */
+function returnPath(input: AuthorizeInput, satisfied: readonly string[], dropMaxAge: boolean): string {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(input.params)) {
-    if (typeof value !== 'string') continue;
+    if (typeof value !== 'string' || name === CONSENT_DENIED_PARAM || (dropMaxAge && name === 'max_age'))
+      continue;
     if (name === 'prompt') {
-      const rest = value.split(' ').filter((v) => v !== 'login' && v !== '');
+      const rest = value.split(' ').filter((v) => v !== '' && !satisfied.includes(v));
       if (rest.length > 0) query.append(name, rest.join(' '));
       continue;
     }

@@ -1,31 +1,44 @@
 // OpenID Provider metadata (OIDC Discovery §3) and RFC 8414 metadata: exactly what is implemented, no more.
 import type { Endpoints } from '../../config/endpoints.ts';
 import type { LiveConfig } from '../../config/live.ts';
+import { SIGNING_ALGS } from '../../shared/algorithms.ts';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../client-auth/index.ts';
 import { GRANTS } from '../grants/index.ts';
+
+const CLIENT_AUTH = TOKEN_ENDPOINT_AUTH_METHODS.filter((m) => m !== 'none');
 
 export function discoveryDocument(endpoints: Endpoints, config: LiveConfig): Record<string, unknown> {
   const claims = new Set(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'azp', 'at_hash']);
   for (const scope of config.scopes.values()) for (const claim of scope.claims) claims.add(claim);
+  const plain = [...config.clients.values()].some((c) => c.allowPlainPkce);
   return {
     issuer: endpoints.issuer,
     authorization_endpoint: endpoints.authorize,
     token_endpoint: endpoints.token,
     userinfo_endpoint: endpoints.userinfo,
     jwks_uri: endpoints.jwks,
+    introspection_endpoint: endpoints.introspect,
+    revocation_endpoint: endpoints.revoke,
+    end_session_endpoint: endpoints.logout,
     scopes_supported: [...config.scopes.keys()],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: [...GRANTS.keys()],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['RS256'],
+    id_token_signing_alg_values_supported: [...SIGNING_ALGS],
+    userinfo_signing_alg_values_supported: [...SIGNING_ALGS],
     token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
-    code_challenge_methods_supported: ['S256'],
+    introspection_endpoint_auth_methods_supported: CLIENT_AUTH,
+    revocation_endpoint_auth_methods_supported: CLIENT_AUTH,
+    code_challenge_methods_supported: plain ? ['S256', 'plain'] : ['S256'],
+    prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     claims_supported: [...claims],
-    claims_parameter_supported: false,
+    claim_types_supported: ['normal'],
+    claims_parameter_supported: true,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
+    ui_locales_supported: ['en'],
     acr_values_supported: [...config.authenticators.values()].map((a) => acrFor(a.id)),
   };
 }

@@ -1,6 +1,7 @@
 // UserInfo endpoint (OIDC Core §5.3): claims for the bearer access token's scopes (RFC 6750 for errors).
 import type { ProtocolDeps } from '../deps.ts';
 import { OAuthError } from '../errors.ts';
+import { pick, releasedClaimNames } from '../tokens/claims.ts';
 import { hashToken } from '../tokens/opaque.ts';
 
 export interface UserinfoRequest {
@@ -26,10 +27,12 @@ function bearer(request: UserinfoRequest): string | OAuthError {
   return new OAuthError('invalid_token', 'an access token is required', { status: 401 });
 }
 
+export type UserinfoResult = { claims: Record<string, unknown> } | { jwt: string };
+
 export async function userinfoEndpoint(
   request: UserinfoRequest,
   deps: ProtocolDeps,
-): Promise<Record<string, unknown> | OAuthError> {
+): Promise<UserinfoResult | OAuthError> {
   const value = bearer(request);
   if (value instanceof OAuthError) return value;
   const token = await deps.grants.findToken(hashToken(value));
@@ -48,11 +51,15 @@ export async function userinfoEndpoint(
   const account = await deps.accounts.findById(token.accountId);
   if (!account || account.disabled) return new OAuthError('invalid_token', 'the account is no longer active');
   const config = deps.config();
-  const claims: Record<string, unknown> = {};
-  for (const scope of scopes) {
-    for (const claim of config.scopes.get(scope)?.claims ?? []) {
-      if (account.claims[claim] !== undefined) claims[claim] = account.claims[claim];
-    }
-  }
-  return { ...claims, sub: account.id };
+  const names = releasedClaimNames(config, scopes, token.claims, 'userinfo');
+  const claims = { ...pick(account.claims, names), sub: account.id };
+  const client = config.clients.get(token.clientId);
+  if (!client?.userinfoAlg) return { claims };
+  // OIDC Core §5.3.2: a signed response carries iss and aud as well.
+  return {
+    jwt: await deps.signJwt(
+      { ...claims, iss: deps.issuer, aud: client.client_id },
+      { alg: client.userinfoAlg },
+    ),
+  };
 }

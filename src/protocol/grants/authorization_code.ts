@@ -32,7 +32,7 @@ export const authorizationCode = {
     if (code.redirectUri === null && params.redirect_uri !== undefined) {
       return invalidGrant('redirect_uri must not be sent: the authorization request did not include one');
     }
-    const pkceError = verifyPkce(code.codeChallenge, params.code_verifier);
+    const pkceError = verifyPkce(code.codeChallenge, code.codeChallengeMethod, params.code_verifier);
     if (pkceError) return pkceError;
     // Only a caller who passed client authentication and PKCE reaches here, so a replay may revoke the grant.
     if (code.used) {
@@ -48,7 +48,8 @@ export const authorizationCode = {
         authTime: code.authTime,
         acr: code.acr,
         nonce: code.nonce,
-        withRefreshToken: true,
+        claims: code.claims,
+        refresh: { kind: 'new' },
       },
       deps,
     );
@@ -60,8 +61,12 @@ export const authorizationCode = {
   },
 } satisfies Grant;
 
-/** RFC 7636 §4.6 with S256, the only method this server accepts. */
-function verifyPkce(challenge: string | null, verifier: string | undefined): OAuthError | undefined {
+/** RFC 7636 §4.6. */
+function verifyPkce(
+  challenge: string | null,
+  method: 'S256' | 'plain' | null,
+  verifier: string | undefined,
+): OAuthError | undefined {
   if (challenge === null) {
     // RFC 9700 §2.1.1: a verifier for a code without a challenge signals an injected code.
     return verifier === undefined
@@ -73,7 +78,8 @@ function verifyPkce(challenge: string | null, verifier: string | undefined): OAu
   if (!VERIFIER.test(verifier)) {
     return invalidGrant('code_verifier must be 43-128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.1)');
   }
-  const computed = createHash('sha256').update(verifier, 'ascii').digest('base64url');
+  const computed =
+    method === 'plain' ? verifier : createHash('sha256').update(verifier, 'ascii').digest('base64url');
   return safeEqual(computed, challenge)
     ? undefined
     : invalidGrant('code_verifier does not match the code_challenge');

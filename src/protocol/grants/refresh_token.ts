@@ -1,9 +1,11 @@
-// grant_type=refresh_token (RFC 6749 §6), with a new ID token per OIDC Core §12.2.
+// grant_type=refresh_token (RFC 6749 §6), rotation with reuse detection (RFC 9700 §4.14), ID token per OIDC Core §12.2.
 import { OAuthError } from '../errors.ts';
 import { parseScope } from '../params/parse.ts';
 import { hashToken } from '../tokens/opaque.ts';
 import { issueTokens } from '../tokens/response.ts';
 import type { Grant } from './grant.ts';
+
+const invalidGrant = (description: string) => new OAuthError('invalid_grant', description);
 
 export const refreshToken = {
   grantType: 'refresh_token',
@@ -13,20 +15,13 @@ export const refreshToken = {
     }
     if (params.refresh_token === undefined)
       return new OAuthError('invalid_request', 'refresh_token is required');
-    const token = await deps.grants.findToken(hashToken(params.refresh_token));
+    const hash = hashToken(params.refresh_token);
+    const token = await deps.grants.findToken(hash);
     const now = deps.clock.nowSeconds();
-    if (
-      !token ||
-      token.kind !== 'refresh_token' ||
-      token.clientId !== client.client_id ||
-      token.revoked ||
-      token.expiresAt <= now
-    ) {
-      return new OAuthError(
-        'invalid_grant',
-        'the refresh token is invalid, expired, revoked or was issued to another client',
-      );
+    if (!token || token.kind !== 'refresh_token' || token.clientId !== client.client_id || token.revoked) {
+      return invalidGrant('the refresh token is invalid, revoked or was issued to another client');
     }
+    if (token.expiresAt <= now) return invalidGrant('the refresh token has expired');
     const granted = token.scope === '' ? [] : token.scope.split(' ');
     const requested = parseScope(params.scope);
     if (requested instanceof OAuthError) return requested;
@@ -35,23 +30,40 @@ export const refreshToken = {
     if (extra.length > 0)
       return new OAuthError('invalid_scope', `scope exceeds the original grant: ${extra.join(' ')}`);
     const account = await deps.accounts.findById(token.accountId);
-    if (!account || account.disabled)
-      return new OAuthError('invalid_grant', 'the account behind this grant is disabled');
+    if (!account || account.disabled) return invalidGrant('the account behind this grant is disabled');
 
+    const rotate = client.refreshToken.rotation;
     const issued = await issueTokens(
       {
         client,
         grantId: token.grantId,
         accountId: token.accountId,
+        // A narrowed request does not shrink the grant: the successor keeps the original scope.
         scope: requested.length > 0 ? requested.join(' ') : token.scope,
         authTime: token.authTime,
         acr: token.acr,
         nonce: null,
-        withRefreshToken: false,
+        claims: token.claims,
+        refresh: rotate
+          ? { kind: 'rotate', familyExpiresAt: token.familyExpiresAt ?? token.expiresAt }
+          : { kind: 'none' },
       },
       deps,
     );
-    await deps.grants.saveTokens(issued.records);
-    return issued.response;
+    if (!rotate) {
+      await deps.grants.saveTokens(issued.records);
+      return issued.response;
+    }
+    const successor = issued.records.find((r) => r.kind === 'refresh_token');
+    if (successor) successor.scope = token.scope;
+    const result = await deps.grants.rotateRefreshToken(
+      hash,
+      now,
+      client.refreshToken.reuseGrace,
+      issued.records,
+    );
+    if (result.status === 'rotated' || result.status === 'grace') return issued.response;
+    // A rotated-out token came back: someone holds a stolen copy, so the whole family is revoked.
+    return invalidGrant('the refresh token was already used; every token of this grant is revoked');
   },
 } satisfies Grant;

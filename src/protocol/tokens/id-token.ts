@@ -22,6 +22,7 @@ export interface IdTokenInput {
 
 export function idTokenClaims(input: IdTokenInput, random: Random): Record<string, unknown> {
   const claims: Record<string, unknown> = {
+    ...input.extra,
     iss: input.issuer,
     sub: input.sub,
     aud: input.client.client_id,
@@ -34,7 +35,6 @@ export function idTokenClaims(input: IdTokenInput, random: Random): Record<strin
     acr: input.acr,
     at_hash: atHash(input.accessToken),
     purpose: 'id',
-    ...input.extra,
   };
   if (input.nonce !== null) claims['nonce'] = input.nonce;
   return claims;

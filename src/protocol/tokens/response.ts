@@ -2,8 +2,9 @@
 import type { Client } from '../../config/live.ts';
 import type { TokenRecord } from '../../store/ports/index.ts';
 import type { ProtocolDeps } from '../deps.ts';
+import { requestedClaims } from './claims.ts';
 import { idTokenClaims } from './id-token.ts';
-import { mint } from './opaque.ts';
+import { hashToken, mint } from './opaque.ts';
 
 /** RFC 6749 §5.1, with OIDC Core §3.1.3.3's id_token. */
 export interface TokenResponse {
@@ -29,8 +30,9 @@ export interface IssueInput {
   authTime: number;
   acr: string;
   nonce: string | null;
-  /** Whether to mint a new refresh token (a refresh grant keeps the one it was given). */
-  withRefreshToken: boolean;
+  claims: string | null;
+  /** new: start a refresh-token family; rotate: its successor; none: keep the one presented. */
+  refresh: { kind: 'new' } | { kind: 'rotate'; familyExpiresAt: number } | { kind: 'none' };
 }
 
 export async function issueTokens(input: IssueInput, deps: ProtocolDeps): Promise<Issuance> {
@@ -44,28 +46,41 @@ export async function issueTokens(input: IssueInput, deps: ProtocolDeps): Promis
     authTime: input.authTime,
     acr: input.acr,
     issuedAt: now,
+    claims: input.claims,
+    familyExpiresAt: null,
   };
-  const access = mint(deps.random);
+  const accessToken =
+    client.accessTokenFormat === 'jwt' ? await jwtAccessToken(input, now, deps) : mint(deps.random).value;
   const records: TokenRecord[] = [
-    { ...base, hash: access.hash, kind: 'access_token', expiresAt: now + client.accessTokenLifetime },
+    {
+      ...base,
+      hash: hashToken(accessToken),
+      kind: 'access_token',
+      expiresAt: now + client.accessTokenLifetime,
+    },
   ];
   const response: TokenResponse = {
-    access_token: access.value,
+    access_token: accessToken,
     token_type: 'bearer',
     expires_in: client.accessTokenLifetime,
     scope: input.scope,
   };
-  if (input.withRefreshToken && client.refreshToken.enabled) {
+  if (input.refresh.kind !== 'none' && client.refreshToken.enabled) {
+    const family =
+      input.refresh.kind === 'new' ? now + client.refreshToken.lifetime : input.refresh.familyExpiresAt;
+    const idle = client.refreshToken.idleLifetime;
     const refresh = mint(deps.random);
     records.push({
       ...base,
       hash: refresh.hash,
       kind: 'refresh_token',
-      expiresAt: now + client.refreshToken.lifetime,
+      expiresAt: idle === null ? family : Math.min(family, now + idle),
+      familyExpiresAt: family,
     });
     response.refresh_token = refresh.value;
   }
   if (input.scope.split(' ').includes('openid')) {
+    const extra = await requestedClaims(input.claims, 'id_token', input.accountId, deps);
     response.id_token = await deps.signJwt(
       idTokenClaims(
         {
@@ -74,13 +89,34 @@ export async function issueTokens(input: IssueInput, deps: ProtocolDeps): Promis
           sub: input.accountId,
           authTime: input.authTime,
           acr: input.acr,
-          accessToken: access.value,
+          accessToken,
           nonce: input.nonce,
           now,
+          extra,
         },
         deps.random,
       ),
+      { alg: client.idTokenAlg },
     );
   }
   return { response, records };
+}
+
+/** RFC 9068 §2.2: a JWT access token, typed at+jwt so it cannot pass for an ID token. */
+function jwtAccessToken(input: IssueInput, now: number, deps: ProtocolDeps): Promise<string> {
+  return deps.signJwt(
+    {
+      iss: deps.issuer,
+      sub: input.accountId,
+      aud: input.client.client_id,
+      client_id: input.client.client_id,
+      exp: now + input.client.accessTokenLifetime,
+      iat: now,
+      jti: deps.random.uuid(),
+      scope: input.scope,
+      auth_time: input.authTime,
+      acr: input.acr,
+    },
+    { alg: 'RS256', typ: 'at+jwt' },
+  );
 }

@@ -3,6 +3,7 @@ import { ConflictError, DuplicateError } from '../ports/errors.ts';
 import type {
   Account,
   CodeRecord,
+  Consent,
   Revision,
   Session,
   Store,
@@ -20,12 +21,14 @@ export function createMemoryStore(): Store {
   const tokens = new Map<string, StoredToken>();
   const revisions: Revision[] = [];
   const keys: StoredKey[] = [];
+  const consents = new Map<string, Consent>();
+  const consentKey = (accountId: string, clientId: string) => JSON.stringify([accountId, clientId]);
 
   const revoke = (grantId: string) => {
     for (const token of tokens.values()) if (token.grantId === grantId) token.revoked = true;
   };
   const save = (list: readonly TokenRecord[]) => {
-    for (const t of list) tokens.set(t.hash, { ...t, revoked: false });
+    for (const t of list) tokens.set(t.hash, { ...t, revoked: false, rotatedAt: null });
   };
 
   return {
@@ -47,6 +50,33 @@ export function createMemoryStore(): Store {
       async findById(id) {
         const found = accounts.get(id);
         return found && clone(found);
+      },
+      async list(limit) {
+        return [...accounts.values()].slice(0, limit).map(clone);
+      },
+      async updateClaims(id, claims) {
+        const found = accounts.get(id);
+        if (found) found.claims = clone(claims);
+      },
+      async setDisabled(id, disabled) {
+        const found = accounts.get(id);
+        if (found) found.disabled = disabled;
+        if (disabled) for (const [hash, s] of sessions) if (s.accountId === id) sessions.delete(hash);
+      },
+    },
+    consents: {
+      async find(accountId, clientId) {
+        const found = consents.get(consentKey(accountId, clientId));
+        return found && { ...found };
+      },
+      async save(consent) {
+        consents.set(consentKey(consent.accountId, consent.clientId), { ...consent });
+      },
+      async list(accountId) {
+        return [...consents.values()].filter((c) => c.accountId === accountId).map((c) => ({ ...c }));
+      },
+      async delete(accountId, clientId) {
+        consents.delete(consentKey(accountId, clientId));
       },
     },
     sessions: {
@@ -90,6 +120,26 @@ export function createMemoryStore(): Store {
       async revokeGrant(grantId) {
         revoke(grantId);
       },
+      async revokeToken(hash) {
+        const found = tokens.get(hash);
+        if (found) found.revoked = true;
+        return found !== undefined;
+      },
+      async rotateRefreshToken(hash, now, graceSeconds, successors) {
+        const token = tokens.get(hash);
+        if (!token) return { status: 'missing' };
+        if (token.rotatedAt === null) {
+          token.rotatedAt = now;
+          save(successors);
+          return { status: 'rotated' };
+        }
+        if (now - token.rotatedAt <= graceSeconds) {
+          save(successors);
+          return { status: 'grace' };
+        }
+        revoke(token.grantId);
+        return { status: 'reused' };
+      },
     },
     config: {
       async current() {
@@ -125,6 +175,14 @@ export function createMemoryStore(): Store {
       },
       async insert(key) {
         if (!keys.some((k) => k.kid === key.kid)) keys.push({ ...key });
+      },
+      async retire(kid, at) {
+        const found = keys.find((k) => k.kid === kid);
+        if (found && found.retiredAt === null) found.retiredAt = at;
+      },
+      async delete(kid) {
+        const index = keys.findIndex((k) => k.kid === kid);
+        if (index >= 0) keys.splice(index, 1);
       },
     },
     async close() {},

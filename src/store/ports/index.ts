@@ -17,6 +17,25 @@ export interface AccountStore {
   create(account: NewAccount): Promise<Account>;
   findByUsername(username: string): Promise<Account | undefined>;
   findById(id: string): Promise<Account | undefined>;
+  list(limit: number): Promise<Account[]>;
+  updateClaims(id: string, claims: Record<string, unknown>): Promise<void>;
+  setDisabled(id: string, disabled: boolean): Promise<void>;
+}
+
+/** A remembered consent: the scopes an account granted a client. */
+export interface Consent {
+  accountId: string;
+  clientId: string;
+  scope: string;
+  createdAt: number;
+}
+
+export interface ConsentStore {
+  find(accountId: string, clientId: string): Promise<Consent | undefined>;
+  /** Replaces any earlier consent of the account to the client. */
+  save(consent: Consent): Promise<void>;
+  list(accountId: string): Promise<Consent[]>;
+  delete(accountId: string, clientId: string): Promise<void>;
 }
 
 /** An SSO session of the Authentication Service; only the hash of the cookie value is kept. */
@@ -47,9 +66,12 @@ export interface CodeRecord {
   scope: string;
   nonce: string | null;
   codeChallenge: string | null;
+  codeChallengeMethod: 'S256' | 'plain' | null;
   authTime: number;
   acr: string;
   expiresAt: number;
+  /** The OIDC claims request parameter (JSON), when one was sent. */
+  claims: string | null;
 }
 
 export type TokenKind = 'access_token' | 'refresh_token';
@@ -65,13 +87,25 @@ export interface TokenRecord {
   acr: string;
   issuedAt: number;
   expiresAt: number;
+  /** Refresh tokens: the absolute end of the token family, however often it is rotated. */
+  familyExpiresAt: number | null;
+  claims: string | null;
 }
 
 export interface StoredToken extends TokenRecord {
   revoked: boolean;
+  /** When a refresh token was exchanged for a successor (rotation), or null. */
+  rotatedAt: number | null;
 }
 
 export type RedeemResult = { status: 'redeemed' } | { status: 'already_used' } | { status: 'missing' };
+
+/** rotated: first use; grace: reused within the grace period; reused: replay, the whole family is revoked. */
+export type RotateResult =
+  | { status: 'rotated' }
+  | { status: 'grace' }
+  | { status: 'reused' }
+  | { status: 'missing' };
 
 export interface GrantStore {
   saveCode(code: CodeRecord): Promise<void>;
@@ -84,6 +118,18 @@ export interface GrantStore {
   saveTokens(tokens: readonly TokenRecord[]): Promise<void>;
   findToken(hash: string): Promise<StoredToken | undefined>;
   revokeGrant(grantId: string, now: number): Promise<void>;
+  /** Revokes one token; false when there is no such token. */
+  revokeToken(hash: string, now: number): Promise<boolean>;
+  /**
+   * Atomically marks a refresh token rotated and stores its successors. A token already rotated
+   * more than `graceSeconds` ago is a replay: nothing is stored and the whole grant is revoked.
+   */
+  rotateRefreshToken(
+    hash: string,
+    now: number,
+    graceSeconds: number,
+    tokens: readonly TokenRecord[],
+  ): Promise<RotateResult>;
 }
 
 export interface Revision {
@@ -123,12 +169,18 @@ export interface StoredKey {
   /** Self-signed certificate, base64 DER (x5c). */
   certificate: string;
   createdAt: number;
+  /** Published from creation; signs from this time on (rotation publishes a key before it signs). */
+  activatesAt: number;
+  /** When a newer key took over; the key stays published until its tokens have expired. */
+  retiredAt: number | null;
 }
 
 export interface KeyStore {
   list(): Promise<StoredKey[]>;
   /** Inserts unless the kid exists (several nodes may create the first key at once). */
   insert(key: StoredKey): Promise<void>;
+  retire(kid: string, at: number): Promise<void>;
+  delete(kid: string): Promise<void>;
 }
 
 export interface Store {
@@ -138,5 +190,6 @@ export interface Store {
   readonly grants: GrantStore;
   readonly config: ConfigStore;
   readonly keys: KeyStore;
+  readonly consents: ConsentStore;
   close(): Promise<void>;
 }

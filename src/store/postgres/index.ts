@@ -1,18 +1,10 @@
 // PostgreSQL store (pg): the scale-out option, shared by any number of stateless Tessera nodes.
 import pg from 'pg';
 import { ConflictError, DuplicateError } from '../ports/errors.ts';
-import type { Store, TokenRecord } from '../ports/index.ts';
+import type { Store } from '../ports/index.ts';
+import { postgresGrants } from './grants.ts';
 import { migrate } from './migrate.ts';
-import {
-  type Row,
-  toAccount,
-  toCode,
-  toKey,
-  toRevision,
-  toRevisionMeta,
-  toSession,
-  toToken,
-} from './rows.ts';
+import { type Row, toAccount, toConsent, toKey, toRevision, toRevisionMeta, toSession } from './rows.ts';
 import { transaction } from './tx.ts';
 
 export interface PostgresStoreOptions {
@@ -29,34 +21,6 @@ const UNIQUE_VIOLATION = '23505';
 const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code === UNIQUE_VIOLATION;
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
-
-const TOKEN_COLUMNS =
-  'hash, kind, grant_id, client_id, account_id, scope, auth_time, acr, issued_at, expires_at';
-const TOKEN_FIELDS = 10;
-
-/** One multi-row INSERT: atomic on its own, and one round trip however many tokens a grant issues. */
-async function insertTokens(db: Queryable, tokens: readonly TokenRecord[]): Promise<void> {
-  if (tokens.length === 0) return;
-  const values = tokens.flatMap((t) => [
-    t.hash,
-    t.kind,
-    t.grantId,
-    t.clientId,
-    t.accountId,
-    t.scope,
-    t.authTime,
-    t.acr,
-    t.issuedAt,
-    t.expiresAt,
-  ]);
-  const rows = tokens.map((_, i) => {
-    const params = Array.from({ length: TOKEN_FIELDS }, (_, j) => `$${i * TOKEN_FIELDS + j + 1}`);
-    return `(${params.join(', ')})`;
-  });
-  await db.query(`INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ${rows.join(', ')}`, values);
-}
-
-const REVOKE_GRANT = 'UPDATE tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL';
 
 async function currentRevisionId(db: Queryable): Promise<number | null> {
   const { rows } = await db.query<Row>('SELECT max(id) AS id FROM config_revisions');
@@ -118,6 +82,55 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         const row = await one('SELECT * FROM accounts WHERE id = $1', [id]);
         return row && toAccount(row);
       },
+      async list(limit) {
+        const { rows } = await pool.query<Row>(
+          'SELECT * FROM accounts ORDER BY created_at, id COLLATE "C" LIMIT $1',
+          [limit],
+        );
+        return rows.map(toAccount);
+      },
+      async updateClaims(id, claims) {
+        await pool.query('UPDATE accounts SET claims = $1::jsonb WHERE id = $2', [
+          JSON.stringify(claims),
+          id,
+        ]);
+      },
+      async setDisabled(id, disabled) {
+        await transaction(pool, async (client) => {
+          await client.query('UPDATE accounts SET disabled = $1 WHERE id = $2', [disabled, id]);
+          // A disabled account keeps no SSO session.
+          if (disabled) await client.query('DELETE FROM sessions WHERE account_id = $1', [id]);
+        });
+      },
+    },
+    consents: {
+      async find(accountId, clientId) {
+        const row = await one('SELECT * FROM consents WHERE account_id = $1 AND client_id = $2', [
+          accountId,
+          clientId,
+        ]);
+        return row && toConsent(row);
+      },
+      async save(c) {
+        await pool.query(
+          'INSERT INTO consents (account_id, client_id, scope, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, client_id) DO UPDATE SET scope = excluded.scope, created_at = excluded.created_at',
+          [c.accountId, c.clientId, c.scope, c.createdAt],
+        );
+      },
+      async list(accountId) {
+        // client_id breaks ties the way SQLite's primary-key scan does, so both engines list alike.
+        const { rows } = await pool.query<Row>(
+          'SELECT * FROM consents WHERE account_id = $1 ORDER BY created_at, client_id COLLATE "C"',
+          [accountId],
+        );
+        return rows.map(toConsent);
+      },
+      async delete(accountId, clientId) {
+        await pool.query('DELETE FROM consents WHERE account_id = $1 AND client_id = $2', [
+          accountId,
+          clientId,
+        ]);
+      },
     },
     sessions: {
       async create(s) {
@@ -134,61 +147,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         await pool.query('DELETE FROM sessions WHERE id_hash = $1', [idHash]);
       },
     },
-    grants: {
-      async saveCode(c) {
-        await pool.query(
-          'INSERT INTO codes (hash, grant_id, client_id, account_id, redirect_uri, scope, nonce, code_challenge, auth_time, acr, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
-          [
-            c.hash,
-            c.grantId,
-            c.clientId,
-            c.accountId,
-            c.redirectUri,
-            c.scope,
-            c.nonce,
-            c.codeChallenge,
-            c.authTime,
-            c.acr,
-            c.expiresAt,
-          ],
-        );
-      },
-      async findCode(hash) {
-        const row = await one('SELECT * FROM codes WHERE hash = $1', [hash]);
-        return row && toCode(row);
-      },
-      async redeemCode(hash, now, tokens) {
-        return transaction(pool, async (client) => {
-          // The row lock makes concurrent redemptions queue here; each later one re-checks used_at after the
-          // winner commits and matches nothing, so exactly one gets RETURNING rows.
-          const used = await client.query(
-            'UPDATE codes SET used_at = $1 WHERE hash = $2 AND used_at IS NULL RETURNING grant_id',
-            [now, hash],
-          );
-          if (used.rowCount === 1) {
-            await insertTokens(client, tokens);
-            return { status: 'redeemed' } as const;
-          }
-          const code = (await client.query<Row>('SELECT grant_id FROM codes WHERE hash = $1', [hash]))
-            .rows[0];
-          if (!code) return { status: 'missing' } as const;
-          // READ COMMITTED gives this statement a fresh snapshot, so it sees the tokens a winner committed
-          // while we waited on its row lock: RFC 6749 §4.1.2 asks for those to be revoked too.
-          await client.query(REVOKE_GRANT, [now, code['grant_id']]);
-          return { status: 'already_used' } as const;
-        });
-      },
-      async saveTokens(tokens) {
-        await insertTokens(pool, tokens);
-      },
-      async findToken(hash) {
-        const row = await one('SELECT * FROM tokens WHERE hash = $1', [hash]);
-        return row && toToken(row);
-      },
-      async revokeGrant(grantId, now) {
-        await pool.query(REVOKE_GRANT, [now, grantId]);
-      },
-    },
+    grants: postgresGrants(pool),
     config: {
       async current() {
         const row = await one('SELECT * FROM config_revisions ORDER BY id DESC LIMIT 1', []);
@@ -250,9 +209,19 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       async insert(k) {
         // Nodes starting together may insert the same key; the row already there is kept as it is.
         await pool.query(
-          'INSERT INTO signing_keys (kid, alg, public_jwk, private_key, certificate, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kid) DO NOTHING',
-          [k.kid, k.alg, k.publicJwk, k.privateKey, k.certificate, k.createdAt],
+          'INSERT INTO signing_keys (kid, alg, public_jwk, private_key, certificate, created_at, activates_at, retired_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (kid) DO NOTHING',
+          [k.kid, k.alg, k.publicJwk, k.privateKey, k.certificate, k.createdAt, k.activatesAt, k.retiredAt],
         );
+      },
+      async retire(kid, at) {
+        // Retiring twice keeps the first time, as the SQLite store does.
+        await pool.query('UPDATE signing_keys SET retired_at = $1 WHERE kid = $2 AND retired_at IS NULL', [
+          at,
+          kid,
+        ]);
+      },
+      async delete(kid) {
+        await pool.query('DELETE FROM signing_keys WHERE kid = $1', [kid]);
       },
     },
     async close() {

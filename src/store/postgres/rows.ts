@@ -1,5 +1,13 @@
 // Turns PostgreSQL rows into port records, field for field as the SQLite store does.
-import type { Account, CodeRecord, Revision, Session, StoredKey, StoredToken } from '../ports/index.ts';
+import type {
+  Account,
+  CodeRecord,
+  Consent,
+  Revision,
+  Session,
+  StoredKey,
+  StoredToken,
+} from '../ports/index.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -34,9 +42,11 @@ export const toCode = (r: Row): CodeRecord & { used: boolean } => ({
   scope: r['scope'] as string,
   nonce: r['nonce'] as string | null,
   codeChallenge: r['code_challenge'] as string | null,
+  codeChallengeMethod: r['code_challenge_method'] as CodeRecord['codeChallengeMethod'],
   authTime: int(r['auth_time']),
   acr: r['acr'] as string,
   expiresAt: int(r['expires_at']),
+  claims: r['claims'] as string | null,
   used: r['used_at'] !== null,
 });
 
@@ -51,7 +61,10 @@ export const toToken = (r: Row): StoredToken => ({
   acr: r['acr'] as string,
   issuedAt: int(r['issued_at']),
   expiresAt: int(r['expires_at']),
+  familyExpiresAt: intOrNull(r['family_expires_at']),
+  claims: r['claims'] as string | null,
   revoked: r['revoked_at'] !== null,
+  rotatedAt: intOrNull(r['rotated_at']),
 });
 
 export const toRevisionMeta = (r: Row): Omit<Revision, 'snapshot'> => ({
@@ -74,5 +87,14 @@ export const toKey = (r: Row): StoredKey => ({
   publicJwk: r['public_jwk'] as string,
   privateKey: r['private_key'] as string,
   certificate: r['certificate'] as string,
+  createdAt: int(r['created_at']),
+  activatesAt: int(r['activates_at']),
+  retiredAt: intOrNull(r['retired_at']),
+});
+
+export const toConsent = (r: Row): Consent => ({
+  accountId: r['account_id'] as string,
+  clientId: r['client_id'] as string,
+  scope: r['scope'] as string,
   createdAt: int(r['created_at']),
 });

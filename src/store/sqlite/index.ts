@@ -3,74 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConflictError, DuplicateError } from '../ports/errors.ts';
-import type {
-  Account,
-  CodeRecord,
-  Revision,
-  Store,
-  StoredKey,
-  StoredToken,
-  TokenRecord,
-} from '../ports/index.ts';
+import type { Store, TokenRecord } from '../ports/index.ts';
 import { migrate } from './migrate.ts';
-
-type Row = Record<string, unknown>;
-
-const toAccount = (r: Row): Account => ({
-  id: r['id'] as string,
-  username: r['username'] as string,
-  passwordHash: r['password_hash'] as string,
-  claims: JSON.parse(r['claims'] as string),
-  createdAt: r['created_at'] as number,
-  disabled: r['disabled'] === 1,
-});
-
-const toCode = (r: Row): CodeRecord & { used: boolean } => ({
-  hash: r['hash'] as string,
-  grantId: r['grant_id'] as string,
-  clientId: r['client_id'] as string,
-  accountId: r['account_id'] as string,
-  redirectUri: r['redirect_uri'] as string | null,
-  scope: r['scope'] as string,
-  nonce: r['nonce'] as string | null,
-  codeChallenge: r['code_challenge'] as string | null,
-  authTime: r['auth_time'] as number,
-  acr: r['acr'] as string,
-  expiresAt: r['expires_at'] as number,
-  used: r['used_at'] !== null,
-});
-
-const toToken = (r: Row): StoredToken => ({
-  hash: r['hash'] as string,
-  kind: r['kind'] as StoredToken['kind'],
-  grantId: r['grant_id'] as string,
-  clientId: r['client_id'] as string,
-  accountId: r['account_id'] as string,
-  scope: r['scope'] as string,
-  authTime: r['auth_time'] as number,
-  acr: r['acr'] as string,
-  issuedAt: r['issued_at'] as number,
-  expiresAt: r['expires_at'] as number,
-  revoked: r['revoked_at'] !== null,
-});
-
-const toRevision = (r: Row): Revision => ({
-  id: r['id'] as number,
-  parent: r['parent'] as number | null,
-  author: r['author'] as string,
-  message: r['message'] as string,
-  createdAt: r['created_at'] as number,
-  snapshot: JSON.parse(r['snapshot'] as string),
-});
-
-const toKey = (r: Row): StoredKey => ({
-  kid: r['kid'] as string,
-  alg: r['alg'] as string,
-  publicJwk: r['public_jwk'] as string,
-  privateKey: r['private_key'] as string,
-  certificate: r['certificate'] as string,
-  createdAt: r['created_at'] as number,
-});
+import { type Row, toAccount, toCode, toConsent, toKey, toRevision, toSession, toToken } from './rows.ts';
 
 export function openSqliteStore(file: string): Store {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -88,22 +23,34 @@ export function openSqliteStore(file: string): Store {
     ),
     accountByName: db.prepare('SELECT * FROM accounts WHERE username = ?'),
     accountById: db.prepare('SELECT * FROM accounts WHERE id = ?'),
+    listAccounts: db.prepare('SELECT * FROM accounts ORDER BY created_at, id LIMIT ?'),
+    updateClaims: db.prepare('UPDATE accounts SET claims = ? WHERE id = ?'),
+    setDisabled: db.prepare('UPDATE accounts SET disabled = ? WHERE id = ?'),
+    deleteAccountSessions: db.prepare('DELETE FROM sessions WHERE account_id = ?'),
+    findConsent: db.prepare('SELECT * FROM consents WHERE account_id = ? AND client_id = ?'),
+    saveConsent: db.prepare(
+      'INSERT INTO consents (account_id, client_id, scope, created_at) VALUES (@accountId, @clientId, @scope, @createdAt) ON CONFLICT (account_id, client_id) DO UPDATE SET scope = excluded.scope, created_at = excluded.created_at',
+    ),
+    listConsents: db.prepare('SELECT * FROM consents WHERE account_id = ? ORDER BY created_at'),
+    deleteConsent: db.prepare('DELETE FROM consents WHERE account_id = ? AND client_id = ?'),
     insertSession: db.prepare(
       'INSERT INTO sessions (id_hash, account_id, authenticator, acr, auth_time, expires_at) VALUES (@idHash, @accountId, @authenticator, @acr, @authTime, @expiresAt)',
     ),
     findSession: db.prepare('SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
     insertCode: db.prepare(
-      'INSERT INTO codes (hash, grant_id, client_id, account_id, redirect_uri, scope, nonce, code_challenge, auth_time, acr, expires_at) VALUES (@hash, @grantId, @clientId, @accountId, @redirectUri, @scope, @nonce, @codeChallenge, @authTime, @acr, @expiresAt)',
+      'INSERT INTO codes (hash, grant_id, client_id, account_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, auth_time, acr, expires_at, claims) VALUES (@hash, @grantId, @clientId, @accountId, @redirectUri, @scope, @nonce, @codeChallenge, @codeChallengeMethod, @authTime, @acr, @expiresAt, @claims)',
     ),
     findCode: db.prepare('SELECT * FROM codes WHERE hash = ?'),
     useCode: db.prepare('UPDATE codes SET used_at = ? WHERE hash = ? AND used_at IS NULL'),
     codeGrant: db.prepare('SELECT grant_id FROM codes WHERE hash = ?'),
     insertToken: db.prepare(
-      'INSERT INTO tokens (hash, kind, grant_id, client_id, account_id, scope, auth_time, acr, issued_at, expires_at) VALUES (@hash, @kind, @grantId, @clientId, @accountId, @scope, @authTime, @acr, @issuedAt, @expiresAt)',
+      'INSERT INTO tokens (hash, kind, grant_id, client_id, account_id, scope, auth_time, acr, issued_at, expires_at, family_expires_at, claims) VALUES (@hash, @kind, @grantId, @clientId, @accountId, @scope, @authTime, @acr, @issuedAt, @expiresAt, @familyExpiresAt, @claims)',
     ),
     findToken: db.prepare('SELECT * FROM tokens WHERE hash = ?'),
     revokeGrant: db.prepare('UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL'),
+    revokeToken: db.prepare('UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE hash = ?'),
+    rotate: db.prepare('UPDATE tokens SET rotated_at = ? WHERE hash = ? AND rotated_at IS NULL'),
     currentRevision: db.prepare('SELECT * FROM config_revisions ORDER BY id DESC LIMIT 1'),
     currentRevisionId: db.prepare('SELECT max(id) AS id FROM config_revisions'),
     insertRevision: db.prepare(
@@ -115,8 +62,10 @@ export function openSqliteStore(file: string): Store {
     getRevision: db.prepare('SELECT * FROM config_revisions WHERE id = ?'),
     listKeys: db.prepare('SELECT * FROM signing_keys ORDER BY created_at, kid'),
     insertKey: db.prepare(
-      'INSERT INTO signing_keys (kid, alg, public_jwk, private_key, certificate, created_at) VALUES (@kid, @alg, @publicJwk, @privateKey, @certificate, @createdAt) ON CONFLICT (kid) DO NOTHING',
+      'INSERT INTO signing_keys (kid, alg, public_jwk, private_key, certificate, created_at, activates_at, retired_at) VALUES (@kid, @alg, @publicJwk, @privateKey, @certificate, @createdAt, @activatesAt, @retiredAt) ON CONFLICT (kid) DO NOTHING',
     ),
+    retireKey: db.prepare('UPDATE signing_keys SET retired_at = ? WHERE kid = ? AND retired_at IS NULL'),
+    deleteKey: db.prepare('DELETE FROM signing_keys WHERE kid = ?'),
   };
 
   const saveTokens = (tokens: readonly TokenRecord[]) => {
@@ -133,6 +82,27 @@ export function openSqliteStore(file: string): Store {
     return { status: 'already_used' } as const;
   });
   const saveTokensTx = db.transaction(saveTokens);
+  const rotate = db.transaction(
+    (hash: string, now: number, grace: number, tokens: readonly TokenRecord[]) => {
+      if (q.rotate.run(now, hash).changes === 1) {
+        saveTokens(tokens);
+        return { status: 'rotated' } as const;
+      }
+      const row = q.findToken.get(hash) as Row | undefined;
+      if (!row) return { status: 'missing' } as const;
+      if (now - (row['rotated_at'] as number) <= grace) {
+        saveTokens(tokens);
+        return { status: 'grace' } as const;
+      }
+      q.revokeGrant.run(now, row['grant_id']);
+      return { status: 'reused' } as const;
+    },
+  );
+  const disable = db.transaction((id: string, disabled: boolean) => {
+    q.setDisabled.run(disabled ? 1 : 0, id);
+    // A disabled account keeps no SSO session.
+    if (disabled) q.deleteAccountSessions.run(id);
+  });
   const commit = db.transaction((revision: Parameters<Store['config']['commit']>[0]) => {
     const current = ((q.currentRevisionId.get() as Row)['id'] as number | null) ?? null;
     if (revision.parent !== current) {
@@ -165,23 +135,38 @@ export function openSqliteStore(file: string): Store {
         const row = q.accountById.get(id) as Row | undefined;
         return row && toAccount(row);
       },
+      async list(limit) {
+        return (q.listAccounts.all(limit) as Row[]).map(toAccount);
+      },
+      async updateClaims(id, claims) {
+        q.updateClaims.run(JSON.stringify(claims), id);
+      },
+      async setDisabled(id, disabled) {
+        disable.immediate(id, disabled);
+      },
+    },
+    consents: {
+      async find(accountId, clientId) {
+        const row = q.findConsent.get(accountId, clientId) as Row | undefined;
+        return row && toConsent(row);
+      },
+      async save(consent) {
+        q.saveConsent.run(consent);
+      },
+      async list(accountId) {
+        return (q.listConsents.all(accountId) as Row[]).map(toConsent);
+      },
+      async delete(accountId, clientId) {
+        q.deleteConsent.run(accountId, clientId);
+      },
     },
     sessions: {
       async create(session) {
         q.insertSession.run(session);
       },
       async find(idHash, now) {
-        const r = q.findSession.get(idHash, now) as Row | undefined;
-        return (
-          r && {
-            idHash: r['id_hash'] as string,
-            accountId: r['account_id'] as string,
-            authenticator: r['authenticator'] as string,
-            acr: r['acr'] as string,
-            authTime: r['auth_time'] as number,
-            expiresAt: r['expires_at'] as number,
-          }
-        );
+        const row = q.findSession.get(idHash, now) as Row | undefined;
+        return row && toSession(row);
       },
       async delete(idHash) {
         q.deleteSession.run(idHash);
@@ -207,6 +192,12 @@ export function openSqliteStore(file: string): Store {
       },
       async revokeGrant(grantId, now) {
         q.revokeGrant.run(now, grantId);
+      },
+      async revokeToken(hash, now) {
+        return q.revokeToken.run(now, hash).changes === 1;
+      },
+      async rotateRefreshToken(hash, now, graceSeconds, tokens) {
+        return rotate.immediate(hash, now, graceSeconds, tokens);
       },
     },
     config: {
@@ -240,6 +231,12 @@ export function openSqliteStore(file: string): Store {
       },
       async insert(key) {
         q.insertKey.run(key);
+      },
+      async retire(kid, at) {
+        q.retireKey.run(at, kid);
+      },
+      async delete(kid) {
+        q.deleteKey.run(kid);
       },
     },
     async close() {

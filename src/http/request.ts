@@ -1,0 +1,68 @@
+// Small request helpers shared by the routes: media type, form bodies, the SSO session, CORS.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SESSION_COOKIE } from '../authn/sessions.ts';
+import { PATHS } from '../config/endpoints.ts';
+import type { LiveConfig } from '../config/live.ts';
+import type { ClientRequest } from '../protocol/endpoints/client-request.ts';
+import type { RawParams } from '../protocol/params/parse.ts';
+import { sha256 } from '../shared/crypto.ts';
+import type { Session } from '../store/ports/index.ts';
+import type { AppDeps } from './context.ts';
+
+export const mediaType = (request: FastifyRequest): string | undefined =>
+  request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+
+export function formBody(request: FastifyRequest): RawParams | undefined {
+  return mediaType(request) === 'application/x-www-form-urlencoded' ? (request.body as RawParams) : undefined;
+}
+
+export function clientRequest(request: FastifyRequest): ClientRequest {
+  return {
+    contentType: mediaType(request),
+    body: (request.body as RawParams | null) ?? {},
+    authorization: request.headers.authorization,
+  };
+}
+
+export function sessionToken(request: FastifyRequest): string | undefined {
+  return request.cookies[SESSION_COOKIE];
+}
+
+export async function currentSession(request: FastifyRequest, deps: AppDeps): Promise<Session | undefined> {
+  const token = sessionToken(request);
+  if (token === undefined || token.length > 100) return undefined;
+  return deps.protocol.sessions.find(sha256(token), deps.protocol.clock.nowSeconds());
+}
+
+/** CORS for browser clients (SPAs): only origins some client registered may read the response. */
+export function allowOrigin(request: FastifyRequest, reply: FastifyReply, config: LiveConfig): boolean {
+  const origin = request.headers.origin;
+  reply.header('vary', 'Origin');
+  if (origin === undefined) return false;
+  for (const client of config.clients.values()) {
+    if (client.corsOrigins.has(origin)) {
+      reply.header('access-control-allow-origin', origin);
+      return true;
+    }
+  }
+  return false;
+}
+
+export function preflight(deps: AppDeps) {
+  return (request: FastifyRequest, reply: FastifyReply) => {
+    if (allowOrigin(request, reply, deps.protocol.config())) {
+      reply
+        .header('access-control-allow-methods', 'GET, POST')
+        .header('access-control-allow-headers', 'authorization, content-type, dpop')
+        .header('access-control-max-age', '600');
+    }
+    return reply.code(204).send();
+  };
+}
+
+/** Where a login or consent may send the browser next: only Tessera's own pages, so no open redirect. */
+export function safeReturnPath(value: unknown, prefix: string): string {
+  if (typeof value !== 'string' || /[\\\r\n]/.test(value)) return '';
+  if (value.startsWith(`${prefix}${PATHS.authorize}?`)) return value;
+  return value === `${prefix}${PATHS.authn}/account` ? value : '';
+}

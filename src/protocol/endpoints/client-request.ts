@@ -1,0 +1,41 @@
+// The shared front half of the endpoints that authenticated clients call: form body, no repeats, client auth.
+import type { Client } from '../../config/live.ts';
+import { authenticateClient } from '../client-auth/index.ts';
+import type { ProtocolDeps } from '../deps.ts';
+import { OAuthError } from '../errors.ts';
+import { type Params, pickParams, type RawParams, refuseRepeated } from '../params/parse.ts';
+
+export interface ClientRequest {
+  /** The media type of the body, without parameters. */
+  contentType: string | undefined;
+  body: RawParams;
+  authorization: string | undefined;
+}
+
+export function readClientRequest<K extends string>(
+  request: ClientRequest,
+  allowed: readonly K[],
+  deps: ProtocolDeps,
+): { params: Params<K | 'client_id' | 'client_secret'>; client: Client } | OAuthError {
+  // RFC 6749 §3.2, RFC 7662 §2.1, RFC 7009 §2.1: parameters are form-encoded; JSON is not supported.
+  if (request.contentType !== 'application/x-www-form-urlencoded') {
+    return new OAuthError(
+      'invalid_request',
+      `the request body must be application/x-www-form-urlencoded${request.contentType ? `, not ${request.contentType}` : ''}`,
+    );
+  }
+  const { params, repeated } = pickParams(request.body, [...allowed, 'client_id', 'client_secret'] as const);
+  const repeatedError = refuseRepeated(repeated);
+  if (repeatedError) return repeatedError;
+  const client = authenticateClient(
+    {
+      authorization: request.authorization,
+      client_id: params.client_id,
+      client_secret: params.client_secret,
+    },
+    deps.config(),
+    deps.secrets,
+  );
+  if (client instanceof OAuthError) return client;
+  return { params, client };
+}
