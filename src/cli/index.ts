@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { clientCommand } from './client.ts';
 import { commonOptions } from './common.ts';
+import { keysCommand } from './keys.ts';
 import { start } from './start.ts';
 
 const program = new Command('tessera').description('Tessera OAuth 2.0 and OpenID Connect server');
@@ -12,9 +13,14 @@ commonOptions(program.command('start'))
   .option('-p, --port <port>', 'port to listen on (env TESSERA_PORT)')
   .option('--host <host>', 'address to listen on (env TESSERA_HOST)')
   .option('--base-url <url>', 'public base URL the issuer is built from (env TESSERA_BASE_URL)')
+  .option(
+    '-w, --workers <n>',
+    'worker processes sharing the port: a number or "auto" for one per core (env TESSERA_WORKERS)',
+  )
   .action((opts) => start(opts));
 
 program.addCommand(clientCommand());
+program.addCommand(keysCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {
