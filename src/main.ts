@@ -7,6 +7,7 @@ import { compileConfig, type LiveConfig, mergeSnapshots } from './config/live.ts
 import { type LoadedConfig, loadConfig, type Overrides } from './config/load.ts';
 import { snapshotSchema } from './config/schema.ts';
 import { buildApp } from './http/app.ts';
+import { createMetrics } from './http/plugins/metrics.ts';
 import { deriveKey } from './keys/encryption.ts';
 import { type KeyRing, loadKeyRing } from './keys/keyring.ts';
 import { type MasterKey, resolveMasterKey } from './keys/master-key.ts';
@@ -37,6 +38,21 @@ export interface Tessera {
   /** Re-reads the current config revision; called by the poller and after local commits. */
   refresh(): Promise<void>;
   close(): Promise<void>;
+}
+
+const CLEANUP_INTERVAL_MS = 60_000;
+const CLEANUP_BATCH = 1000;
+
+/** Deletes expired rows in bounded batches, on whichever node holds the cleanup lease. */
+export async function purgeExpired(store: Store, holder: string, clock: Clock): Promise<number> {
+  let total = 0;
+  for (let round = 0; round < 50; round++) {
+    const deleted = await store.maintenance.purgeExpired(holder, clock.nowSeconds(), CLEANUP_BATCH);
+    if (deleted === null) return total;
+    total += deleted;
+    if (deleted < CLEANUP_BATCH) return total;
+  }
+  return total;
 }
 
 export function databaseFile(dataDir: string): string {
@@ -122,6 +138,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       consentUrl: (returnTo) =>
         `${endpoints.base}/authn/consent?${new URLSearchParams({ return_to: returnTo })}`,
     };
+    const metrics = createMetrics();
     const tls = config.server.tls;
     const app = await buildApp(
       {
@@ -133,12 +150,13 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         sessionLifetime: config.server.session_lifetime,
         ready: async () => {
           try {
-            await store.config.currentId();
+            await store.maintenance.ping();
             return true;
           } catch {
             return false;
           }
         },
+        metrics,
       },
       {
         logger: options.logger ?? false,
@@ -157,6 +175,11 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       refresh().catch((error) => app.log.error({ err: error }, 'config refresh failed'));
     }, 1000);
     poller.unref();
+    const holder = random.uuid();
+    const cleanup = setInterval(() => {
+      purgeExpired(store, holder, clock).catch((error) => app.log.warn({ err: error }, 'cleanup failed'));
+    }, CLEANUP_INTERVAL_MS);
+    cleanup.unref();
 
     return {
       app,
@@ -168,6 +191,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       refresh,
       async close() {
         clearInterval(poller);
+        clearInterval(cleanup);
         await app.close();
         await store.close();
       },

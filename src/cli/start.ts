@@ -2,6 +2,7 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Overrides } from '../config/load.ts';
+import { serveClusterMetrics } from '../http/plugins/metrics.ts';
 import { createTessera, databaseFile, type Tessera } from '../main.ts';
 import { fail } from './common.ts';
 import { createLogger } from './logger.ts';
@@ -83,6 +84,7 @@ async function supervise(overrides: Overrides, workers: number): Promise<void> {
     process.stderr.write(`worker ${worker.process.pid} exited (${signal ?? code}); starting a replacement\n`);
     fork();
   });
+  serveClusterMetrics();
   for (let i = 0; i < workers; i++) fork();
 
   const shutdown = () => {

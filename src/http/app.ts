@@ -1,4 +1,5 @@
 // Builds the Fastify app: plugins, routes of the three services, and the one error handler.
+import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -6,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { PATHS } from '../config/endpoints.ts';
 import { type AppDeps, ASSETS_PATH } from './context.ts';
 import { logFailure, sendOAuthError, toOAuthError } from './errors.ts';
+import { registerMetrics } from './plugins/metrics.ts';
 import { registerSecurityHeaders } from './plugins/security.ts';
 import { accountRoutes } from './routes/account.ts';
 import { authnRoutes } from './routes/authn.ts';
@@ -27,7 +29,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
-    requestIdHeader: false,
+    // A request id in every log line; taken from the proxy's X-Request-Id when it sends a sane one.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
 
@@ -102,6 +106,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     });
   });
 
+  // Routes are added after setErrorHandler so that every one of them gets it.
+  registerMetrics(app, deps.metrics);
   oauthRoutes(app, deps);
   metadataRoutes(app, deps);
   authnRoutes(app, deps);

@@ -2,6 +2,7 @@
 import type { JWK } from 'jose';
 import type { Endpoints } from '../config/endpoints.ts';
 import type { ProtocolDeps } from '../protocol/deps.ts';
+import type { Metrics } from './plugins/metrics.ts';
 
 export interface AppDeps {
   protocol: ProtocolDeps;
@@ -14,6 +15,7 @@ export interface AppDeps {
   sessionLifetime: number;
   /** Readiness: the store answers. */
   ready(): Promise<boolean>;
+  metrics: Metrics;
 }
 
 export const ASSETS_PATH = '/authn/assets';

@@ -145,10 +145,12 @@ export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
       const account = await checkCredentials(username, field(form, 'password'), deps.protocol.accounts);
       if (!account) {
         request.log.info({ event: 'login_failed', authenticator: a.id }, 'login failed');
+        deps.metrics.logins.inc({ result: 'failure' });
         // One message for an unknown user and a wrong password: no account enumeration.
         return loginPage(reply, a, returnTo, { error: 'Incorrect username or password.', username }, 401);
       }
       request.log.info({ event: 'login_succeeded', authenticator: a.id }, 'login succeeded');
+      deps.metrics.logins.inc({ result: 'success' });
       return finishLogin(reply, a, account.id, returnTo);
     },
   );

@@ -80,7 +80,14 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
       handler: methodNotAllowed('POST'),
     });
   };
-  clientEndpoint(PATHS.token, (request) => tokenEndpoint(clientRequest(request), deps.protocol));
+  clientEndpoint(PATHS.token, async (request) => {
+    const result = await tokenEndpoint(clientRequest(request), deps.protocol);
+    if (!(result instanceof OAuthError)) {
+      const grantType = (request.body as Record<string, unknown>)['grant_type'];
+      deps.metrics.tokensIssued.inc({ grant_type: typeof grantType === 'string' ? grantType : 'unknown' });
+    }
+    return result;
+  });
   clientEndpoint(PATHS.introspect, (request) => introspectEndpoint(clientRequest(request), deps.protocol));
   clientEndpoint(PATHS.revoke, (request) => revokeEndpoint(clientRequest(request), deps.protocol));
 

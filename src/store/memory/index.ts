@@ -22,6 +22,7 @@ export function createMemoryStore(): Store {
   const revisions: Revision[] = [];
   const keys: StoredKey[] = [];
   const consents = new Map<string, Consent>();
+  let lease: { holder: string; expiresAt: number } | undefined;
   const consentKey = (accountId: string, clientId: string) => JSON.stringify([accountId, clientId]);
 
   const revoke = (grantId: string) => {
@@ -184,6 +185,24 @@ export function createMemoryStore(): Store {
         const index = keys.findIndex((k) => k.kid === kid);
         if (index >= 0) keys.splice(index, 1);
       },
+    },
+    maintenance: {
+      async purgeExpired(holder, now, batch) {
+        if (lease && lease.holder !== holder && lease.expiresAt >= now) return null;
+        lease = { holder, expiresAt: now + 120 };
+        let deleted = 0;
+        for (const map of [codes, tokens, sessions] as Map<string, { expiresAt: number }>[]) {
+          for (const [key, row] of map) {
+            if (deleted >= batch) break;
+            if (row.expiresAt < now) {
+              map.delete(key);
+              deleted += 1;
+            }
+          }
+        }
+        return deleted;
+      },
+      async ping() {},
     },
     async close() {},
   };

@@ -183,6 +183,16 @@ export interface KeyStore {
   delete(kid: string): Promise<void>;
 }
 
+export interface MaintenanceStore {
+  /**
+   * Deletes up to `batch` expired codes, tokens and sessions if this holder wins (or already holds)
+   * the cleanup lease, so only one node at a time does it. Returns rows deleted, or null without the lease.
+   */
+  purgeExpired(holder: string, now: number, batch: number): Promise<number | null>;
+  /** Cheap round trip that fails when the database is unreachable. */
+  ping(): Promise<void>;
+}
+
 export interface Store {
   readonly engine: string;
   readonly accounts: AccountStore;
@@ -191,5 +201,6 @@ export interface Store {
   readonly config: ConfigStore;
   readonly keys: KeyStore;
   readonly consents: ConsentStore;
+  readonly maintenance: MaintenanceStore;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { ConflictError, DuplicateError } from '../ports/errors.ts';
 import type { Store } from '../ports/index.ts';
 import { postgresGrants } from './grants.ts';
+import { postgresMaintenance } from './maintenance.ts';
 import { migrate } from './migrate.ts';
 import { type Row, toAccount, toConsent, toKey, toRevision, toRevisionMeta, toSession } from './rows.ts';
 import { transaction } from './tx.ts';
@@ -224,6 +225,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         await pool.query('DELETE FROM signing_keys WHERE kid = $1', [kid]);
       },
     },
+    maintenance: postgresMaintenance(pool),
     async close() {
       await pool.end();
     },

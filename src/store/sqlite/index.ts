@@ -66,6 +66,19 @@ export function openSqliteStore(file: string): Store {
     ),
     retireKey: db.prepare('UPDATE signing_keys SET retired_at = ? WHERE kid = ? AND retired_at IS NULL'),
     deleteKey: db.prepare('DELETE FROM signing_keys WHERE kid = ?'),
+    takeLease: db.prepare(
+      'INSERT INTO maintenance_leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at WHERE maintenance_leases.holder = excluded.holder OR maintenance_leases.expires_at < ?',
+    ),
+    purgeCodes: db.prepare(
+      'DELETE FROM codes WHERE rowid IN (SELECT rowid FROM codes WHERE expires_at < ? LIMIT ?)',
+    ),
+    purgeTokens: db.prepare(
+      'DELETE FROM tokens WHERE rowid IN (SELECT rowid FROM tokens WHERE expires_at < ? LIMIT ?)',
+    ),
+    purgeSessions: db.prepare(
+      'DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE expires_at < ? LIMIT ?)',
+    ),
+    ping: db.prepare('SELECT 1'),
   };
 
   const saveTokens = (tokens: readonly TokenRecord[]) => {
@@ -98,6 +111,14 @@ export function openSqliteStore(file: string): Store {
       return { status: 'reused' } as const;
     },
   );
+  const purge = db.transaction((holder: string, now: number, batch: number) => {
+    // The lease outlives one run, so the same node keeps the job while it is alive.
+    if (q.takeLease.run('cleanup', holder, now + 120, now).changes === 0) return null;
+    let deleted = q.purgeCodes.run(now, batch).changes;
+    deleted += q.purgeTokens.run(now, batch).changes;
+    deleted += q.purgeSessions.run(now, batch).changes;
+    return deleted;
+  });
   const disable = db.transaction((id: string, disabled: boolean) => {
     q.setDisabled.run(disabled ? 1 : 0, id);
     // A disabled account keeps no SSO session.
@@ -237,6 +258,14 @@ export function openSqliteStore(file: string): Store {
       },
       async delete(kid) {
         q.deleteKey.run(kid);
+      },
+    },
+    maintenance: {
+      async purgeExpired(holder, now, batch) {
+        return purge.immediate(holder, now, batch);
+      },
+      async ping() {
+        q.ping.get();
       },
     },
     async close() {

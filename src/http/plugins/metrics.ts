@@ -1,0 +1,114 @@
+// Prometheus metrics: requests by route and status, latency histograms, tokens issued, logins. Served at /metrics.
+import cluster from 'node:cluster';
+import type { FastifyInstance } from 'fastify';
+import { AggregatorRegistry, Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  tokensIssued: Counter<'grant_type'>;
+  logins: Counter<'result'>;
+  poolInUse: Gauge;
+}
+
+let workerAggregator: AggregatorRegistry<'text/plain; version=0.0.4; charset=utf-8'> | undefined;
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tessera_' });
+  if (cluster.isWorker) {
+    // Constructing one installs prom-client's worker-side listener; the primary's AggregatorRegistry asks it.
+    workerAggregator ??= new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([registry]);
+  }
+  return {
+    registry,
+    tokensIssued: new Counter({
+      name: 'tessera_tokens_issued_total',
+      help: 'Token responses issued, by grant type',
+      labelNames: ['grant_type'],
+      registers: [registry],
+    }),
+    logins: new Counter({
+      name: 'tessera_logins_total',
+      help: 'Password logins by result',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    poolInUse: new Gauge({
+      name: 'tessera_db_connections_in_use',
+      help: 'Database connections checked out of the pool',
+      registers: [registry],
+    }),
+  };
+}
+
+export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
+  const requests = new Counter({
+    name: 'tessera_http_requests_total',
+    help: 'HTTP requests by route, method and status',
+    labelNames: ['route', 'method', 'status'],
+    registers: [metrics.registry],
+  });
+  const latency = new Histogram({
+    name: 'tessera_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['route'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [metrics.registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // The route pattern, never the raw URL: bounded label values, and no query strings in metrics.
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.inc({ route, method: request.method, status: String(reply.statusCode) });
+    latency.observe({ route }, reply.elapsedTime / 1000);
+  });
+  app.get('/metrics', async (_request, reply) => {
+    // In a worker cluster the primary sums every worker's metrics, so one scrape sees the whole server.
+    const text = cluster.isWorker ? await clusterMetrics() : await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(text);
+  });
+}
+
+let pending = 0;
+const waiting = new Map<number, (text: string) => void>();
+
+/** Asks the primary (see supervise in cli/start.ts) for the cluster-wide metrics text. */
+function clusterMetrics(): Promise<string> {
+  const id = ++pending;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      waiting.delete(id);
+      reject(new Error('metrics aggregation timed out'));
+    }, 5000);
+    waiting.set(id, (text) => {
+      clearTimeout(timer);
+      resolve(text);
+    });
+    process.send?.({ type: 'tessera:metrics-request', id });
+  });
+}
+
+if (cluster.isWorker) {
+  process.on('message', (message: { type?: string; id?: number; text?: string }) => {
+    if (message?.type !== 'tessera:metrics-response' || message.id === undefined) return;
+    waiting.get(message.id)?.(message.text ?? '');
+    waiting.delete(message.id);
+  });
+}
+
+/** The primary's side: answers workers' requests with every worker's metrics summed. */
+export function serveClusterMetrics(): void {
+  const aggregator = new AggregatorRegistry();
+  cluster.on('message', (worker, message: { type?: string; id?: number }) => {
+    if (message?.type !== 'tessera:metrics-request') return;
+    aggregator.clusterMetrics().then(
+      (text) => worker.send({ type: 'tessera:metrics-response', id: message.id, text }),
+      (error: Error) =>
+        worker.send({
+          type: 'tessera:metrics-response',
+          id: message.id,
+          text: `# error: ${error.message}\n`,
+        }),
+    );
+  });
+}

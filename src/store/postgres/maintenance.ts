@@ -1,0 +1,40 @@
+// Housekeeping on PostgreSQL: a lease so one node at a time purges expired rows, and a health probe.
+import type pg from 'pg';
+import type { MaintenanceStore } from '../ports/index.ts';
+
+// Longer than the gap between runs, so the node that holds the job keeps it while it is alive.
+const LEASE_SECONDS = 120;
+
+export function postgresMaintenance(pool: pg.Pool): MaintenanceStore {
+  return {
+    async purgeExpired(holder, now, batch) {
+      // Committed on its own: holding the lease row locked through the purge would stall the other nodes'
+      // attempts instead of turning them away. ON CONFLICT makes two first-time takers race safely.
+      const lease = await pool.query(
+        'INSERT INTO maintenance_leases (name, holder, expires_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at WHERE maintenance_leases.holder = excluded.holder OR maintenance_leases.expires_at < $4',
+        ['cleanup', holder, now + LEASE_SECONDS, now],
+      );
+      if (lease.rowCount === 0) return null;
+      // One statement, one round trip. SKIP LOCKED leaves rows that a request holds locked to the next run
+      // instead of waiting on them.
+      const { rows } = await pool.query<{ deleted: string }>(
+        `WITH c AS (
+           DELETE FROM codes WHERE hash IN
+             (SELECT hash FROM codes WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1
+         ), t AS (
+           DELETE FROM tokens WHERE hash IN
+             (SELECT hash FROM tokens WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1
+         ), s AS (
+           DELETE FROM sessions WHERE id_hash IN
+             (SELECT id_hash FROM sessions WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM c) + (SELECT count(*) FROM t) + (SELECT count(*) FROM s) AS deleted`,
+        [now, batch],
+      );
+      return Number(rows[0]?.deleted ?? 0);
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+  };
+}

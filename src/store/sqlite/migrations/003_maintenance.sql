@@ -1,0 +1,6 @@
+-- Leases so that one process at a time runs maintenance (cleanup of expired rows).
+CREATE TABLE maintenance_leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
