@@ -10,14 +10,17 @@ export interface Metrics {
   poolInUse: Gauge;
 }
 
-let workerAggregator: AggregatorRegistry<'text/plain; version=0.0.4; charset=utf-8'> | undefined;
+let workerListening = false;
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tessera_' });
   if (cluster.isWorker) {
     // Constructing one installs prom-client's worker-side listener; the primary's AggregatorRegistry asks it.
-    workerAggregator ??= new AggregatorRegistry();
+    if (!workerListening) {
+      new AggregatorRegistry();
+      workerListening = true;
+    }
     AggregatorRegistry.setRegistries([registry]);
   }
   return {
