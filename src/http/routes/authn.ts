@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkCredentials, type FieldErrors, registerAccount } from '../../authn/accounts.ts';
 import { startSession } from '../../authn/sessions.ts';
+import { LoginThrottle } from '../../authn/throttle.ts';
 import { PATHS } from '../../config/endpoints.ts';
 import type { AuthenticatorConfig } from '../../config/schema.ts';
 import { acrFor } from '../../protocol/endpoints/discovery.ts';
@@ -31,6 +32,7 @@ export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
     returnTo === '' ? path : `${path}?return_to=${encodeURIComponent(returnTo)}`;
 
   const safeReturn = (value: unknown) => safeReturnPath(value, prefix);
+  const throttle = new LoginThrottle(deps.protocol.clock);
 
   const authenticator = (request: FastifyRequest, reply: FastifyReply): AuthenticatorConfig | undefined => {
     const { id } = request.params as { id: string };
@@ -142,13 +144,27 @@ export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
       const form = (request.body ?? {}) as Form;
       const returnTo = safeReturn(form['return_to']);
       const username = field(form, 'username').trim();
+      const wait = throttle.blockedFor(username, request.ip);
+      if (wait > 0) {
+        request.log.warn({ event: 'login_throttled', authenticator: a.id }, 'login throttled');
+        reply.header('retry-after', String(wait));
+        return loginPage(
+          reply,
+          a,
+          returnTo,
+          { error: 'Too many failed attempts. Try again later.', username },
+          429,
+        );
+      }
       const account = await checkCredentials(username, field(form, 'password'), deps.protocol.accounts);
       if (!account) {
+        throttle.fail(username, request.ip);
         request.log.info({ event: 'login_failed', authenticator: a.id }, 'login failed');
         deps.metrics.logins.inc({ result: 'failure' });
         // One message for an unknown user and a wrong password: no account enumeration.
         return loginPage(reply, a, returnTo, { error: 'Incorrect username or password.', username }, 401);
       }
+      throttle.succeed(username, request.ip);
       request.log.info({ event: 'login_succeeded', authenticator: a.id }, 'login succeeded');
       deps.metrics.logins.inc({ result: 'success' });
       return finishLogin(reply, a, account.id, returnTo);
