@@ -18,6 +18,7 @@ import type { ProtocolDeps } from './protocol/deps.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
 import { cryptoRandom, type Random } from './shared/random.ts';
 import type { Store } from './store/ports/index.ts';
+import { openPostgresStore } from './store/postgres/index.ts';
 import { openSqliteStore } from './store/sqlite/index.ts';
 
 export interface TesseraOptions {
@@ -59,16 +60,32 @@ export function databaseFile(dataDir: string): string {
   return join(resolve(dataDir), 'tessera.db');
 }
 
-/** Opens the store and master key the way `start` does, for CLI commands that work on the local database. */
-export function openLocal(overrides: Overrides = {}, env: NodeJS.ProcessEnv = process.env) {
-  const config = loadConfig(overrides, env);
-  if (env['DATABASE_URL']) {
-    throw new Error(
-      'DATABASE_URL is set, but this build of Tessera stores data in SQLite only; unset DATABASE_URL',
-    );
+/** SQLite under the data directory, or PostgreSQL when DATABASE_URL says so. */
+export async function openStore(config: LoadedConfig, env: NodeJS.ProcessEnv): Promise<Store> {
+  const url = env['DATABASE_URL'];
+  if (!url) return openSqliteStore(databaseFile(config.server.data_dir));
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// URL');
+  const poolSize = env['TESSERA_DB_POOL_SIZE'];
+  return openPostgresStore(url, poolSize === undefined ? {} : { poolSize: Number(poolSize) });
+}
+
+/** Where the data lives, for the console banner; never prints a database password. */
+export function describeStore(config: LoadedConfig, env: NodeJS.ProcessEnv = process.env): string {
+  const url = env['DATABASE_URL'];
+  if (!url) return databaseFile(config.server.data_dir);
+  try {
+    const parsed = new URL(url);
+    return `PostgreSQL ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return 'PostgreSQL';
   }
-  const store = openSqliteStore(databaseFile(config.server.data_dir));
+}
+
+/** Opens the store and master key the way `start` does, for CLI commands that work on the local database. */
+export async function openLocal(overrides: Overrides = {}, env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(overrides, env);
   const masterKey = resolveMasterKey(env, resolve(config.server.data_dir));
+  const store = await openStore(config, env);
   return { config, store, masterKey, secrets: createSecretHasher(masterKey.key) };
 }
 
@@ -104,7 +121,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
-  const { config, store, masterKey, secrets } = openLocal(options.overrides, env);
+  const { config, store, masterKey, secrets } = await openLocal(options.overrides, env);
   try {
     const endpoints = endpointsFor(config.server.base_url);
     let live = await compileLive(store, config.declared, secrets, clock);

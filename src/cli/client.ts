@@ -13,7 +13,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 type Opts = { config?: string; data?: string };
 
 async function commit(opts: Opts, message: string, change: CommitInput['change']): Promise<number> {
-  const { store, secrets } = openLocal(opts);
+  const { store, secrets } = await openLocal(opts);
   try {
     const result = await commitChange(store.config, secrets, {
       author: 'cli',
@@ -29,7 +29,7 @@ async function commit(opts: Opts, message: string, change: CommitInput['change']
 }
 
 async function readClients(opts: Opts) {
-  const { store } = openLocal(opts);
+  const { store } = await openLocal(opts);
   try {
     return (await store.config.current())?.snapshot.clients ?? [];
   } finally {

@@ -15,7 +15,7 @@ export function keysCommand(): Command {
   commonOptions(cmd.command('list'))
     .description('list signing keys and their state')
     .action(async (opts) => {
-      const { store } = openLocal(opts);
+      const { store } = await openLocal(opts);
       try {
         const now = systemClock.nowSeconds();
         for (const k of await store.keys.list()) {
@@ -48,7 +48,7 @@ export function keysCommand(): Command {
         fail(`unknown algorithm "${opts.alg}"`);
       const delay = Number(opts.publishDelay);
       if (!Number.isInteger(delay) || delay < 0) fail('--publish-delay must be a whole number of seconds');
-      const { store, masterKey, config } = openLocal(opts);
+      const { store, masterKey, config } = await openLocal(opts);
       try {
         const now = systemClock.nowSeconds();
         const issuer = endpointsFor(config.server.base_url).issuer;

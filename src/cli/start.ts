@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Overrides } from '../config/load.ts';
 import { serveClusterMetrics } from '../http/plugins/metrics.ts';
-import { createTessera, databaseFile, type Tessera } from '../main.ts';
+import { createTessera, describeStore, type Tessera } from '../main.ts';
 import { fail } from './common.ts';
 import { createLogger } from './logger.ts';
 
@@ -28,7 +28,7 @@ function banner(tessera: Tessera, workers: number): string {
     `  Tessera is running${workers > 1 ? ` (${workers} workers)` : ''}`,
     `  issuer:     ${endpoints.issuer}`,
     `  discovery:  ${endpoints.discovery}`,
-    `  config:     ${config.file ?? '(defaults; pass --config FILE)'} + revision ${live.revision} in ${databaseFile(config.server.data_dir)}`,
+    `  config:     ${config.file ?? '(defaults; pass --config FILE)'} + revision ${live.revision} in ${describeStore(config)}`,
     `  master key: ${tessera.masterKey.source === 'environment' ? 'TESSERA_MASTER_KEY' : `${tessera.masterKey.location} (development only: set TESSERA_MASTER_KEY in production)`}`,
     `  clients:    ${live.clients.size === 0 ? 'none yet: npm run tessera -- client create --help' : [...live.clients.keys()].join(', ')}`,
     '',
