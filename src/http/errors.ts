@@ -1,10 +1,12 @@
 // The one place an OAuthError (or any failure) becomes an HTTP response; nothing internal reaches the wire.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../protocol/errors.ts';
+import { StoreUnavailableError } from '../store/ports/errors.ts';
 
 /** RFC 6749 §5.2 JSON error body, with the challenges RFC 6749 §5.2 and RFC 6750 §3 require. */
 export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
   reply.code(error.status).header('cache-control', 'no-store');
+  if (error.code === 'temporarily_unavailable') reply.header('retry-after', '5');
   if (error.code === 'invalid_client' && error.basicChallenge) {
     reply.header('www-authenticate', 'Basic realm="tessera", charset="UTF-8"');
   }
@@ -21,6 +23,11 @@ export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyR
 /** Fastify's own request failures (body parsing, limits), expressed as the OAuth error a client expects. */
 export function toOAuthError(error: FastifyError | Error): OAuthError {
   if (error instanceof OAuthError) return error;
+  if (error instanceof StoreUnavailableError) {
+    return new OAuthError('temporarily_unavailable', 'the service is temporarily unavailable; try again shortly', {
+      detail: error.message,
+    });
+  }
   const { code, statusCode } = error as FastifyError;
   switch (code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

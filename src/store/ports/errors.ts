@@ -18,3 +18,11 @@ export class ConflictError extends Error {
     this.name = 'ConflictError';
   }
 }
+
+/** The database cannot be reached right now (down, restarting, failing over); the request may be retried. */
+export class StoreUnavailableError extends Error {
+  constructor(readonly cause: unknown) {
+    super(`the database is unavailable: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'StoreUnavailableError';
+  }
+}

@@ -1,5 +1,5 @@
 // PostgreSQL store (pg): the scale-out option, shared by any number of stateless Tessera nodes.
-import pg from 'pg';
+import type pg from 'pg';
 import { ConflictError, DuplicateError } from '../ports/errors.ts';
 import type { Store } from '../ports/index.ts';
 import { postgresGrants } from './grants.ts';
@@ -7,6 +7,7 @@ import { postgresMaintenance } from './maintenance.ts';
 import { migrate } from './migrate.ts';
 import { type Row, toAccount, toConsent, toKey, toRevision, toRevisionMeta, toSession } from './rows.ts';
 import { transaction } from './tx.ts';
+import { GuardedPool } from './unavailable.ts';
 
 export interface PostgresStoreOptions {
   /** Connections this process may hold; every worker process has its own pool. */
@@ -32,12 +33,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const max = options.poolSize ?? DEFAULT_POOL_SIZE;
   if (!Number.isInteger(max) || max < 1)
     throw new RangeError(`poolSize must be a positive integer, not ${max}`);
-  const pool = new pg.Pool({
+  const pool: pg.Pool = new GuardedPool({
     connectionString: url,
     max,
     idleTimeoutMillis: 30_000,
     // A database that does not answer should fail the request, not hold it until the client gives up.
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: 3_000,
+    // A query stuck on a dead connection fails instead of holding the request.
+    query_timeout: 10_000,
     application_name: 'tessera',
   });
   // An idle connection that dies (server restart, failover) is dropped and replaced on the next checkout;

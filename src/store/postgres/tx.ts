@@ -1,5 +1,6 @@
 // Runs work inside BEGIN/COMMIT on one pooled connection, rolling back on any failure.
 import type pg from 'pg';
+import { translate } from './unavailable.ts';
 
 export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -16,7 +17,7 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
     } catch (rollbackError) {
       broken = rollbackError as Error;
     }
-    throw error;
+    throw translate(error);
   } finally {
     client.release(broken);
   }
