@@ -57,14 +57,19 @@ export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = p
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(source, [{ path: '(root)', message: 'must be a mapping' }]);
   }
-  const server = { ...((raw['server'] as Record<string, unknown> | undefined) ?? {}) };
-  const port = overrides.port ?? env['TESSERA_PORT'];
+  const rawServer = raw['server'] ?? {};
+  if (typeof rawServer !== 'object' || Array.isArray(rawServer)) {
+    throw new ConfigError(source, [{ path: 'server', message: 'must be a mapping of server settings' }]);
+  }
+  const server = { ...(rawServer as Record<string, unknown>) };
+  const given = (value: string | number | undefined) => (value === '' ? undefined : value);
+  const port = given(overrides.port) ?? given(env['TESSERA_PORT']);
   if (port !== undefined) server['port'] = Number(port);
-  const data = overrides.data ?? env['TESSERA_DATA'];
+  const data = given(overrides.data) ?? given(env['TESSERA_DATA']);
   if (data !== undefined) server['data_dir'] = data;
-  const host = overrides.host ?? env['TESSERA_HOST'];
+  const host = given(overrides.host) ?? given(env['TESSERA_HOST']);
   if (host !== undefined) server['host'] = host;
-  const baseUrl = overrides.baseUrl ?? env['TESSERA_BASE_URL'];
+  const baseUrl = given(overrides.baseUrl) ?? given(env['TESSERA_BASE_URL']);
   if (baseUrl !== undefined) server['base_url'] = baseUrl;
 
   const parsed = fileSchema.safeParse({ ...raw, server });

@@ -109,7 +109,7 @@ export const clientSchema = z
         enabled: z.boolean().default(true),
         /** Absolute lifetime of a refresh-token family, in seconds. */
         lifetime: z.number().int().positive().default(86_400),
-        /** A refresh token unused this long expires, even within its absolute lifetime. */
+        /** A refresh token unused this long expires, even within its absolute lifetime (needs rotation). */
         idle_lifetime: z.number().int().positive().optional(),
         /** Issue a new refresh token on every use; on by default for public clients. */
         rotation: z.boolean().optional(),
@@ -144,6 +144,14 @@ export const clientSchema = z
         code: 'custom',
         path: ['secret'],
         message: 'a public client (token_endpoint_auth_method: none) has no secret',
+      });
+    }
+    const rotates = c.refresh_token.rotation ?? isPublic;
+    if (c.refresh_token.idle_lifetime !== undefined && !rotates) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['refresh_token', 'idle_lifetime'],
+        message: 'an idle lifetime needs refresh_token.rotation: true (each use issues a token with a fresh idle period)',
       });
     }
     if (isPublic && c.require_pkce === false) {

@@ -53,7 +53,10 @@ export function createMemoryStore(): Store {
         return found && clone(found);
       },
       async list(limit) {
-        return [...accounts.values()].slice(0, limit).map(clone);
+        return [...accounts.values()]
+          .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+          .slice(0, limit)
+          .map(clone);
       },
       async updateClaims(id, claims) {
         const found = accounts.get(id);
@@ -161,7 +164,7 @@ export function createMemoryStore(): Store {
       },
       async list(limit) {
         return revisions
-          .slice(-limit)
+          .slice(limit > 0 ? -limit : revisions.length)
           .reverse()
           .map(({ snapshot: _, ...meta }) => meta);
       },
@@ -172,7 +175,10 @@ export function createMemoryStore(): Store {
     },
     keys: {
       async list() {
-        return keys.map((k) => ({ ...k }));
+        // Oldest first, ties by kid: every node must agree on the order (as the SQL stores do).
+        return keys
+          .map((k) => ({ ...k }))
+          .sort((a, b) => a.createdAt - b.createdAt || (a.kid < b.kid ? -1 : a.kid > b.kid ? 1 : 0));
       },
       async insert(key) {
         if (!keys.some((k) => k.kid === key.kid)) keys.push({ ...key });

@@ -1,0 +1,129 @@
+// Records the contract cases store: valid for every engine, each field distinct so a swapped column shows.
+import { type Snapshot, snapshotSchema } from '../../../src/config/schema.ts';
+import type {
+  CodeRecord,
+  Consent,
+  NewAccount,
+  NewRevision,
+  Session,
+  Store,
+  StoredKey,
+  TokenRecord,
+} from '../../../src/store/ports/index.ts';
+
+/** The store the current case opened. */
+export type UseStore = () => Store;
+
+export const T0 = 1_700_000_000;
+
+export function account(overrides: Partial<NewAccount> = {}): NewAccount {
+  return {
+    id: 'acct-johndoe',
+    username: 'johndoe',
+    passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+    claims: { email: 'john@example.com', email_verified: false, address: { locality: 'Zürich' } },
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+export function session(overrides: Partial<Session> = {}): Session {
+  return {
+    idHash: 'session-hash-1',
+    accountId: 'acct-johndoe',
+    authenticator: 'username-password',
+    acr: 'urn:tessera:authentication:html-form:username-password',
+    authTime: T0,
+    expiresAt: T0 + 3600,
+    ...overrides,
+  };
+}
+
+export function code(overrides: Partial<CodeRecord> = {}): CodeRecord {
+  return {
+    hash: 'code-hash-1',
+    grantId: 'grant-1',
+    clientId: 'client-1',
+    accountId: 'acct-johndoe',
+    redirectUri: 'https://app.example/cb',
+    scope: 'openid profile',
+    nonce: 'nonce-1',
+    codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    codeChallengeMethod: 'S256',
+    authTime: T0 - 10,
+    acr: 'urn:acr:1',
+    expiresAt: T0 + 60,
+    claims: '{"id_token":{"email":null}}',
+    ...overrides,
+  };
+}
+
+export function token(overrides: Partial<TokenRecord> = {}): TokenRecord {
+  return {
+    hash: 'token-hash-1',
+    kind: 'access_token',
+    grantId: 'grant-1',
+    clientId: 'client-1',
+    accountId: 'acct-johndoe',
+    scope: 'openid profile',
+    authTime: T0 - 10,
+    acr: 'urn:acr:1',
+    issuedAt: T0,
+    expiresAt: T0 + 300,
+    familyExpiresAt: null,
+    claims: null,
+    ...overrides,
+  };
+}
+
+export function snapshot(clientId = 'client-1'): Snapshot {
+  return snapshotSchema.parse({
+    authenticators: [{ id: 'username-password', type: 'html-form', registration: false }],
+    scopes: [{ name: 'reports', description: 'Read reports — “quoted”', claims: ['department'] }],
+    clients: [
+      {
+        client_id: clientId,
+        name: 'Client één',
+        redirect_uris: ['https://app.example/cb', 'http://127.0.0.1:8080/cb'],
+        secret_hash: 'hmac-sha256:abc',
+        scopes: ['openid', 'reports'],
+        refresh_token: { enabled: false, lifetime: 600 },
+      },
+    ],
+  });
+}
+
+export function revision(parent: number | null, overrides: Partial<NewRevision> = {}): NewRevision {
+  return {
+    parent,
+    author: 'admin',
+    message: `built on ${parent}`,
+    createdAt: T0,
+    snapshot: snapshot(),
+    ...overrides,
+  };
+}
+
+export function key(overrides: Partial<StoredKey> = {}): StoredKey {
+  return {
+    kid: 'kid-a',
+    alg: 'RS256',
+    publicJwk: '{"kty":"RSA","n":"AQAB","e":"AQAB"}',
+    privateKey: 'v1.iv.tag.body',
+    certificate: 'MIIBcertificate',
+    createdAt: T0,
+    activatesAt: T0 + 5,
+    retiredAt: null,
+    ...overrides,
+  };
+}
+
+export function consent(overrides: Partial<Consent> = {}): Consent {
+  return {
+    accountId: 'acct-johndoe',
+    clientId: 'client-1',
+    scope: 'openid profile',
+    createdAt: T0,
+    ...overrides,
+  };
+}

@@ -1,0 +1,183 @@
+// Runs the storage contract, and the several-nodes cases only a shared database has, against real PostgreSQL.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import pg from 'pg';
+import { ConflictError } from '../../src/store/ports/errors.ts';
+import type { Store } from '../../src/store/ports/index.ts';
+import { openPostgresStore } from '../../src/store/postgres/index.ts';
+import { code, revision, T0, token } from './cases/fixtures.ts';
+import { storeContract } from './store-contract.ts';
+
+const DATABASE_URL = process.env['TESSERA_TEST_DATABASE_URL'];
+const NODES = 6;
+
+/** Each store gets a schema of its own, so cases start empty and test runs never see each other's rows. */
+function schemas(base: string) {
+  const admin = new pg.Pool({ connectionString: base, max: 1 });
+  const live = new Set<string>();
+  let serial = 0;
+  after(async () => {
+    for (const schema of live) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  });
+  return {
+    admin,
+    async create(): Promise<string> {
+      const schema = `tessera_test_${process.pid}_${++serial}`;
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      live.add(schema);
+      return schema;
+    },
+    async drop(schema: string): Promise<void> {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      live.delete(schema);
+    },
+    urlFor(schema: string): string {
+      const url = new URL(base);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      return url.href;
+    },
+  };
+}
+
+function postgresSuites(base: string): void {
+  const db = schemas(base);
+
+  storeContract('postgres', async () => {
+    const schema = await db.create();
+    const store = await openPostgresStore(db.urlFor(schema), { poolSize: 4 });
+    return {
+      ...store,
+      async close() {
+        await store.close();
+        await db.drop(schema);
+      },
+    };
+  });
+
+  describe('postgres: several nodes on one database', () => {
+    /** Opens `count` stores at once on one fresh schema, as nodes starting together would. */
+    const nodes = async (count: number): Promise<{ schema: string; stores: Store[] }> => {
+      const schema = await db.create();
+      const url = db.urlFor(schema);
+      const stores = await Promise.all(
+        Array.from({ length: count }, () => openPostgresStore(url, { poolSize: 2 })),
+      );
+      return { schema, stores };
+    };
+    const closeAll = async (stores: Store[]) => {
+      await Promise.all(stores.map((s) => s.close()));
+    };
+
+    test('nodes starting together apply each migration exactly once', async () => {
+      const { schema, stores } = await nodes(NODES);
+      try {
+        const { rows } = await db.admin.query(
+          `SELECT version, count(*)::int AS n FROM ${schema}.schema_migrations GROUP BY version`,
+        );
+        assert.ok(rows.length > 0);
+        for (const row of rows) assert.equal(row.n, 1, `version ${row.version} recorded ${row.n} times`);
+      } finally {
+        await closeAll(stores);
+      }
+    });
+
+    test('a code redeemed on every node at once succeeds on exactly one, and the losers revoke its tokens', async () => {
+      const { stores } = await nodes(NODES);
+      try {
+        await stores[0]!.grants.saveCode(code());
+        const results = await Promise.all(
+          stores.map((s, i) =>
+            s.grants.redeemCode(code().hash, T0 + 1, [token({ hash: `token-node-${i}` })]),
+          ),
+        );
+        const winners = results.flatMap((r, i) => (r.status === 'redeemed' ? [i] : []));
+        assert.equal(winners.length, 1, JSON.stringify(results));
+        assert.ok(results.every((r) => r.status !== 'missing'));
+        const issued = await stores[1]!.grants.findToken(`token-node-${winners[0]}`);
+        assert.equal(issued?.revoked, true, 'RFC 6749 §4.1.2: a replayed code revokes what it issued');
+        for (let i = 0; i < NODES; i++) {
+          if (i !== winners[0]) assert.equal(await stores[0]!.grants.findToken(`token-node-${i}`), undefined);
+        }
+      } finally {
+        await closeAll(stores);
+      }
+    });
+
+    test('a refresh token rotated on every node at once rotates exactly once; the rest fall in the grace period', async () => {
+      const { stores } = await nodes(NODES);
+      const refresh = (hash: string) => ({
+        ...token({ hash, kind: 'refresh_token' }),
+        familyExpiresAt: T0 + 3600,
+        claims: null,
+      });
+      try {
+        await stores[0]!.grants.saveTokens([refresh('refresh-0')]);
+        const results = await Promise.all(
+          stores.map((s, i) =>
+            s.grants.rotateRefreshToken('refresh-0', T0 + 1, 10, [refresh(`refresh-node-${i}`)]),
+          ),
+        );
+        const statuses = results.map((r) => r.status).sort();
+        assert.deepEqual(statuses, ['rotated', ...Array<string>(NODES - 1).fill('grace')].sort());
+        assert.equal((await stores[1]!.grants.findToken('refresh-0'))?.rotatedAt, T0 + 1);
+      } finally {
+        await closeAll(stores);
+      }
+    });
+
+    test('commits on one parent from every node at once: one wins, the rest get ConflictError', async () => {
+      const { stores } = await nodes(NODES);
+      try {
+        await stores[0]!.config.commit(revision(null));
+        const results = await Promise.allSettled(
+          stores.map((s, i) => s.config.commit(revision(1, { message: `from node ${i}` }))),
+        );
+        const won = results.filter((r) => r.status === 'fulfilled');
+        assert.equal(won.length, 1);
+        for (const r of results) {
+          if (r.status === 'rejected') {
+            assert.ok(r.reason instanceof ConflictError, String(r.reason));
+            assert.equal(r.reason.current, 2);
+          }
+        }
+        assert.equal(await stores[NODES - 1]!.config.currentId(), 2);
+      } finally {
+        await closeAll(stores);
+      }
+    });
+
+    test('purgeExpired on every node at once: exactly one node wins the cleanup lease', async () => {
+      const { stores } = await nodes(NODES);
+      try {
+        const results = await Promise.all(
+          stores.map((s, i) => s.maintenance.purgeExpired(`node-${i}`, T0, 100)),
+        );
+        assert.equal(results.filter((r) => r !== null).length, 1, JSON.stringify(results));
+      } finally {
+        await closeAll(stores);
+      }
+    });
+
+    test('epoch seconds past 2^32 come back as exact numbers, not BIGINT strings', async () => {
+      const { stores } = await nodes(1);
+      const later = 2 ** 40 + 1;
+      try {
+        await stores[0]!.grants.saveCode(code({ authTime: later, expiresAt: later + 60 }));
+        const found = await stores[0]!.grants.findCode(code().hash);
+        assert.equal(found?.authTime, later);
+        assert.equal(found?.expiresAt, later + 60);
+      } finally {
+        await closeAll(stores);
+      }
+    });
+  });
+}
+
+if (DATABASE_URL) {
+  postgresSuites(DATABASE_URL);
+} else {
+  test('postgres store contract', {
+    skip: 'set TESSERA_TEST_DATABASE_URL to run the PostgreSQL contract suite',
+  }, () => {});
+}

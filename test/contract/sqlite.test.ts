@@ -1,0 +1,13 @@
+// Runs the storage contract against SQLite: a new database file in this suite's temp dir for every case.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
+import { storeContract } from './store-contract.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'tessera-contract-sqlite-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+let opened = 0;
+storeContract('sqlite', async () => openSqliteStore(join(dir, `store-${++opened}.db`)));

@@ -1,0 +1,41 @@
+// The storage contract every Store implementation must pass: one suite, run by each engine's test file.
+import { afterEach, beforeEach, describe } from 'node:test';
+import type { Store } from '../../src/store/ports/index.ts';
+import { accountCases } from './cases/accounts.ts';
+import { codeCases } from './cases/codes.ts';
+import { configCases } from './cases/config.ts';
+import { consentCases } from './cases/consents.ts';
+import { keyCases } from './cases/keys.ts';
+import { maintenanceCases } from './cases/maintenance.ts';
+import { sessionCases } from './cases/sessions.ts';
+import { tokenCases } from './cases/tokens.ts';
+
+/**
+ * Registers the contract for one implementation. `open` must return a new, empty store each time it is
+ * called: every case opens its own and closes it afterwards, so no case depends on another.
+ */
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store | undefined;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store?.close();
+      store = undefined;
+    });
+    const use = (): Store => {
+      if (!store) throw new Error('the contract case ran without an open store');
+      return store;
+    };
+
+    describe('accounts', () => accountCases(use));
+    describe('sessions', () => sessionCases(use));
+    describe('consents', () => consentCases(use));
+    describe('grants: codes', () => codeCases(use));
+    describe('grants: tokens', () => tokenCases(use));
+    describe('config revisions', () => configCases(use));
+    describe('signing keys', () => keyCases(use));
+    describe('maintenance', () => maintenanceCases(use));
+  });
+}
