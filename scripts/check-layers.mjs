@@ -43,7 +43,13 @@ for (const file of files(SRC)) {
     const spec = match[1];
     if (spec.startsWith('.')) {
       const to = layerOf(resolve(dirname(file), spec));
-      if (rules && to !== from && topOf(to) !== topOf(from) && !rules.includes(to) && !rules.includes(topOf(to))) {
+      if (
+        rules &&
+        to !== from &&
+        topOf(to) !== topOf(from) &&
+        !rules.includes(to) &&
+        !rules.includes(topOf(to))
+      ) {
         problems.push(`${relative('.', file)}: ${from} must not import ${to} (${spec})`);
       }
     } else {

@@ -2,10 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { sealSecrets } from './admin/commit.ts';
 import { type Endpoints, endpointsFor } from './config/endpoints.ts';
 import { compileConfig, type LiveConfig, mergeSnapshots } from './config/live.ts';
-import { type LoadedConfig, loadConfig, type Overrides } from './config/load.ts';
+import { ConfigError, type LoadedConfig, loadConfig, type Overrides } from './config/load.ts';
 import { snapshotSchema } from './config/schema.ts';
+import { crossCheck } from './config/validate.ts';
 import { buildApp } from './http/app.ts';
 import { createMetrics } from './http/plugins/metrics.ts';
 import { deriveKey } from './keys/encryption.ts';
@@ -84,6 +86,12 @@ export function describeStore(config: LoadedConfig, env: NodeJS.ProcessEnv = pro
 /** Opens the store and master key the way `start` does, for CLI commands that work on the local database. */
 export async function openLocal(overrides: Overrides = {}, env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(overrides, env);
+  if (env['DATABASE_URL'] && !env['TESSERA_MASTER_KEY']) {
+    // A key file would differ per node, and no node could decrypt the signing keys another one created.
+    throw new Error(
+      'DATABASE_URL is set: set TESSERA_MASTER_KEY too, the same on every node (see docs/deployment.md)',
+    );
+  }
   const masterKey = resolveMasterKey(env, resolve(config.server.data_dir));
   const store = await openStore(config, env);
   return { config, store, masterKey, secrets: createSecretHasher(masterKey.key) };
@@ -114,14 +122,21 @@ async function compileLive(
   clock: Clock,
 ) {
   const revision = await currentSnapshot(store, clock);
-  return compileConfig(mergeSnapshots(revision.snapshot, declared), revision.id, secrets.hash);
+  const merged = mergeSnapshots(revision.snapshot, declared);
+  // The file and the committed revision are each valid; together they must be too (a scope, an authenticator).
+  const issues = crossCheck(merged);
+  if (issues.length > 0) throw new ConfigError(`the config file merged over revision ${revision.id}`, issues);
+  return compileConfig(merged, revision.id, secrets.hash);
 }
 
 export async function createTessera(options: TesseraOptions = {}): Promise<Tessera> {
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
-  const { config, store, masterKey, secrets } = await openLocal(options.overrides, env);
+  const local = await openLocal(options.overrides, env);
+  const { store, masterKey, secrets } = local;
+  // Plaintext secrets from the file are hashed once here and not kept in memory.
+  const config = { ...local.config, declared: sealSecrets(local.config.declared, secrets) };
   try {
     const endpoints = endpointsFor(config.server.base_url);
     let live = await compileLive(store, config.declared, secrets, clock);

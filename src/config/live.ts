@@ -2,6 +2,9 @@
 
 import type { SigningAlg } from '../shared/algorithms.ts';
 import { deepFreeze } from './load.ts';
+
+export { mergeSnapshots } from './merge.ts';
+
 import { type AuthenticatorConfig, type ClientConfig, type Snapshot, STANDARD_SCOPES } from './schema.ts';
 
 export interface Client {
@@ -46,20 +49,6 @@ export interface LiveConfig {
   readonly clients: ReadonlyMap<string, Client>;
   readonly scopes: ReadonlyMap<string, ScopeDefinition>;
   readonly authenticators: ReadonlyMap<string, AuthenticatorConfig>;
-}
-
-/** Declared entries (from the config file) replace committed entries with the same id. */
-export function mergeSnapshots(committed: Snapshot, declared: Snapshot): Snapshot {
-  const byKey = <T>(base: readonly T[], over: readonly T[], key: (t: T) => string): T[] => {
-    const map = new Map(base.map((item) => [key(item), item]));
-    for (const item of over) map.set(key(item), item);
-    return [...map.values()];
-  };
-  return {
-    authenticators: byKey(committed.authenticators, declared.authenticators, (a) => a.id),
-    scopes: byKey(committed.scopes, declared.scopes, (s) => s.name),
-    clients: byKey(committed.clients, declared.clients, (c) => c.client_id),
-  };
 }
 
 export function compileConfig(

@@ -2,7 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { type FileConfig, fileSchema, isLoopbackHost, type ServerConfig, type Snapshot } from './schema.ts';
+import { mergeSnapshots } from './merge.ts';
+import {
+  type FileConfig,
+  fileSchema,
+  isLoopbackHost,
+  type ServerConfig,
+  type Snapshot,
+  snapshotSchema,
+} from './schema.ts';
 import { type ConfigIssue, crossCheck, zodIssues } from './validate.ts';
 
 export class ConfigError extends Error {
@@ -75,8 +83,18 @@ export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = p
   const parsed = fileSchema.safeParse({ ...raw, server });
   if (!parsed.success) throw new ConfigError(source, zodIssues(parsed.error));
   const config: FileConfig = parsed.data;
-  const { server: serverConfig, ...declared } = config;
-  const issues = [...crossCheck(declared), ...checkServer(serverConfig)];
+  const { server: serverConfig, ...parsedSnapshot } = config;
+  // Only what the file names is declared: a default it did not write must not override a committed edit.
+  const declared: Snapshot = {
+    authenticators: raw['authenticators'] === undefined ? [] : parsedSnapshot.authenticators,
+    scopes: parsedSnapshot.scopes,
+    clients: parsedSnapshot.clients,
+  };
+  // References are checked against the built-in defaults here, and against the committed revision at start.
+  const issues = [
+    ...crossCheck(mergeSnapshots(snapshotSchema.parse({}), declared)),
+    ...checkServer(serverConfig),
+  ];
   if (issues.length > 0) throw new ConfigError(source, issues);
   const base_url = (serverConfig.base_url ?? defaultBaseUrl(serverConfig)).replace(/\/+$/, '');
   return deepFreeze({ file, server: { ...serverConfig, base_url }, declared });

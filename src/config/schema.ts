@@ -27,7 +27,7 @@ export const STANDARD_SCOPES = {
   offline_access: [],
 } as const satisfies Record<string, readonly string[]>;
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname) || hostname.endsWith('.localhost') || /^127\./.test(hostname);
@@ -151,7 +151,8 @@ export const clientSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['refresh_token', 'idle_lifetime'],
-        message: 'an idle lifetime needs refresh_token.rotation: true (each use issues a token with a fresh idle period)',
+        message:
+          'an idle lifetime needs refresh_token.rotation: true (each use issues a token with a fresh idle period)',
       });
     }
     if (isPublic && c.require_pkce === false) {

@@ -1,0 +1,332 @@
+// Writes docs/config-reference.md from the zod schemas in src/config/schema.ts (run: node --import tsx scripts/gen-config-reference.ts).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import {
+  authenticatorSchema,
+  clientSchema,
+  fileSchema,
+  MIN_SECRET_LENGTH,
+  STANDARD_SCOPES,
+  scopeSchema,
+  serverSchema,
+} from '../src/config/schema.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SCHEMA_FILE = join(ROOT, 'src/config/schema.ts');
+const OUT = join(ROOT, 'docs/config-reference.md');
+
+type JsonSchema = {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  const?: unknown;
+  enum?: unknown[];
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  pattern?: string;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+};
+
+/**
+ * Descriptions for fields whose schema carries neither `.describe()` nor a doc comment. Keyed by the
+ * path as it appears in the reference. A schema field missing here and in the schema is reported.
+ */
+const FALLBACK: Record<string, string> = {
+  'server.port': 'TCP port to listen on. Overridden by `--port` / `TESSERA_PORT`.',
+  'server.host':
+    'Address to listen on. Overridden by `--host` / `TESSERA_HOST`. A non-loopback address needs `tls` or `allow_insecure_http`.',
+  'server.base_url':
+    'Overridden by `--base-url` / `TESSERA_BASE_URL`. The issuer is `{base_url}/oauth/v2/oauth-anonymous`. When unset: `http(s)://{host}:{port}` (`0.0.0.0` and `::` become `localhost`; `https` when `tls` is set). Must be an absolute http(s) URL without query or fragment; a non-loopback `http:` URL needs `allow_insecure_http`.',
+  'server.data_dir':
+    'Directory for the SQLite database (`tessera.db`; not used when `DATABASE_URL` selects PostgreSQL) and, when `TESSERA_MASTER_KEY` is not set, the development `master.key`. Overridden by `--data` / `TESSERA_DATA`.',
+  'server.allow_insecure_http': 'Also permits listening on a non-loopback `host` without `tls`.',
+  'server.tls':
+    'Serve HTTPS with this certificate and private key (PEM file paths, resolved against the working directory). When absent Tessera serves plain HTTP.',
+  'server.tls.cert': 'Path to the PEM certificate (chain).',
+  'server.tls.key': 'Path to the PEM private key.',
+  'server.authorization_code_lifetime': 'Seconds an authorization code stays redeemable.',
+  'server.session_lifetime':
+    'Seconds an SSO session (the `tessera_sso` cookie) lasts after login; while it lasts the authorization endpoint issues codes without showing the login form.',
+  'authenticators[].id':
+    'Identifier; clients name it in `authenticator`. Appears in the login URL (`/authn/authenticate/html-form/{id}`) and the `acr` claim (`urn:tessera:authentication:html-form:{id}`).',
+  'authenticators[].type': 'Authenticator kind. Only the username/password HTML form exists.',
+  'authenticators[].registration':
+    'Whether the login page offers "Create account" and `/authn/register/html-form/{id}` accepts registrations.',
+  'scopes[].name': `Scope token. Must not repeat a built-in scope (${Object.keys(STANDARD_SCOPES).join(', ')}) or another entry.`,
+  'scopes[].description': 'Human-readable description, shown on the consent page.',
+  'scopes[].claims': 'Account claims the UserInfo endpoint returns for an access token with this scope.',
+  'clients[].client_id': 'The client identifier (`client_id`). Unique.',
+  'clients[].name': 'Display name, shown on the consent and logout pages. Defaults to the `client_id`.',
+  'clients[].token_endpoint_auth_method':
+    'For a confidential client the token, introspection and revocation endpoints accept either HTTP Basic or body credentials, whichever of the two is configured; only `none` changes behaviour.',
+  'clients[].require_pkce':
+    'Default false for confidential clients. `false` is an error for a public client.',
+  'clients[].allow_plain_pkce':
+    'When any client allows it, discovery lists `plain` in `code_challenge_methods_supported`.',
+  'clients[].consent_required':
+    'Show a consent page naming the client and the requested scopes before issuing a code. The answer is remembered per user and client; a request for scopes not yet approved, or `prompt=consent`, asks again. Users can withdraw consent on their account page.',
+  'clients[].access_token_format':
+    'A JWT access token is signed with RS256 and typed `at+jwt`. Its hash is stored like an opaque token, so introspection and revocation work for both.',
+  'clients[].userinfo_signed_response_alg': 'Without it, UserInfo answers with plain JSON.',
+  'clients[].post_logout_redirect_uris':
+    'Where RP-initiated logout (`end_session_endpoint`) may send the browser afterwards; exact match, same rules as `redirect_uris`.',
+  'clients[].allowed_cors_origins':
+    'Each is a bare origin such as `https://app.example.com`. CORS applies to the token, introspection, revocation and UserInfo endpoints.',
+  'clients[].capabilities': 'Flows the client may use. Only the code flow exists.',
+  'clients[].redirect_uris':
+    'Registered redirect URIs, compared by exact string match (for a public client, a loopback `http` URI matches on any port, RFC 8252 §7.3). Each is absolute, has no fragment, and uses `https`, `http` on a loopback host (`http://localhost/callback`), or a private-use scheme in reverse-domain form (`com.example.app:/cb`). With more than one registered, every authorization request must send `redirect_uri`.',
+  'clients[].secret': `A client needs \`secret\` or \`secret_hash\`. Shorter than ${MIN_SECRET_LENGTH} characters is refused.`,
+  'clients[].secret_hash':
+    'Format `hmac-sha256:{base64url}`; it only verifies under the master key it was made with.',
+  'clients[].authenticator': 'Id of the authenticator that logs users in for this client.',
+  'clients[].scopes':
+    'Scopes the client may request: built-in ones or names from `scopes`. A request for any other scope gets `invalid_scope`.',
+  'clients[].refresh_token': 'Refresh-token settings.',
+  'clients[].refresh_token.enabled':
+    'Issue a refresh token with each code redemption. When false the token response has no `refresh_token` and `grant_type=refresh_token` answers `unauthorized_client`.',
+  'clients[].refresh_token.lifetime': "With rotation, each successor keeps the family's original end.",
+  'clients[].refresh_token.rotation':
+    'Off by default for confidential clients. When a rotated-out token comes back after `reuse_grace`, every token of the grant is revoked.',
+  'clients[].access_token_lifetime': 'Seconds an access token stays valid (`expires_in`).',
+  'clients[].id_token_lifetime': "Seconds between an ID token's `iat` and `exp`.",
+  'clients[].id_token_signed_response_alg': 'ID token signing algorithm.',
+};
+
+interface Section {
+  title: string;
+  /** Path prefix of its fields in the reference, e.g. `clients[]`. */
+  path: string;
+  schema: z.ZodType;
+  /** The `export const ...Schema` in schema.ts whose doc comments describe it. */
+  source: string;
+  intro: string;
+}
+
+const SECTIONS: Section[] = [
+  {
+    title: 'server',
+    path: 'server',
+    schema: serverSchema,
+    source: 'serverSchema',
+    intro:
+      'How this process listens and where it keeps its data. Read from the file, then overridden by flags and environment variables; never committed to the database.',
+  },
+  {
+    title: 'authenticators',
+    path: 'authenticators[]',
+    schema: authenticatorSchema,
+    source: 'authenticatorSchema',
+    intro:
+      'A list. When the file has no `authenticators` key, the list is `[{ id: username-password, type: html-form, registration: true }]`.',
+  },
+  {
+    title: 'scopes',
+    path: 'scopes[]',
+    schema: scopeSchema,
+    source: 'scopeSchema',
+    intro: `A list of scopes in addition to the built-in ones: ${Object.entries(STANDARD_SCOPES)
+      .map(([name, claims]) => `\`${name}\`${claims.length > 0 ? ` (${claims.join(', ')})` : ''}`)
+      .join('; ')}.`,
+  },
+  {
+    title: 'clients',
+    path: 'clients[]',
+    schema: clientSchema,
+    source: 'clientSchema',
+    intro:
+      'A list of OAuth clients, all using the code flow. A client is public when `token_endpoint_auth_method` is `none` (it then must have no `secret` or `secret_hash`, and cannot set `require_pkce: false`); every other client is confidential and needs `secret` or `secret_hash`.',
+  },
+];
+
+/** Doc comments (`/** ... *\/`) directly above `key:` lines, per exported schema in schema.ts. */
+function docComments(): Map<string, Map<string, string>> {
+  const text = readFileSync(SCHEMA_FILE, 'utf8');
+  const blocks = new Map<string, Map<string, string>>();
+  const starts = [...text.matchAll(/^export const (\w+) = /gm)];
+  starts.forEach((start, i) => {
+    const body = text.slice(start.index, starts[i + 1]?.index ?? text.length);
+    const docs = new Map<string, string>();
+    for (const m of body.matchAll(/\/\*\*((?:[^*]|\*(?!\/))*)\*\/[ \t]*\n\s*(\w+)\s*:/g)) {
+      docs.set(
+        m[2]!,
+        m[1]!
+          .replace(/^\s*\*\s?/gm, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      );
+    }
+    blocks.set(start[1]!, docs);
+  });
+  for (const { source } of SECTIONS) {
+    if (!blocks.has(source)) throw new Error(`no "export const ${source}" in ${SCHEMA_FILE}`);
+  }
+  return blocks;
+}
+
+const code = (value: unknown) => `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
+
+function typeOf(s: JsonSchema): string {
+  if (s.const !== undefined) return code(s.const);
+  if (s.enum) return s.enum.map(code).join(' | ');
+  if (s.anyOf ?? s.oneOf) return (s.anyOf ?? s.oneOf)!.map(typeOf).join(' | ');
+  const type = Array.isArray(s.type) ? s.type.join(' | ') : (s.type ?? 'any');
+  const limits: string[] = [];
+  const max = s.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER ? s.maximum : undefined;
+  if (s.exclusiveMinimum !== undefined) limits.push(`> ${s.exclusiveMinimum}`);
+  if (s.minimum !== undefined && max !== undefined) limits.push(`${s.minimum}–${max}`);
+  else if (s.minimum !== undefined) limits.push(`≥ ${s.minimum}`);
+  else if (max !== undefined) limits.push(`≤ ${max}`);
+  if (s.minLength !== undefined) limits.push(`≥ ${s.minLength} chars`);
+  if (s.maxLength !== undefined) limits.push(`≤ ${s.maxLength} chars`);
+  if (s.pattern !== undefined) limits.push(`matches ${code(s.pattern)}`);
+  if (type === 'array') {
+    const count = s.minItems !== undefined ? `, at least ${s.minItems}` : '';
+    return `list of ${s.items ? typeOf(s.items) : 'any'}${count}`;
+  }
+  if (type === 'object') return 'mapping';
+  return limits.length > 0 ? `${type} (${limits.join(', ')})` : type;
+}
+
+function defaultOf(s: JsonSchema, required: boolean): string {
+  if (s.default !== undefined) {
+    if (
+      typeof s.default === 'object' &&
+      s.default !== null &&
+      Object.keys(s.default).length === 0 &&
+      !Array.isArray(s.default)
+    ) {
+      return 'see fields below';
+    }
+    return code(s.default);
+  }
+  return required ? '**required**' : '—';
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+interface Collected {
+  heading: string;
+  rows: string[];
+}
+
+function collect(
+  path: string,
+  object: JsonSchema,
+  docs: Map<string, string>,
+  out: Collected[],
+  seen: Set<string>,
+  missing: string[],
+): void {
+  const rows: string[] = [];
+  const nested: [string, JsonSchema][] = [];
+  const required = new Set(object.required ?? []);
+  for (const [name, field] of Object.entries(object.properties ?? {})) {
+    const full = `${path}.${name}`;
+    seen.add(full);
+    const parts = [field.description, docs.get(name), FALLBACK[full]].filter((d): d is string => !!d);
+    if (parts.length === 0) missing.push(full);
+    const description = parts.length > 0 ? [...new Set(parts)].join(' ') : '(no description)';
+    const link = field.properties ? ` (see [\`${full}\`](#${anchor(full)}))` : '';
+    rows.push(
+      `| \`${name}\` | ${cell(typeOf(field))} | ${cell(defaultOf(field, required.has(name)))} | ${cell(description)}${link} |`,
+    );
+    if (field.properties) nested.push([full, field]);
+  }
+  const strict = object.additionalProperties === false;
+  out.push({
+    heading: path,
+    rows: [
+      ...(strict ? [] : ['Unknown keys here are ignored, not reported.', '']),
+      '| field | type | default | description |',
+      '|---|---|---|---|',
+      ...rows,
+    ],
+  });
+  for (const [full, field] of nested) collect(full, field, docs, out, seen, missing);
+}
+
+const anchor = (heading: string) =>
+  heading
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, '')
+    .replace(/ /g, '-');
+
+function main(): void {
+  const docsBySchema = docComments();
+  const top = z.toJSONSchema(fileSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const covered = new Set(SECTIONS.map((s) => s.path.replace(/\[\]$/, '')));
+  const uncovered = Object.keys(top.properties ?? {}).filter((k) => !covered.has(k));
+  if (uncovered.length > 0) {
+    throw new Error(`top-level config keys without a section in this script: ${uncovered.join(', ')}`);
+  }
+
+  const seen = new Set<string>();
+  const missing: string[] = [];
+  const lines: string[] = [
+    '# Configuration reference',
+    '',
+    '<!-- Generated by scripts/gen-config-reference.ts from src/config/schema.ts. Do not edit by hand:',
+    '     run `node --import tsx scripts/gen-config-reference.ts`. -->',
+    '',
+    'Every key the YAML config file accepts, section by section. Types and defaults come from the',
+    'zod schema the server validates the file with; see [configuration.md](configuration.md) for how',
+    'the file, flags, environment variables and committed revisions combine. Unknown keys are',
+    'rejected (`Unrecognized key`) except where a section says otherwise. Durations are in seconds.',
+    '',
+    '```yaml',
+    'server: { ... }       # mapping',
+    'authenticators: [ ... ]',
+    'scopes: [ ... ]',
+    'clients: [ ... ]',
+    '```',
+    '',
+  ];
+  for (const section of SECTIONS) {
+    const json = z.toJSONSchema(section.schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    const collected: Collected[] = [];
+    collect(section.path, json, docsBySchema.get(section.source) ?? new Map(), collected, seen, missing);
+    // The section's own table is headed by its title; nested objects get their path as heading.
+    collected.forEach((c, i) => {
+      lines.push(i === 0 ? `## ${section.title}` : `### ${c.heading}`, '');
+      if (i === 0) lines.push(section.intro, '');
+      lines.push(...c.rows, '');
+    });
+  }
+  lines.push(
+    '## Checks beyond the field types',
+    '',
+    '(Written by hand in the generator; see `src/config/validate.ts` and `src/config/load.ts`.)',
+    'They run once the file passes the schema, and report one line per failure with its path:',
+    '',
+    '- `authenticators[].id`, `scopes[].name` and `clients[].client_id` are unique within their list.',
+    '- `scopes[].name` is not a built-in scope.',
+    '- `clients[].authenticator` names an authenticator declared in the same file.',
+    '- every entry of `clients[].scopes` is a built-in scope or a `scopes[].name` declared in the same file.',
+    '- `server.base_url` is an absolute `http`/`https` URL without query or fragment; plain `http` on a',
+    '  non-loopback host needs `server.allow_insecure_http`.',
+    '- a non-loopback `server.host` needs `server.tls` or `server.allow_insecure_http`.',
+    '',
+  );
+
+  const stale = Object.keys(FALLBACK).filter((k) => !seen.has(k));
+  for (const k of stale)
+    process.stderr.write(`warning: description for "${k}", which the schema no longer has\n`);
+  for (const k of missing) process.stderr.write(`warning: no description for "${k}"\n`);
+  writeFileSync(OUT, lines.join('\n'));
+  process.stdout.write(`wrote ${OUT}\n`);
+}
+
+main();
