@@ -24,9 +24,13 @@ export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyR
 export function toOAuthError(error: FastifyError | Error): OAuthError {
   if (error instanceof OAuthError) return error;
   if (error instanceof StoreUnavailableError) {
-    return new OAuthError('temporarily_unavailable', 'the service is temporarily unavailable; try again shortly', {
-      detail: error.message,
-    });
+    return new OAuthError(
+      'temporarily_unavailable',
+      'the service is temporarily unavailable; try again shortly',
+      {
+        detail: error.message,
+      },
+    );
   }
   const { code, statusCode } = error as FastifyError;
   switch (code) {
