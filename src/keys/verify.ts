@@ -1,12 +1,16 @@
 // Recognises ID tokens this server signed (id_token_hint): signature and issuer checked, expiry tolerated.
 import { createLocalJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import type { Clock } from '../shared/clock.ts';
 import type { KeyRing } from './keyring.ts';
 
-export function createIdTokenHintVerifier(keyRing: KeyRing, issuer: string) {
+export function createIdTokenHintVerifier(keyRing: KeyRing, issuer: string, clock: Clock) {
   return async (token: string): Promise<{ sub: string; aud: string } | undefined> => {
     let payload: JWTPayload;
     try {
-      const verified = await jwtVerify(token, createLocalJWKSet(keyRing.jwks()), { issuer });
+      const verified = await jwtVerify(token, createLocalJWKSet(keyRing.jwks()), {
+        issuer,
+        currentDate: new Date(clock.nowSeconds() * 1000),
+      });
       if (verified.protectedHeader.typ === 'at+jwt') return undefined;
       payload = verified.payload;
     } catch (error) {

@@ -75,10 +75,11 @@ export async function authorizeEndpoint(
     };
   }
 
-  if (
-    request.client.consentRequired &&
-    (request.prompt.has('consent') || !(await hasConsent(session, request, deps)))
-  ) {
+  // prompt=consent asks for the consent page whatever the client's setting (OIDC Core §3.1.2.1).
+  const needsConsent =
+    request.prompt.has('consent') ||
+    (request.client.consentRequired && !(await hasConsent(session, request, deps)));
+  if (needsConsent) {
     if (request.prompt.has('none')) return fail('consent_required', 'the user has not approved this client');
     return { kind: 'consent', location: deps.consentUrl(returnPath(input, ['consent'], false)) };
   }

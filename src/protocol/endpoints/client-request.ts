@@ -16,6 +16,8 @@ export function readClientRequest<K extends string>(
   request: ClientRequest,
   allowed: readonly K[],
   deps: ProtocolDeps,
+  /** Whether a public client (client_id alone, no secret) may call this endpoint. */
+  allowPublic = true,
 ): { params: Params<K | 'client_id' | 'client_secret'>; client: Client } | OAuthError {
   // RFC 6749 §3.2, RFC 7662 §2.1, RFC 7009 §2.1: parameters are form-encoded; JSON is not supported.
   if (request.contentType !== 'application/x-www-form-urlencoded') {
@@ -37,5 +39,8 @@ export function readClientRequest<K extends string>(
     deps.secrets,
   );
   if (client instanceof OAuthError) return client;
+  if (client.public && !allowPublic) {
+    return new OAuthError('invalid_client', 'this endpoint needs an authenticated confidential client');
+  }
   return { params, client };
 }

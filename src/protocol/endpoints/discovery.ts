@@ -29,7 +29,8 @@ export function discoveryDocument(endpoints: Endpoints, config: LiveConfig): Rec
     userinfo_signing_alg_values_supported: [...SIGNING_ALGS],
     token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH,
-    revocation_endpoint_auth_methods_supported: CLIENT_AUTH,
+    // RFC 7009 §2.1: public clients may revoke their own tokens with client_id alone.
+    revocation_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
     code_challenge_methods_supported: plain ? ['S256', 'plain'] : ['S256'],
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     claims_supported: [...claims],

@@ -8,7 +8,8 @@ export async function introspectEndpoint(
   request: ClientRequest,
   deps: ProtocolDeps,
 ): Promise<Record<string, unknown> | OAuthError> {
-  const read = readClientRequest(request, ['token', 'token_type_hint'] as const, deps);
+  // RFC 7662 §2.1/§4: only authenticated clients may introspect; a bare client_id proves nothing.
+  const read = readClientRequest(request, ['token', 'token_type_hint'] as const, deps, false);
   if (read instanceof OAuthError) return read;
   const { params } = read;
   if (params.token === undefined) return new OAuthError('invalid_request', 'token is required');
@@ -16,12 +17,10 @@ export async function introspectEndpoint(
   const now = deps.clock.nowSeconds();
   // §2.2: nothing is said about tokens that are not active, not even why.
   if (!token || token.revoked || token.expiresAt <= now) return { active: false };
-  // A rotated-out refresh token can no longer be used (outside the grace period).
-  if (
-    token.rotatedAt !== null &&
-    now - token.rotatedAt > (deps.config().clients.get(token.clientId)?.refreshToken.reuseGrace ?? 0)
-  ) {
-    return { active: false };
+  // A rotated-out refresh token can no longer be used, unless still inside a non-zero grace period.
+  if (token.rotatedAt !== null) {
+    const grace = deps.config().clients.get(token.clientId)?.refreshToken.reuseGrace ?? 0;
+    if (grace === 0 || now - token.rotatedAt > grace) return { active: false };
   }
   const account = await deps.accounts.findById(token.accountId);
   if (!account || account.disabled) return { active: false };

@@ -137,7 +137,7 @@ export function createMemoryStore(): Store {
           save(successors);
           return { status: 'rotated' };
         }
-        if (now - token.rotatedAt <= graceSeconds) {
+        if (graceSeconds > 0 && now - token.rotatedAt <= graceSeconds) {
           save(successors);
           return { status: 'grace' };
         }

@@ -135,7 +135,7 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
         ).rows[0];
         if (!row) return { status: 'missing' } as const;
         // A client retrying a rotation whose response it lost is not an attacker replaying a stolen token.
-        if (now - Number(row['rotated_at']) <= graceSeconds) {
+        if (graceSeconds > 0 && now - Number(row['rotated_at']) <= graceSeconds) {
           await insertTokens(client, tokens);
           return { status: 'grace' } as const;
         }

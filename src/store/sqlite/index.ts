@@ -103,7 +103,7 @@ export function openSqliteStore(file: string): Store {
       }
       const row = q.findToken.get(hash) as Row | undefined;
       if (!row) return { status: 'missing' } as const;
-      if (now - (row['rotated_at'] as number) <= grace) {
+      if (grace > 0 && now - (row['rotated_at'] as number) <= grace) {
         saveTokens(tokens);
         return { status: 'grace' } as const;
       }
