@@ -7,7 +7,7 @@ import {
   authenticatorSchema,
   clientSchema,
   fileSchema,
-  MIN_SECRET_LENGTH,
+  MIN_SECRET_BITS,
   STANDARD_SCOPES,
   scopeSchema,
   serverSchema,
@@ -88,7 +88,7 @@ const FALLBACK: Record<string, string> = {
   'clients[].capabilities': 'Flows the client may use. Only the code flow exists.',
   'clients[].redirect_uris':
     'Registered redirect URIs, compared by exact string match (for a public client, a loopback `http` URI matches on any port, RFC 8252 §7.3). Each is absolute, has no fragment, and uses `https`, `http` on a loopback host (`http://localhost/callback`), or a private-use scheme in reverse-domain form (`com.example.app:/cb`). With more than one registered, every authorization request must send `redirect_uri`.',
-  'clients[].secret': `A client needs \`secret\` or \`secret_hash\`. Shorter than ${MIN_SECRET_LENGTH} characters is refused.`,
+  'clients[].secret': `A client needs \`secret\` or \`secret_hash\`. A secret with less than ${MIN_SECRET_BITS} bits of estimated entropy is refused.`,
   'clients[].secret_hash':
     'Format `hmac-sha256:{base64url}`; it only verifies under the master key it was made with.',
   'clients[].authenticator': 'Id of the authenticator that logs users in for this client.',

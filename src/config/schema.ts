@@ -62,8 +62,24 @@ export const redirectUriSchema = z.string().superRefine((value, ctx) => {
 /** RFC 6749 Appendix A: scope tokens are NQCHAR without space. */
 export const scopeTokenSchema = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'is not a valid scope token');
 
-/** A secret an operator types in must be as strong as a generated one could be guessed against (issue: speed). */
-export const MIN_SECRET_LENGTH = 32;
+/**
+ * Client secrets are verified with a fast keyed hash, so a typed-in secret must carry as much entropy
+ * as a generated one (256 bits): estimated as length x log2 of the character classes it draws from.
+ */
+export const MIN_SECRET_BITS = 256;
+
+export function secretEntropyBits(secret: string): number {
+  let pool = 0;
+  if (/[a-z]/.test(secret)) pool += 26;
+  if (/[A-Z]/.test(secret)) pool += 26;
+  if (/[0-9]/.test(secret)) pool += 10;
+  if (/[^a-zA-Z0-9]/.test(secret)) pool += 32;
+  // Repeats add little: count each distinct character at most twice.
+  const counts = new Map<string, number>();
+  for (const ch of secret) counts.set(ch, Math.min(2, (counts.get(ch) ?? 0) + 1));
+  const effective = [...counts.values()].reduce((sum, n) => sum + n, 0);
+  return pool === 0 ? 0 : Math.floor(effective * Math.log2(pool));
+}
 
 const originSchema = z.string().refine((value) => {
   try {
@@ -93,7 +109,11 @@ export const clientSchema = z
     /** Plaintext secret for development configs; hashed at load and never kept. */
     secret: z
       .string()
-      .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters; use a generated secret`)
+      .max(512)
+      .refine(
+        (secret) => secretEntropyBits(secret) >= MIN_SECRET_BITS,
+        `is too weak: a client secret needs about ${MIN_SECRET_BITS} bits (e.g. 43 random letters, digits, - and _); omit it to have one generated`,
+      )
       .optional(),
     /** Keyed hash of the secret, as `tessera client create` stores it. */
     secret_hash: z.string().optional(),

@@ -128,7 +128,7 @@ describe('the seed tutorial, step by step', () => {
         code: await code(),
         redirect_uri: CALLBACK,
         client_id: 'www',
-        client_secret: 'another-secret-of-sufficient-length-000000',
+        client_secret: 'another-Secret_Z9y8X7w6V5u4T3s2R1q0P-oNmLkJiHgFeDcBa',
       },
       basic('www', WWW_SECRET),
     );

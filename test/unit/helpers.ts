@@ -22,12 +22,12 @@ export const AUTHORIZE_PATH = '/oauth/v2/oauth-authorize';
 export const CODE_LIFETIME = 60;
 export const ACR = 'urn:tessera:authentication:html-form:username-password';
 
-export const WEB_SECRET = 'web-secret-0123456789-abcdefghijklmnop';
-export const OTHER_SECRET = 'other-secret-0123456789-abcdefghijklmn';
-export const NO_REFRESH_SECRET = 'no-refresh-secret-0123456789-abcdefghij';
+export const WEB_SECRET = 'web-Secret_K3p9Qz7Tx2Wm5Nb8Rv4Lc1Yh6Jd0Fs-Ga7Ue2Io9';
+export const OTHER_SECRET = 'other-Secret_M8q2Zx5Tn7Wb3Rk9Lv1Yc4Hj6Pd0Fs-Ga7Ue2Io';
+export const NO_REFRESH_SECRET = 'noRefresh-Secret_B6t1Qm9Zx3Wk7Nr5Lv2Yc8Hj0Pd4Fs-Ga7Ue';
 /** RFC 6749 §2.3.1 special characters on both sides of the Basic colon. */
 export const ODD_ID = 'svc:reports/1 +%&=?';
-export const ODD_SECRET = 'pa:ss w+rd/%25?&=é~!0123456789abcdefghij';
+export const ODD_SECRET = 'pa:ss w+rd/%25?&=é~!0123456789abcdefghijKLMNOPQRSTUVWXYZ';
 
 export const WEB_CB = 'https://app.example/cb';
 

@@ -10,7 +10,7 @@ import { ConfigError, loadConfig } from '../../../src/config/load.ts';
 const dir = mkdtempSync(join(tmpdir(), 'tessera-config-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const SECRET = 's'.repeat(32);
+const SECRET = 'load-Secret_K3p9Qz7Tx2Wm5Nb8Rv4Lc1Yh6Jd0Fs-Ga7Ue2Io9';
 let files = 0;
 
 /** Writes a config file (an object as YAML, or raw text) and returns its absolute path. */
@@ -226,15 +226,14 @@ describe('config: redirect URIs (RFC 6749 §3.1.2, RFC 8252 §7)', () => {
 });
 
 describe('config: client secrets', () => {
-  test('a secret shorter than 32 characters is refused', () => {
-    assert.match(
-      issueAt(failure({ clients: [client({ secret: 's'.repeat(31) })] }).error, 'clients[0].secret'),
-      /at least 32/,
-    );
+  test('a secret with less than 256 bits of estimated entropy is refused, saying how strong it must be', () => {
+    for (const weak of ['s'.repeat(64), 'short', 'correct-horse-battery-staple-01']) {
+      assert.match(issueAt(failure({ clients: [client({ secret: weak })] }).error, 'clients[0].secret'), /256 bits/);
+    }
   });
 
-  test('a secret of 32 characters is accepted', () => {
-    loadConfig({ config: file({ clients: [client({ secret: 's'.repeat(32) })] }) }, {});
+  test('a generated-strength secret (43 random base64url characters) is accepted', () => {
+    loadConfig({ config: file({ clients: [client({ secret: 'Dk2FT01jWB12tQLlKP_tS9dvMPOonrBhyJFieO2B-Og' })] }) }, {});
   });
 
   test('a client with neither secret nor secret_hash is refused', () => {
