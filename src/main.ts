@@ -207,6 +207,10 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       refresh().catch((error) => app.log.error({ err: error }, 'config refresh failed'));
     }, 1000);
     poller.unref();
+    // PostgreSQL pushes commits (LISTEN/NOTIFY); the poller stays as the safety net and reloads keys.
+    const unwatch = await store.config.watch?.(() => {
+      refresh().catch((error) => app.log.error({ err: error }, 'config refresh failed'));
+    });
     const holder = random.uuid();
     const cleanup = setInterval(() => {
       purgeExpired(store, holder, clock).catch((error) => app.log.warn({ err: error }, 'cleanup failed'));
@@ -224,6 +228,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       async close() {
         clearInterval(poller);
         clearInterval(cleanup);
+        await unwatch?.();
         await app.close();
         await store.close();
       },

@@ -157,6 +157,11 @@ export interface ConfigStore {
   commit(revision: NewRevision): Promise<Revision>;
   list(limit: number): Promise<Omit<Revision, 'snapshot'>[]>;
   get(id: number): Promise<Revision | undefined>;
+  /**
+   * Engines that can push (PostgreSQL LISTEN/NOTIFY) call back when any node commits; the rest are
+   * polled through currentId(). Resolves to a function that stops watching.
+   */
+  watch?(onChange: () => void): Promise<() => Promise<void>>;
 }
 
 export interface StoredKey {

@@ -50,7 +50,9 @@ async function insertTokens(db: Queryable, tokens: readonly TokenRecord[]): Prom
   );
 }
 
-const REVOKE_GRANT = 'UPDATE tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL';
+// Rows are locked in hash order, so two transactions revoking the same grant at once queue instead of deadlocking.
+const REVOKE_GRANT =
+  'UPDATE tokens SET revoked_at = $1 WHERE hash IN (SELECT hash FROM tokens WHERE grant_id = $2 AND revoked_at IS NULL ORDER BY hash FOR UPDATE)';
 
 export function postgresGrants(pool: pg.Pool): GrantStore {
   const one = async (text: string, values: unknown[]): Promise<Row | undefined> =>
@@ -83,19 +85,18 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
     },
     async redeemCode(hash, now, tokens) {
       return transaction(pool, async (client) => {
-        // The row lock makes concurrent redemptions queue here; each later one re-checks used_at after the
-        // winner commits and matches nothing, so exactly one gets a row back.
-        const used = await client.query(
-          'UPDATE codes SET used_at = $1 WHERE hash = $2 AND used_at IS NULL RETURNING grant_id',
-          [now, hash],
-        );
-        if (used.rowCount === 1) {
+        // Every redemption of this code first takes the code's row lock and keeps it to the end, so they
+        // run one after another: exactly one finds used_at empty, and revocations never interleave.
+        const code = (
+          await client.query<Row>('SELECT grant_id, used_at FROM codes WHERE hash = $1 FOR UPDATE', [hash])
+        ).rows[0];
+        if (!code) return { status: 'missing' } as const;
+        if (code['used_at'] === null) {
+          await client.query('UPDATE codes SET used_at = $1 WHERE hash = $2', [now, hash]);
           await insertTokens(client, tokens);
           return { status: 'redeemed' } as const;
         }
-        const code = (await client.query<Row>('SELECT grant_id FROM codes WHERE hash = $1', [hash])).rows[0];
-        if (!code) return { status: 'missing' } as const;
-        // READ COMMITTED gives this statement a fresh snapshot, so it sees the tokens a winner committed
+        // READ COMMITTED gives this statement a fresh snapshot, so it sees the tokens the winner committed
         // while we waited on its row lock: RFC 6749 §4.1.2 asks for those to be revoked too.
         await client.query(REVOKE_GRANT, [now, code['grant_id']]);
         return { status: 'already_used' } as const;
@@ -121,19 +122,18 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
     },
     async rotateRefreshToken(hash, now, graceSeconds, tokens) {
       return transaction(pool, async (client) => {
-        // As in redeemCode: concurrent rotations queue on the row lock and all but one find rotated_at set.
-        const rotated = await client.query(
-          'UPDATE tokens SET rotated_at = $1 WHERE hash = $2 AND rotated_at IS NULL',
-          [now, hash],
-        );
-        if (rotated.rowCount === 1) {
+        // As in redeemCode: the token's row lock, held to the end, makes concurrent rotations queue.
+        const row = (
+          await client.query<Row>('SELECT grant_id, rotated_at FROM tokens WHERE hash = $1 FOR UPDATE', [
+            hash,
+          ])
+        ).rows[0];
+        if (!row) return { status: 'missing' } as const;
+        if (row['rotated_at'] === null) {
+          await client.query('UPDATE tokens SET rotated_at = $1 WHERE hash = $2', [now, hash]);
           await insertTokens(client, tokens);
           return { status: 'rotated' } as const;
         }
-        const row = (
-          await client.query<Row>('SELECT grant_id, rotated_at FROM tokens WHERE hash = $1', [hash])
-        ).rows[0];
-        if (!row) return { status: 'missing' } as const;
         // A client retrying a rotation whose response it lost is not an attacker replaying a stolen token.
         if (graceSeconds > 0 && now - Number(row['rotated_at']) <= graceSeconds) {
           await insertTokens(client, tokens);

@@ -5,6 +5,7 @@ import type { Store } from '../ports/index.ts';
 import { postgresGrants } from './grants.ts';
 import { postgresMaintenance } from './maintenance.ts';
 import { migrate } from './migrate.ts';
+import { CONFIG_CHANNEL, listen } from './notify.ts';
 import { type Row, toAccount, toConsent, toKey, toRevision, toRevisionMeta, toSession } from './rows.ts';
 import { transaction } from './tx.ts';
 import { GuardedPool } from './unavailable.ts';
@@ -181,6 +182,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
                 JSON.stringify(revision.snapshot),
               ],
             );
+            // Delivered to every listening node when (and only if) this transaction commits.
+            await client.query('SELECT pg_notify($1, $2)', [CONFIG_CHANNEL, String(id)]);
             return { ...revision, id };
           });
         } catch (error) {
@@ -189,6 +192,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           const current = await currentRevisionId(pool);
           throw new ConflictError(`revision ${current} is current, not ${revision.parent}`, current);
         }
+      },
+      watch(onChange) {
+        return listen(url, onChange);
       },
       async list(limit) {
         const { rows } = await pool.query<Row>(
