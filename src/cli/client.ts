@@ -50,7 +50,10 @@ export function clientCommand(): Command {
     .requiredOption('--id <client_id>', 'client identifier, e.g. www')
     .requiredOption('--redirect-uri <uri>', 'registered redirect URI (repeat for several)', collect)
     .option('--scope <scope>', 'allowed scope (repeat for several)', collect)
-    .option('--secret <secret>', 'use this secret instead of a generated one (about 256 bits: 43 random characters)')
+    .option(
+      '--secret <secret>',
+      'use this secret instead of a generated one (about 256 bits: 43 random characters)',
+    )
     .option('--authenticator <id>', 'user authenticator', 'username-password')
     .option('--no-refresh-token', 'do not issue refresh tokens')
     .option('--access-token-lifetime <seconds>', 'access token lifetime', '300')
@@ -72,7 +75,10 @@ export function clientCommand(): Command {
 
   commonOptions(cmd.command('reset-secret <client_id>'))
     .description('replace a client secret with a new generated one and print it once')
-    .option('--secret <secret>', 'use this secret instead of a generated one (about 256 bits: 43 random characters)')
+    .option(
+      '--secret <secret>',
+      'use this secret instead of a generated one (about 256 bits: 43 random characters)',
+    )
     .action(async (clientId: string, opts) => {
       const secret: string = opts.secret ?? generateClientSecret(cryptoRandom);
       const revision = await commit(opts, `reset secret of client ${clientId}`, (s) =>

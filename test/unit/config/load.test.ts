@@ -228,12 +228,18 @@ describe('config: redirect URIs (RFC 6749 §3.1.2, RFC 8252 §7)', () => {
 describe('config: client secrets', () => {
   test('a secret with less than 256 bits of estimated entropy is refused, saying how strong it must be', () => {
     for (const weak of ['s'.repeat(64), 'short', 'correct-horse-battery-staple-01']) {
-      assert.match(issueAt(failure({ clients: [client({ secret: weak })] }).error, 'clients[0].secret'), /256 bits/);
+      assert.match(
+        issueAt(failure({ clients: [client({ secret: weak })] }).error, 'clients[0].secret'),
+        /256 bits/,
+      );
     }
   });
 
   test('a generated-strength secret (43 random base64url characters) is accepted', () => {
-    loadConfig({ config: file({ clients: [client({ secret: 'Dk2FT01jWB12tQLlKP_tS9dvMPOonrBhyJFieO2B-Og' })] }) }, {});
+    loadConfig(
+      { config: file({ clients: [client({ secret: 'Dk2FT01jWB12tQLlKP_tS9dvMPOonrBhyJFieO2B-Og' })] }) },
+      {},
+    );
   });
 
   test('a client with neither secret nor secret_hash is refused', () => {

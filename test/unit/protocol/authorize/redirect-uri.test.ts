@@ -123,7 +123,14 @@ describe('authorize: redirect URI selection', () => {
   test('a registered redirect URI with a query keeps its query and gets the response parameters added', async () => {
     const cb = 'https://app.example/cb?tenant=acme';
     const snapshot = {
-      clients: [{ client_id: 'q', redirect_uris: [cb], secret: 'q-Secret_K3p9Qz7Tx2Wm5Nb8Rv4Lc1Yh6Jd0Fs-Ga7Ue2Io9', scopes: ['openid'] }],
+      clients: [
+        {
+          client_id: 'q',
+          redirect_uris: [cb],
+          secret: 'q-Secret_K3p9Qz7Tx2Wm5Nb8Rv4Lc1Yh6Jd0Fs-Ga7Ue2Io9',
+          scopes: ['openid'],
+        },
+      ],
     };
     const h = harness(snapshot);
     const outcome = await authorize(
