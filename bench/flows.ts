@@ -1,0 +1,133 @@
+// The relying party's side of each flow, identical for both servers: authorize, log in, redeem, refresh, userinfo.
+import { createHash, randomBytes } from 'node:crypto';
+import { basicAuth, CookieJar, firstForm, type HttpClient, type HttpResponse } from './http.ts';
+import { BENCH_CLIENT, BENCH_USER, type Endpoints } from './servers/target.ts';
+
+export interface TokenSet {
+  access_token: string;
+  refresh_token?: string;
+  id_token: string;
+}
+
+/** One user's fixed request parameters: PKCE (S256), state and nonce, made once so the driver stays cheap. */
+export interface UserParams {
+  verifier: string;
+  authorizeUrl: string;
+}
+
+/** Bounds a flow's redirect chain so a misconfigured server fails the operation instead of looping. */
+const MAX_STEPS = 8;
+
+export class RelyingParty {
+  private readonly authorization: string;
+
+  constructor(
+    readonly http: HttpClient,
+    readonly endpoints: Endpoints,
+  ) {
+    this.authorization = basicAuth(BENCH_CLIENT.client_id, BENCH_CLIENT.secret);
+  }
+
+  newUser(): UserParams {
+    const verifier = randomBytes(32).toString('base64url');
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: BENCH_CLIENT.client_id,
+      redirect_uri: BENCH_CLIENT.redirect_uri,
+      scope: BENCH_CLIENT.scope,
+      state: randomBytes(16).toString('base64url'),
+      nonce: randomBytes(16).toString('base64url'),
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    });
+    return { verifier, authorizeUrl: `${this.endpoints.authorization_endpoint}?${query}` };
+  }
+
+  /**
+   * Runs the front channel until the redirect to the client: follows the server's own redirects and, when
+   * a login page appears, submits its form with the bench user's password. Returns the code.
+   */
+  async authorize(user: UserParams, jar: CookieJar, allowLogin: boolean): Promise<string> {
+    let response = await this.http.get(user.authorizeUrl, { jar });
+    let url = user.authorizeUrl;
+    let loggedIn = false;
+    for (let step = 0; step < MAX_STEPS; step++) {
+      if (response.status >= 300 && response.status < 400 && response.location) {
+        if (response.location.startsWith(`${BENCH_CLIENT.redirect_uri}?`)) return codeFrom(response.location);
+        url = response.location;
+        response = await this.http.get(url, { jar });
+        continue;
+      }
+      if (response.status === 200 && allowLogin && !loggedIn) {
+        const form = firstForm(response, url);
+        loggedIn = true;
+        url = form.action;
+        response = await this.http.post(url, {
+          jar,
+          form: { ...form.hidden, username: BENCH_USER.username, password: BENCH_USER.password },
+        });
+        continue;
+      }
+      break;
+    }
+    throw unexpected('authorization', response, url);
+  }
+
+  async redeem(code: string, user: UserParams): Promise<TokenSet> {
+    return this.token({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: BENCH_CLIENT.redirect_uri,
+      code_verifier: user.verifier,
+    });
+  }
+
+  async refresh(refreshToken: string): Promise<TokenSet> {
+    return this.token({ grant_type: 'refresh_token', refresh_token: refreshToken });
+  }
+
+  private async token(form: Record<string, string>): Promise<TokenSet> {
+    const response = await this.http.post(this.endpoints.token_endpoint, {
+      form,
+      headers: { authorization: this.authorization, accept: 'application/json' },
+    });
+    if (response.status !== 200) throw unexpected(`token (${form['grant_type']})`, response);
+    const tokens = JSON.parse(response.body) as Partial<TokenSet>;
+    if (typeof tokens.access_token !== 'string') throw unexpected('token: no access_token', response);
+    // Both servers issue an RS256 ID token with every grant here; a response without one is not comparable.
+    if (typeof tokens.id_token !== 'string' || tokens.id_token.split('.').length !== 3) {
+      throw unexpected('token: no id_token', response);
+    }
+    return tokens as TokenSet;
+  }
+
+  async userinfo(accessToken: string): Promise<void> {
+    const response = await this.http.get(this.endpoints.userinfo_endpoint, {
+      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+    });
+    if (response.status !== 200 || !response.body.includes('"sub"')) throw unexpected('userinfo', response);
+  }
+
+  /** A full password login flow, for setting up users: returns the session jar and the tokens. */
+  async login(): Promise<{ jar: CookieJar; user: UserParams; tokens: TokenSet }> {
+    const jar = new CookieJar();
+    const user = this.newUser();
+    const tokens = await this.redeem(await this.authorize(user, jar, true), user);
+    if (tokens.refresh_token === undefined) throw new Error('the code grant issued no refresh token');
+    return { jar, user, tokens };
+  }
+}
+
+function codeFrom(location: string): string {
+  const params = new URL(location).searchParams;
+  const code = params.get('code');
+  if (code === null)
+    throw new Error(`redirect without a code: ${params.get('error')} ${params.get('error_description')}`);
+  return code;
+}
+
+function unexpected(step: string, response: HttpResponse, url?: string): Error {
+  const where = url === undefined ? '' : ` at ${url.split('?')[0]}`;
+  const body = response.body.replace(/\s+/g, ' ').slice(0, 200);
+  return new Error(`${step}: unexpected ${response.status}${where}: ${body}`);
+}

@@ -1,0 +1,101 @@
+// Command-line options of `npm run bench`, parsed and checked once.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SCENARIOS, type Scenario } from './scenarios.ts';
+
+export const USAGE = `usage: npm run bench -- [options]
+  --quick                 about 1 s per scenario (CI)
+  --duration <s>          measured seconds per scenario (default 10)
+  --warmup <s>            warm-up seconds per scenario (default 2)
+  --concurrency <n>       virtual users, each with its own connection (default 16)
+  --workers <n|auto>      passed to \`tessera start --workers\` (left out unless given)
+  --only <ids>            comma-separated scenario ids: ${SCENARIOS.map((s) => s.id).join(', ')}
+  --tessera-log-level <l> TESSERA_LOG_LEVEL for Tessera (default: its own default, as \`npm start\` runs)
+  --profile <dir>         run both servers with node --cpu-prof, writing .cpuprofile files to <dir>
+  --no-append             print only; do not append to bench/RESULTS.md`;
+
+export interface BenchOptions {
+  quick: boolean;
+  durationMs: number;
+  warmupMs: number;
+  ceilingMs: number;
+  concurrency: number;
+  workers: string | undefined;
+  logLevel: string | undefined;
+  profileDir: string | undefined;
+  scenarios: readonly Scenario[];
+  append: boolean;
+  /** One line for the report saying how this run was set up. */
+  summary: string;
+}
+
+function usageError(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    usageError((error as Error).message);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const positive = (name: string, value: string | undefined, fallback: number): number => {
+    const n = value === undefined ? fallback : Number(value);
+    if (!Number.isFinite(n) || n <= 0) usageError(`--${name} must be a positive number`);
+    return n;
+  };
+  const durationMs = 1000 * positive('duration', values.duration, values.quick ? 1 : 10);
+  const warmupMs = 1000 * positive('warmup', values.warmup, values.quick ? 0.3 : 2);
+  const concurrency = Math.round(positive('concurrency', values.concurrency, 16));
+  if (values.workers !== undefined && !/^(auto|[1-9]\d*)$/.test(values.workers)) {
+    usageError('--workers must be a positive integer or auto');
+  }
+  const only = values.only?.split(',').map((s) => s.trim());
+  const unknown = only?.filter((id) => !SCENARIOS.some((s) => s.id === id)) ?? [];
+  if (unknown.length > 0) usageError(`--only: unknown scenario ${unknown.join(', ')}`);
+  const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.id)) : SCENARIOS;
+  const logLevel = values['tessera-log-level'];
+  const summary =
+    `${durationMs / 1000} s per scenario after ${warmupMs / 1000} s warm-up, ${concurrency} virtual users` +
+    (values.workers === undefined ? '' : `, Tessera --workers ${values.workers}`) +
+    (logLevel === undefined ? '' : `, TESSERA_LOG_LEVEL=${logLevel}`) +
+    (values.profile === undefined ? '' : ', both servers under --cpu-prof');
+  return {
+    quick: values.quick,
+    durationMs,
+    warmupMs,
+    ceilingMs: values.quick ? 500 : 2000,
+    concurrency,
+    workers: values.workers,
+    logLevel,
+    profileDir: values.profile === undefined ? undefined : resolve(values.profile),
+    scenarios,
+    append: !values['no-append'],
+    summary,
+  };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      concurrency: { type: 'string' },
+      workers: { type: 'string' },
+      only: { type: 'string' },
+      'tessera-log-level': { type: 'string' },
+      profile: { type: 'string' },
+      'no-append': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+}

@@ -1,0 +1,139 @@
+// Turns bench results into the markdown report: environment, ceilings, the comparison table, notes.
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import type { Ceiling, Ceilings } from './ceilings.ts';
+import type { LoadResult } from './load.ts';
+import type { Scenario } from './scenarios.ts';
+
+export interface ScenarioResult {
+  load: LoadResult;
+  /** Resident bytes right after the scenario. */
+  rss: number;
+  /** The server's CPU time (all threads) per completed operation, in the measured window. */
+  cpuMsPerOp: number;
+  /** CPU seconds per second used by the server and by the bench process in the window. */
+  serverCores: number;
+  driverCores: number;
+}
+
+export interface ServerRun {
+  name: string;
+  readyMs: number;
+  /** Resident bytes once ready, before any load. */
+  idleRss: number;
+  /** Per scenario id: the load result and the server's RSS (bytes) right after it. */
+  results: Map<string, ScenarioResult | { failed: string }>;
+  peakRss: number;
+  processes: number;
+}
+
+export interface Report {
+  date: Date;
+  settings: string;
+  loadBefore: number[];
+  ceilings: Ceilings;
+  scenarios: readonly Scenario[];
+  tessera: ServerRun;
+  peer: ServerRun;
+  notes: readonly string[];
+}
+
+const MB = 1024 * 1024;
+const rate = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+const ms = (n: number) => (Number.isNaN(n) ? '-' : n < 10 ? n.toFixed(2) : n.toFixed(1));
+const mb = (bytes: number) => `${Math.round(bytes / MB)} MB`;
+
+const samples = (c: Ceiling) =>
+  `${c.samples.map(rate).join(' / ')} per s` +
+  (c.oneProcess === undefined ? '' : ` (one process: ${rate(c.oneProcess)} per s)`);
+
+export function environment(): string[] {
+  const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return [`Node ${process.version}`, `${model}`, `${availableParallelism()} cores`];
+}
+
+function cell(run: ServerRun, id: string) {
+  const r = run.results.get(id);
+  if (r === undefined) return { rate: '-', latency: '-', cpu: '-', rss: '-', value: Number.NaN };
+  if ('failed' in r) return { rate: 'failed', latency: '-', cpu: '-', rss: '-', value: Number.NaN };
+  const errors = r.load.errors > 0 ? ` (${r.load.errors} err)` : r.load.ops === 0 ? ' (none completed)' : '';
+  return {
+    rate: rate(r.load.opsPerSec) + errors,
+    latency: `${ms(r.load.p50)} / ${ms(r.load.p99)}`,
+    cpu: `${ms(r.cpuMsPerOp)} (${r.serverCores.toFixed(1)})`,
+    rss: mb(r.rss),
+    value: r.load.opsPerSec,
+  };
+}
+
+export function renderReport(report: Report): string {
+  const { tessera, peer, ceilings } = report;
+  const lines: string[] = [
+    `## ${report.date.toISOString().replace(/\.\d+Z$/, 'Z')}: ${environment().join(', ')}`,
+    '',
+    `${report.settings}; load average before the run ${report.loadBefore.map((l) => l.toFixed(2)).join(' ')}.`,
+    '',
+    `Ceilings on all ${ceilings.rs256.processes} cores, sampled before and after the scenarios ` +
+      `(the mean is the 100 %): RS256 signatures of an ID token with a 2048-bit key ${samples(ceilings.rs256)}; ` +
+      `argon2id hashes (m=19456, t=2, p=1) ${samples(ceilings.argon2id)}.`,
+    '',
+    `| scenario | ${tessera.name} ops/s | ${peer.name} ops/s | ratio | % of ceiling (peer) | ` +
+      `${tessera.name} p50 / p99 ms | ${peer.name} p50 / p99 ms | ` +
+      `${tessera.name} CPU ms/op (cores) | ${peer.name} CPU ms/op (cores) | ${tessera.name} RSS | ${peer.name} RSS |`,
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const scenario of report.scenarios) {
+    const t = cell(tessera, scenario.id);
+    const p = cell(peer, scenario.id);
+    const ratio = Number.isFinite(t.value / p.value) ? `${(t.value / p.value).toFixed(2)}x` : '-';
+    let ofCeiling = '';
+    if (scenario.ceiling) {
+      const limit = ceilings[scenario.ceiling].perSecond;
+      const pct = (v: number) => (Number.isNaN(v) ? '-' : `${((100 * v) / limit).toFixed(0)} %`);
+      ofCeiling = `${pct(t.value)} (${pct(p.value)}) of ${scenario.ceiling === 'rs256' ? 'RS256' : 'argon2id'}`;
+    }
+    lines.push(
+      `| ${scenario.title} | ${t.rate} | ${p.rate} | ${ratio} | ${ofCeiling} | ${t.latency} | ${p.latency} | ${t.cpu} | ${p.cpu} | ${t.rss} | ${p.rss} |`,
+    );
+  }
+  lines.push('');
+  for (const run of [tessera, peer]) {
+    lines.push(
+      `- ${run.name}: ready ${Math.round(run.readyMs)} ms after spawn with ${mb(run.idleRss)} resident; ` +
+        `peak RSS ${mb(run.peakRss)} ` +
+        `over ${run.processes} node process${run.processes === 1 ? '' : 'es'}.`,
+    );
+  }
+  const driver = [tessera, peer].flatMap((run) =>
+    [...run.results.values()].flatMap((r) => ('failed' in r ? [] : [r.driverCores])),
+  );
+  if (driver.length > 0) {
+    lines.push(
+      `- The load driver (this bench process) used ${Math.min(...driver).toFixed(1)}-` +
+        `${Math.max(...driver).toFixed(1)} cores; CPU ms/op counts the server's processes only (all threads).`,
+    );
+  }
+  for (const run of [tessera, peer]) {
+    for (const [id, r] of run.results) {
+      if ('failed' in r) lines.push(`- ${run.name} ${id} failed: ${r.failed}`);
+      else if (r.load.firstError) {
+        lines.push(`- ${run.name} ${id}: ${r.load.errors} errors, first: ${r.load.firstError}`);
+      }
+    }
+  }
+  for (const note of report.notes) lines.push(`- ${note}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const HEADER = `# Benchmark results
+
+Appended by \`npm run bench\` (bench/run.ts; see bench/README.md), newest last. Both servers run on
+loopback in their own processes; each scenario runs on Tessera, then on the peer, driven by the same undici
+load loop in the bench process, which shares the machine's cores with them. Compare rows within one run:
+ops/s across runs and machines are noisy; CPU ms/op is steadier.
+`;
+
+export function appendResults(file: string, markdown: string): void {
+  if (!existsSync(file)) writeFileSync(file, HEADER);
+  appendFileSync(file, `\n${markdown}`);
+}

@@ -1,0 +1,181 @@
+// `npm run bench`: Tessera against oidc-provider 9 on loopback, plus this machine's RS256 and argon2id ceilings.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Ceilings, sampleCeilings } from './ceilings.ts';
+import { RelyingParty } from './flows.ts';
+import { HttpClient } from './http.ts';
+import { runLoad } from './load.ts';
+import { type BenchOptions, parseOptions } from './options.ts';
+import { appendResults, environment, renderReport, type ServerRun } from './report.ts';
+import { type Scenario, SKIPPED } from './scenarios.ts';
+import { startPeer } from './servers/peer.ts';
+import { killAll } from './servers/process.ts';
+import type { Target } from './servers/target.ts';
+import { startTessera } from './servers/tessera.ts';
+
+const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+const MB = 2 ** 20;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface Contender {
+  target: Target;
+  http: HttpClient;
+  rp: RelyingParty;
+  run: ServerRun;
+}
+
+async function open(target: Target, options: BenchOptions): Promise<Contender> {
+  const idle = target.rss();
+  log(
+    `${target.name}: ready in ${Math.round(target.readyMs)} ms at ${target.origin} ` +
+      `(pid ${target.pid}, ${Math.round(idle.current / MB)} MB resident, peak ${Math.round(idle.peak / MB)} MB)`,
+  );
+  const http = new HttpClient(target.origin, options.concurrency);
+  return {
+    target,
+    http,
+    rp: new RelyingParty(http, target.endpoints),
+    run: {
+      name: target.name,
+      readyMs: target.readyMs,
+      idleRss: idle.current,
+      results: new Map(),
+      peakRss: 0,
+      processes: idle.processes,
+    },
+  };
+}
+
+async function runScenario(c: Contender, scenario: Scenario, options: BenchOptions): Promise<void> {
+  const { concurrency, warmupMs, durationMs } = options;
+  const cpu = { server: 0, driver: 0 };
+  const window = {
+    open() {
+      cpu.server = c.target.cpuSeconds();
+      cpu.driver = driverCpuSeconds();
+    },
+    close() {
+      cpu.server = c.target.cpuSeconds() - cpu.server;
+      cpu.driver = driverCpuSeconds() - cpu.driver;
+    },
+  };
+  try {
+    const load = await runLoad(scenario.workload(c.rp), { concurrency, warmupMs, durationMs, window });
+    const rss = c.target.rss();
+    const seconds = durationMs / 1000;
+    const usage = {
+      cpuMsPerOp: load.ops > 0 ? (1000 * cpu.server) / load.ops : Number.NaN,
+      serverCores: cpu.server / seconds,
+      driverCores: cpu.driver / seconds,
+    };
+    c.run.results.set(scenario.id, { load, rss: rss.current, ...usage });
+    const errors = load.errors > 0 ? `, ${load.errors} errors (${load.firstError})` : '';
+    log(
+      `  ${scenario.id} ${c.target.name}: ${load.opsPerSec.toFixed(1)}/s, p50 ${load.p50.toFixed(2)} ms, ` +
+        `p99 ${load.p99.toFixed(2)} ms, server CPU ${usage.cpuMsPerOp.toFixed(2)} ms/op ` +
+        `(${usage.serverCores.toFixed(2)} cores, driver ${usage.driverCores.toFixed(2)}), ` +
+        `RSS ${Math.round(rss.current / MB)} MB${errors}`,
+    );
+  } catch (error) {
+    c.run.results.set(scenario.id, { failed: (error as Error).message });
+    log(`  ${scenario.id} ${c.target.name}: FAILED ${(error as Error).message}`);
+  }
+}
+
+function logCeilings(when: string, c: Ceilings): void {
+  const last = (samples: number[]) => samples[samples.length - 1]!.toFixed(0);
+  const one = (n: number | undefined) => (n === undefined ? '' : ` (one process ${n.toFixed(0)}/s)`);
+  log(
+    `ceilings ${when}, all ${c.rs256.processes} cores: RS256 ${last(c.rs256.samples)}/s${one(c.rs256.oneProcess)}, ` +
+      `argon2id ${last(c.argon2id.samples)}/s${one(c.argon2id.oneProcess)}`,
+  );
+}
+
+function driverCpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}
+
+async function close(c: Contender): Promise<void> {
+  const rss = c.target.rss();
+  c.run.peakRss = rss.peak;
+  c.run.processes = rss.processes;
+  await c.http.close();
+  await c.target.stop();
+}
+
+async function main(options: BenchOptions): Promise<number> {
+  const date = new Date();
+  const loadBefore = loadavg();
+  log(`bench: ${environment().join(', ')}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  const before = await sampleCeilings(options.ceilingMs, { oneProcess: !options.quick });
+  logCeilings('before', before);
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
+  if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
+  const nodeArgs = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
+  // Server logs are kept when something failed; an interrupted run (Ctrl-C) cleans up on its way out.
+  let keepDir = false;
+  process.on('exit', () => {
+    if (!keepDir) rmSync(dir, { recursive: true, force: true });
+  });
+  const contenders: Contender[] = [];
+  try {
+    // Both stay up and each scenario runs on one, then the other, so a change in background load hits both.
+    const tessera = await startTessera({
+      dir,
+      nodeArgs,
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
+      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    });
+    contenders.push(await open(tessera, options));
+    contenders.push(await open(await startPeer({ dir, nodeArgs }), options));
+    for (const scenario of options.scenarios) {
+      for (const c of contenders) await runScenario(c, scenario, options);
+    }
+    const [t, p] = contenders.map((c) => c.run) as [ServerRun, ServerRun];
+    for (const c of contenders.splice(0)) await close(c);
+    const ceilings = await sampleCeilings(options.ceilingMs, { previous: before, oneProcess: false });
+    logCeilings('after', ceilings);
+
+    const markdown = renderReport({
+      date,
+      settings: options.summary,
+      loadBefore,
+      ceilings,
+      scenarios: options.scenarios,
+      tessera: t,
+      peer: p,
+      notes: SKIPPED,
+    });
+    process.stdout.write(`\n${markdown}`);
+    if (options.append) {
+      appendResults(RESULTS, markdown);
+      log(`appended to ${RESULTS}`);
+    }
+    // Errors fail the run (CI keeps the harness working); slowness alone never does.
+    const failed = [t, p].some((run) =>
+      [...run.results.values()].some((r) => 'failed' in r || r.load.errors > 0),
+    );
+    keepDir = failed;
+    if (failed) log(`some scenarios failed; server logs kept in ${dir}`);
+    return failed ? 1 : 0;
+  } catch (error) {
+    keepDir = true;
+    log(`bench failed: ${(error as Error).stack}\nserver logs kept in ${dir}`);
+    return 1;
+  } finally {
+    for (const c of contenders) await c.target.stop().catch(() => undefined);
+    killAll();
+  }
+}
+
+main(parseOptions(process.argv.slice(2))).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    killAll();
+    log(`bench failed: ${(error as Error).stack}`);
+    process.exit(1);
+  },
+);

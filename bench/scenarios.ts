@@ -1,0 +1,92 @@
+// The benchmark scenarios from issue 5, each one operation that a virtual user repeats against a server.
+
+import type { CeilingKind } from './ceiling-worker.ts';
+import type { RelyingParty, UserParams } from './flows.ts';
+import { CookieJar } from './http.ts';
+import type { Workload } from './load.ts';
+
+type LoggedIn = Awaited<ReturnType<RelyingParty['login']>>;
+
+export interface Scenario {
+  id: string;
+  title: string;
+  /** The machine limit one operation is bound by (one RS256 signature, one argon2id hash), if any. */
+  ceiling?: CeilingKind;
+  workload(rp: RelyingParty): Workload<unknown>;
+}
+
+/** Typed construction; each scenario's state type stays private to it. */
+const scenario = <S>(s: Omit<Scenario, 'workload'> & { workload(rp: RelyingParty): Workload<S> }) =>
+  s as Scenario;
+
+export const SCENARIOS: readonly Scenario[] = [
+  scenario({
+    id: 'session-code-flow',
+    title: '1. code flow with SSO session (flows/s)',
+    ceiling: 'rs256',
+    workload: (rp) => ({
+      setup: () => rp.login(),
+      async operation({ jar, user }: LoggedIn) {
+        await rp.redeem(await rp.authorize(user, jar, false), user);
+      },
+    }),
+  }),
+  scenario({
+    id: 'refresh',
+    title: '2. refresh_token grant, new ID token (grants/s)',
+    ceiling: 'rs256',
+    workload: (rp) => ({
+      setup: async () => ({ refreshToken: (await rp.login()).tokens.refresh_token! }),
+      async operation(state: { refreshToken: string }) {
+        const tokens = await rp.refresh(state.refreshToken);
+        if (tokens.refresh_token !== undefined) state.refreshToken = tokens.refresh_token;
+      },
+    }),
+  }),
+  scenario({
+    id: 'password-code-flow',
+    title: '3. code flow with password login (flows/s)',
+    ceiling: 'argon2id',
+    workload: (rp) => ({
+      setup: async () => rp.newUser(),
+      async operation(user: UserParams) {
+        await rp.redeem(await rp.authorize(user, new CookieJar(), true), user);
+      },
+    }),
+  }),
+  scenario({
+    id: 'userinfo',
+    title: '4. userinfo (requests/s)',
+    workload: (rp) => ({
+      setup: async () => (await rp.login()).tokens.access_token,
+      operation: (accessToken: string) => rp.userinfo(accessToken),
+    }),
+  }),
+  scenario({
+    id: 'discovery',
+    title: '5a. discovery document GET (requests/s)',
+    workload: (rp) => ({
+      setup: async () => undefined,
+      async operation() {
+        const res = await rp.http.get(rp.endpoints.discovery);
+        if (res.status !== 200) throw new Error(`discovery answered ${res.status}`);
+      },
+    }),
+  }),
+  scenario({
+    id: 'jwks',
+    title: '5b. JWKS GET (requests/s)',
+    workload: (rp) => ({
+      setup: async () => undefined,
+      async operation() {
+        const res = await rp.http.get(rp.endpoints.jwks_uri);
+        if (res.status !== 200) throw new Error(`jwks answered ${res.status}`);
+      },
+    }),
+  }),
+];
+
+/** Printed under the table: what the bench leaves out, and why. */
+export const SKIPPED = [
+  '4b. token introspection: Tessera has no introspection endpoint yet (RFC 7662); add the scenario when it lands.',
+];

@@ -1,0 +1,59 @@
+// What the scenarios need to know about a server under test, and the settings both servers share.
+import type { HttpClient } from '../http.ts';
+import type { Rss } from './process.ts';
+
+/** One confidential client, identical on both servers. */
+export const BENCH_CLIENT = {
+  client_id: 'bench',
+  /** 384 random bits: Tessera refuses typed-in secrets with less than about 256. */
+  secret: 'RCWFt3yv8FESx8q-yUQab0keeLrW-DFZui7f7QDRPaNZUM4X9JO5op3bud34xwuV',
+  redirect_uri: 'http://127.0.0.1/cb',
+  scope: 'openid profile email',
+} as const;
+
+/** The one user account; its password is checked with argon2id on both servers. */
+export const BENCH_USER = {
+  username: 'benchuser',
+  password: 'correct horse battery staple',
+  name: 'Bench User',
+  email: 'bench@example.com',
+} as const;
+
+export const ACCESS_TOKEN_TTL = 300;
+export const ID_TOKEN_TTL = 3600;
+export const REFRESH_TOKEN_TTL = 86_400;
+export const CODE_TTL = 60;
+export const SESSION_TTL = 28_800;
+
+/** Endpoints as the server's discovery document names them. */
+export interface Endpoints {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  userinfo_endpoint: string;
+  jwks_uri: string;
+  discovery: string;
+}
+
+export interface Target {
+  name: string;
+  origin: string;
+  pid: number;
+  readyMs: number;
+  endpoints: Endpoints;
+  rss(): Rss;
+  /** CPU seconds the server's processes have used so far. */
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+export async function discover(http: HttpClient, discoveryUrl: string): Promise<Endpoints> {
+  const res = await http.get(discoveryUrl);
+  if (res.status !== 200) throw new Error(`discovery at ${discoveryUrl} answered ${res.status}`);
+  const doc = JSON.parse(res.body) as Partial<Endpoints>;
+  const required = ['issuer', 'authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri'];
+  for (const name of required) {
+    if (typeof doc[name as keyof Endpoints] !== 'string') throw new Error(`discovery lacks ${name}`);
+  }
+  return { ...(doc as Endpoints), discovery: discoveryUrl };
+}

@@ -1,0 +1,119 @@
+// Starts Tessera with `tessera start` in a child process, configured like the peer, and registers the bench user.
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { CookieJar, firstForm, HttpClient } from '../http.ts';
+import { cpuSeconds, freePort, measureRss, spawnServer } from './process.ts';
+import {
+  ACCESS_TOKEN_TTL,
+  BENCH_CLIENT,
+  BENCH_USER,
+  CODE_TTL,
+  discover,
+  ID_TOKEN_TTL,
+  REFRESH_TOKEN_TTL,
+  SESSION_TTL,
+  type Target,
+} from './target.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DISCOVERY_PATH = '/oauth/v2/oauth-anonymous/.well-known/openid-configuration';
+const REGISTER_PATH = '/authn/register/html-form/username-password';
+
+export interface TesseraOptions {
+  dir: string;
+  /** Passed as `--workers` only when the bench was given one, so the harness runs on builds without it. */
+  workers?: string;
+  logLevel?: string;
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+}
+
+export async function startTessera(options: TesseraOptions): Promise<Target> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const configFile = join(options.dir, 'tessera.yaml');
+  writeFileSync(
+    configFile,
+    stringify({
+      server: { authorization_code_lifetime: CODE_TTL, session_lifetime: SESSION_TTL },
+      clients: [
+        {
+          client_id: BENCH_CLIENT.client_id,
+          redirect_uris: [BENCH_CLIENT.redirect_uri],
+          secret: BENCH_CLIENT.secret,
+          scopes: BENCH_CLIENT.scope.split(' '),
+          refresh_token: { enabled: true, lifetime: REFRESH_TOKEN_TTL },
+          access_token_lifetime: ACCESS_TOKEN_TTL,
+          id_token_lifetime: ID_TOKEN_TTL,
+          id_token_signed_response_alg: 'RS256',
+        },
+      ],
+    }),
+  );
+  const args = [
+    ...(options.nodeArgs ?? []),
+    '--import',
+    'tsx',
+    join(ROOT, 'src/cli/index.ts'),
+    'start',
+    '--config',
+    configFile,
+    '--data',
+    options.dir,
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+    ...(options.workers === undefined ? [] : ['--workers', options.workers]),
+  ];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    TESSERA_MASTER_KEY: randomBytes(32).toString('base64url'),
+  };
+  if (options.logLevel !== undefined) env['TESSERA_LOG_LEVEL'] = options.logLevel;
+  const server = await spawnServer({
+    args,
+    env,
+    logFile: join(options.dir, 'tessera.log'),
+    readyUrl: origin + DISCOVERY_PATH,
+  });
+  const http = new HttpClient(origin, 1);
+  try {
+    const endpoints = await discover(http, origin + DISCOVERY_PATH);
+    await registerUser(http, origin);
+    return {
+      name: 'Tessera',
+      origin,
+      pid: server.pid,
+      readyMs: server.readyMs,
+      endpoints,
+      rss: () => measureRss(server.pid),
+      cpuSeconds: () => cpuSeconds(server.pid),
+      stop: server.stop,
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  } finally {
+    await http.close();
+  }
+}
+
+/** Creates the bench account through the registration form, as a person would. */
+async function registerUser(http: HttpClient, origin: string): Promise<void> {
+  const pageUrl = origin + REGISTER_PATH;
+  const jar = new CookieJar();
+  const page = await http.get(pageUrl, { jar });
+  const form = firstForm(page, pageUrl);
+  const done = await http.post(form.action, {
+    jar,
+    form: { ...form.hidden, ...BENCH_USER },
+  });
+  if (done.status !== 200 && done.status !== 303) {
+    throw new Error(`registering the bench user answered ${done.status}: ${done.body.slice(0, 300)}`);
+  }
+}
