@@ -1,4 +1,5 @@
 // Authorization endpoint (RFC 6749 §4.1.1-4.1.2, OIDC Core §3.1.2): validate, authenticate, consent, issue a code.
+import { StoreUnavailableError } from '../../store/ports/errors.ts';
 import type { Session } from '../../store/ports/index.ts';
 import { validateAuthorizationRequest } from '../authorize/pipeline.ts';
 import type { AuthorizationRequest } from '../authorize/request.ts';
@@ -46,6 +47,27 @@ export async function authorizeEndpoint(
     return errorRedirect(validation.redirect.uri, validation.error, validation.redirect.state, deps);
   }
   const { request } = validation;
+  try {
+    return await authorizeValid(input, request, deps);
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    // RFC 6749 §4.1.2.1: the client and redirect URI are valid, so the outage is reported to the client.
+    const unavailable = new OAuthError(
+      'temporarily_unavailable',
+      'the server is temporarily unavailable; try again',
+      {
+        detail: error.message,
+      },
+    );
+    return errorRedirect(request.redirectUri, unavailable, request.state, deps);
+  }
+}
+
+async function authorizeValid(
+  input: AuthorizeInput,
+  request: AuthorizationRequest,
+  deps: ProtocolDeps,
+): Promise<AuthorizeOutcome> {
   const fail = (code: OAuthError['code'], description: string) =>
     errorRedirect(request.redirectUri, new OAuthError(code, description), request.state, deps);
   if (input.params[CONSENT_DENIED_PARAM] === 'denied')

@@ -4,6 +4,10 @@ import { translate } from './unavailable.ts';
 
 export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client has no 'error' listener of the pool's: a connection dropped mid-transaction would
+  // otherwise crash the process. The failed query rejects on its own; this only keeps the event handled.
+  const ignore = () => {};
+  client.on('error', ignore);
   // A connection whose ROLLBACK failed is in an unknown state: the pool destroys it instead of lending it again.
   let broken: Error | undefined;
   try {
@@ -19,6 +23,7 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
     }
     throw translate(error);
   } finally {
+    client.off('error', ignore);
     client.release(broken);
   }
 }
