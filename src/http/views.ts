@@ -1,11 +1,10 @@
 // Server-rendered pages: eta templates with auto-escaping, served as HTML that is never cached.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import type { FastifyReply } from 'fastify';
+import { sourceAsset } from '../shared/paths.ts';
 
 const eta = new Eta({
-  views: join(dirname(fileURLToPath(import.meta.url)), 'views'),
+  views: sourceAsset('http', 'views'),
   autoEscape: true,
   cache: true,
 });

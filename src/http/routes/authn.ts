@@ -1,7 +1,5 @@
 // Authentication Service routes: the html-form login and registration pages, and their assets.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkCredentials, type FieldErrors, registerAccount } from '../../authn/accounts.ts';
 import { startSession } from '../../authn/sessions.ts';
@@ -9,12 +7,13 @@ import { LoginThrottle } from '../../authn/throttle.ts';
 import { PATHS } from '../../config/endpoints.ts';
 import type { AuthenticatorConfig } from '../../config/schema.ts';
 import { acrFor } from '../../protocol/endpoints/discovery.ts';
+import { sourceAsset } from '../../shared/paths.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { safeReturnPath } from '../request.ts';
 import { setSessionCookie } from '../session-cookie.ts';
 import { renderMessage, renderPage } from '../views.ts';
 
-const STYLESHEET = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'static', 'style.css'));
+const STYLESHEET = readFileSync(sourceAsset('http', 'static', 'style.css'));
 
 type Form = Record<string, string | string[] | undefined>;
 const field = (form: Form, name: string): string => {

@@ -1,11 +1,11 @@
 // Applies the versioned, forward-only SQL migrations beside this file, in one transaction, one node at a time.
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type pg from 'pg';
+import { sourceAsset } from '../../shared/paths.ts';
 import { transaction } from './tx.ts';
 
-const DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const DIR = sourceAsset('store', 'postgres', 'migrations');
 
 /** Advisory lock key (arbitrary, fixed) that every Tessera node migrating this database queues on. */
 const MIGRATION_LOCK = 7_465_737_365_001;

@@ -1,10 +1,10 @@
 // Applies the versioned, forward-only SQL migrations beside this file, each in its own transaction.
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { sourceAsset } from '../../shared/paths.ts';
 
-const DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const DIR = sourceAsset('store', 'sqlite', 'migrations');
 
 export function migrations(): { version: number; name: string; sql: string }[] {
   return readdirSync(DIR)
