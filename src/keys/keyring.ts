@@ -4,7 +4,6 @@ import type { JWK } from 'jose';
 import type { KeyStore, StoredKey } from '../store/ports/index.ts';
 import { SIGNING_ALGS, type SigningAlg } from './algorithms.ts';
 import { decrypt } from './encryption.ts';
-import { generateSigningKey } from './generate.ts';
 
 export interface SigningKey {
   kid: string;
@@ -51,6 +50,8 @@ export async function ensureKeys(
   const keys = await store.list();
   for (const alg of SIGNING_ALGS) {
     if (!keys.some((k) => k.alg === alg && signs(k, now))) {
+      // Loaded only when a key is made: the X.509 library is slow to load and a restart never needs it.
+      const { generateSigningKey } = await import('./generate.ts');
       await store.insert(await generateSigningKey(masterKey, { alg, now, activatesAt: now, issuer }));
     }
   }
@@ -109,6 +110,7 @@ export async function rotateKey(
   input: { alg: SigningAlg; now: number; publishDelay: number; issuer: string },
 ): Promise<StoredKey> {
   const activatesAt = input.now + input.publishDelay;
+  const { generateSigningKey } = await import('./generate.ts');
   const next = await generateSigningKey(masterKey, {
     alg: input.alg,
     now: input.now,
