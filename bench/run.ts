@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServers } from './build.ts';
 import { type Ceilings, sampleCeilings } from './ceilings.ts';
 import { RelyingParty } from './flows.ts';
 import { HttpClient } from './http.ts';
@@ -110,6 +111,7 @@ async function main(options: BenchOptions): Promise<number> {
   const date = new Date();
   const loadBefore = loadavg();
   log(`bench: ${environment().join(', ')}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  await buildServers();
   const before = await sampleCeilings(options.ceilingMs, { oneProcess: !options.quick });
   logCeilings('before', before);
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));

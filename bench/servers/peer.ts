@@ -1,18 +1,16 @@
 // Starts the peer (oidc-provider 9, see peer-main.ts) in a child process on loopback.
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PEER_BUNDLE } from '../build.ts';
 import { HttpClient } from '../http.ts';
 import { cpuSeconds, freePort, measureRss, spawnServer } from './process.ts';
 import { discover, type Target } from './target.ts';
-
-const MAIN = fileURLToPath(new URL('./peer-main.ts', import.meta.url));
 
 export async function startPeer(options: { dir: string; nodeArgs?: string[] }): Promise<Target> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const discovery = `${origin}/.well-known/openid-configuration`;
   const server = await spawnServer({
-    args: [...(options.nodeArgs ?? []), '--import', 'tsx', MAIN],
+    args: [...(options.nodeArgs ?? []), PEER_BUNDLE],
     env: { ...process.env, PEER_PORT: String(port), NODE_ENV: 'production' },
     logFile: join(options.dir, 'peer.log'),
     readyUrl: discovery,

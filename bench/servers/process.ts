@@ -14,7 +14,8 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const GUARD = new URL('./orphan-guard.ts', import.meta.url).href;
+// Plain JavaScript, so it loads in a server that runs without tsx (Tessera's built bundle).
+const GUARD = new URL('./orphan-guard.mjs', import.meta.url).href;
 const running = new Set<ChildProcess>();
 
 /** Kills every server still running, synchronously, so it also works from an 'exit' handler. */
@@ -62,10 +63,8 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   hookExit();
   const log = openSync(options.logFile, 'a');
   const began = performance.now();
-  // The guard follows tsx's loader in the args, so tsx can load it; it ends the server if the bench dies.
-  const args = options.args.flatMap((arg, i) =>
-    arg === 'tsx' && options.args[i - 1] === '--import' ? [arg, '--import', GUARD] : [arg],
-  );
+  // The guard ends the server if the bench dies.
+  const args = ['--import', GUARD, ...options.args];
   const child = spawn(process.execPath, args, {
     env: options.env,
     stdio: ['ignore', log, log],

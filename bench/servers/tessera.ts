@@ -55,9 +55,8 @@ export async function startTessera(options: TesseraOptions): Promise<Target> {
   );
   const args = [
     ...(options.nodeArgs ?? []),
-    '--import',
-    'tsx',
-    join(ROOT, 'src/cli/index.ts'),
+    // What `npm start` runs: the bundle built from the current sources (built once by bench/run.ts).
+    join(ROOT, 'dist/tessera.mjs'),
     'start',
     '--config',
     configFile,
