@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { sealSecrets } from './admin/commit.ts';
+import type { AdminDeps } from './admin/deps.ts';
+import { setupToken } from './admin/setup.ts';
 import { type Endpoints, endpointsFor } from './config/endpoints.ts';
 import { compileConfig, type LiveConfig, mergeSnapshots } from './config/live.ts';
 import { ConfigError, type LoadedConfig, loadConfig, type Overrides } from './config/load.ts';
@@ -40,6 +42,8 @@ export interface Tessera {
   live(): LiveConfig;
   /** Re-reads the current config revision; called by the poller and after local commits. */
   refresh(): Promise<void>;
+  /** One-time link that creates the first admin account; null once an admin exists. */
+  setupLink: string | null;
   close(): Promise<void>;
 }
 
@@ -170,8 +174,20 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       consentUrl: (returnTo) =>
         `${endpoints.base}/authn/consent?${new URLSearchParams({ return_to: returnTo })}`,
     };
-    const metrics = createMetrics();
+    const metrics = createMetrics(store.maintenance.poolStats?.bind(store.maintenance));
     const tls = config.server.tls;
+    const admin: AdminDeps = {
+      config: store.config,
+      admin: store.admin,
+      secrets,
+      clock,
+      random,
+      // A commit made here is live here at once; other nodes pick it up with their poller.
+      onCommit: () => refresh(),
+      setupKey: deriveKey(masterKey.key, 'admin-setup'),
+      declared: config.declared,
+    };
+    const setup = await setupToken(store.admin.users, admin.setupKey, random);
     const app = await buildApp(
       {
         protocol,
@@ -189,6 +205,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
           }
         },
         metrics,
+        admin,
       },
       {
         logger: options.logger ?? false,
@@ -225,6 +242,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       masterKey,
       live: () => live,
       refresh,
+      setupLink: setup === null ? null : `${endpoints.base}/admin/setup?token=${setup}`,
       async close() {
         clearInterval(poller);
         clearInterval(cleanup);

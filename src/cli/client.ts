@@ -1,32 +1,12 @@
 // `tessera client create|list|show|reset-secret|delete`: clients in the local database, each change one revision.
 import { Command } from 'commander';
-import { addClient, removeClient, resetSecret } from '../admin/clients.ts';
-import { type CommitInput, commitChange } from '../admin/commit.ts';
-import { generateClientSecret } from '../keys/secrets.ts';
 import { openLocal } from '../main.ts';
-import { systemClock } from '../shared/clock.ts';
-import { cryptoRandom } from '../shared/random.ts';
 import { commonOptions, fail } from './common.ts';
+import { cliEdit } from './edit.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 type Opts = { config?: string; data?: string };
-
-async function commit(opts: Opts, message: string, change: CommitInput['change']): Promise<number> {
-  const { store, secrets } = await openLocal(opts);
-  try {
-    const result = await commitChange(store.config, secrets, {
-      author: 'cli',
-      message,
-      now: systemClock.nowSeconds(),
-      change,
-    });
-    if (!result.ok) return fail(result.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
-    return result.revision.id;
-  } finally {
-    await store.close();
-  }
-}
 
 async function readClients(opts: Opts) {
   const { store } = await openLocal(opts);
@@ -58,19 +38,19 @@ export function clientCommand(): Command {
     .option('--no-refresh-token', 'do not issue refresh tokens')
     .option('--access-token-lifetime <seconds>', 'access token lifetime', '300')
     .action(async (opts) => {
-      const secret: string = opts.secret ?? generateClientSecret(cryptoRandom);
-      const revision = await commit(opts, `create client ${opts.id}`, (snapshot) =>
-        addClient(snapshot, {
+      // Through the admin service, as the UI and API: a generated secret is hashed at once, never checked as typed.
+      const { result, revision } = await cliEdit(opts, `create client ${opts.id}`, (service, who) =>
+        service.createClient(who, {
           client_id: opts.id,
           redirect_uris: opts.redirectUri,
           scopes: opts.scope ?? ['openid'],
-          secret,
+          ...(opts.secret === undefined ? {} : { secret: opts.secret }),
           authenticator: opts.authenticator,
           refresh_token: { enabled: opts.refreshToken, lifetime: 86_400 },
           access_token_lifetime: Number(opts.accessTokenLifetime),
         }),
       );
-      printSecret(opts.id, secret, revision);
+      printSecret(opts.id, result.secret ?? opts.secret, revision!);
     });
 
   commonOptions(cmd.command('reset-secret <client_id>'))
@@ -80,17 +60,18 @@ export function clientCommand(): Command {
       'use this secret instead of a generated one (about 256 bits: 43 random characters)',
     )
     .action(async (clientId: string, opts) => {
-      const secret: string = opts.secret ?? generateClientSecret(cryptoRandom);
-      const revision = await commit(opts, `reset secret of client ${clientId}`, (s) =>
-        resetSecret(s, clientId, secret),
+      const { result, revision } = await cliEdit(opts, `reset secret of client ${clientId}`, (service, who) =>
+        service.resetSecret(who, clientId, opts.secret),
       );
-      printSecret(clientId, secret, revision);
+      printSecret(clientId, result.secret ?? opts.secret, revision!);
     });
 
   commonOptions(cmd.command('delete <client_id>'))
     .description('delete a client')
     .action(async (clientId: string, opts) => {
-      const revision = await commit(opts, `delete client ${clientId}`, (s) => removeClient(s, clientId));
+      const { revision } = await cliEdit(opts, `delete client ${clientId}`, (service, who) =>
+        service.deleteClient(who, clientId),
+      );
       process.stdout.write(`deleted client ${clientId} (revision ${revision})\n`);
     });
 

@@ -1,10 +1,14 @@
 // The `tessera` command line: one subcommand per file, each calling the same services as the HTTP layer.
 import { Command } from 'commander';
 import { ConfigError } from '../config/load.ts';
+import { adminCommand } from './admin.ts';
 import { clientCommand } from './client.ts';
 import { commonOptions } from './common.ts';
+import { configCommand } from './config.ts';
 import { keysCommand } from './keys.ts';
+import { scopeCommand } from './scope.ts';
 import { start } from './start.ts';
+import { userCommand } from './user.ts';
 
 const program = new Command('tessera').description('Tessera OAuth 2.0 and OpenID Connect server');
 
@@ -21,6 +25,10 @@ commonOptions(program.command('start'))
 
 program.addCommand(clientCommand());
 program.addCommand(keysCommand());
+program.addCommand(scopeCommand());
+program.addCommand(configCommand());
+program.addCommand(userCommand());
+program.addCommand(adminCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

@@ -3,13 +3,15 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Overrides } from '../config/load.ts';
 import { serveClusterMetrics } from '../http/plugins/metrics.ts';
-import { createTessera, describeStore, type Tessera } from '../main.ts';
+import type { Tessera } from '../main.ts';
 import { fail } from './common.ts';
 import { createLogger } from './logger.ts';
 
 export interface StartOptions extends Overrides {
   workers?: string | undefined;
 }
+
+const BANNER_MESSAGE = 'tessera:banner';
 
 function workerCount(value: string | undefined): number {
   const raw = value ?? process.env['TESSERA_WORKERS'] ?? '1';
@@ -20,7 +22,11 @@ function workerCount(value: string | undefined): number {
   return n;
 }
 
-function banner(tessera: Tessera, workers: number): string {
+function banner(
+  tessera: Tessera,
+  describeStore: (config: Tessera['config']) => string,
+  workers: number,
+): string {
   const { endpoints, config } = tessera;
   const live = tessera.live();
   return [
@@ -31,45 +37,58 @@ function banner(tessera: Tessera, workers: number): string {
     `  config:     ${config.file ?? '(defaults; pass --config FILE)'} + revision ${live.revision} in ${describeStore(config)}`,
     `  master key: ${tessera.masterKey.source === 'environment' ? 'TESSERA_MASTER_KEY' : `${tessera.masterKey.location} (development only: set TESSERA_MASTER_KEY in production)`}`,
     `  clients:    ${live.clients.size === 0 ? 'none yet: npm run tessera -- client create --help' : [...live.clients.keys()].join(', ')}`,
+    `  admin:      ${tessera.setupLink ? `create the first admin (one-time link): ${tessera.setupLink}` : `${endpoints.base}/admin`}`,
     '',
     '',
   ].join('\n');
 }
 
 /** One server process; in a cluster, one worker. Stops gracefully on SIGTERM/SIGINT. */
-async function serve(overrides: Overrides, announce: boolean): Promise<void> {
+async function serve(overrides: Overrides, workers: number): Promise<void> {
+  // Loaded here, not at the top: a cluster's primary never needs the server code (it stays small).
+  const { createTessera, describeStore } = await import('../main.ts');
   const tessera = await createTessera({ overrides, logger: createLogger() });
   const { server } = tessera.config;
   await tessera.app.listen({ port: server.port, host: server.host });
-  if (announce) process.stdout.write(banner(tessera, 1));
+  const text = banner(tessera, describeStore, workers);
+  if (cluster.isWorker) process.send?.({ type: BANNER_MESSAGE, text });
+  else process.stdout.write(text);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     tessera.app.log.info({ signal }, 'shutting down');
-    // close() stops accepting, lets in-flight requests finish, then closes the store.
+    // close() stops accepting and lets in-flight requests finish; idle keep-alive connections are closed
+    // as they become idle, so a client holding one open cannot keep the process alive.
+    const idle = setInterval(() => tessera.app.server.closeIdleConnections(), 100);
+    tessera.app.server.closeIdleConnections();
     tessera.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
+    idle.unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-/** The primary prepares the database once (migrations, keys, first revision), then forks and supervises workers. */
-async function supervise(overrides: Overrides, workers: number): Promise<void> {
-  const prepared = await createTessera({ overrides });
-  const text = banner(prepared, workers);
-  await prepared.close();
-
+/**
+ * The primary forks one worker, which prepares the database (migrations, first keys, first revision),
+ * then the others, and supervises them: a worker that dies is replaced.
+ */
+function supervise(workers: number): void {
+  // The kernel hands connections to the workers directly: with round-robin, a connection the primary
+  // accepted just as a worker died would be handed to the dead worker and lost.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   let stopping = false;
-  let listening = 0;
+  let bannerShown = false;
   const restarts: number[] = [];
   const fork = () => cluster.fork({ TESSERA_CLUSTER_WORKER: '1' });
-  cluster.on('listening', () => {
-    listening += 1;
-    if (listening === workers) process.stdout.write(text);
+  cluster.on('message', (_worker, message: { type?: string; text?: string }) => {
+    if (message?.type !== BANNER_MESSAGE || bannerShown) return;
+    bannerShown = true;
+    process.stdout.write(message.text ?? '');
+    for (let i = 1; i < workers; i++) fork();
   });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
@@ -77,7 +96,7 @@ async function supervise(overrides: Overrides, workers: number): Promise<void> {
     restarts.push(now);
     while (restarts.length > 0 && restarts[0]! < now - 60_000) restarts.shift();
     // A worker that keeps dying at once points at a broken setup, not a fluke: stop instead of looping.
-    if (restarts.length > workers * 5) {
+    if (restarts.length > workers * 5 || !bannerShown) {
       process.stderr.write('error: workers keep exiting; giving up (see the log above)\n');
       process.exit(1);
     }
@@ -85,7 +104,7 @@ async function supervise(overrides: Overrides, workers: number): Promise<void> {
     fork();
   });
   serveClusterMetrics();
-  for (let i = 0; i < workers; i++) fork();
+  fork();
 
   const shutdown = () => {
     if (stopping) return;
@@ -103,8 +122,7 @@ async function supervise(overrides: Overrides, workers: number): Promise<void> {
 
 export async function start(options: StartOptions): Promise<void> {
   const { workers: requested, ...overrides } = options;
-  if (cluster.isWorker) return serve(overrides, false);
   const workers = workerCount(requested);
-  if (workers === 1) return serve(overrides, true);
-  return supervise(overrides, workers);
+  if (cluster.isWorker || workers === 1) return serve(overrides, workers);
+  supervise(workers);
 }

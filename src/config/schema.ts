@@ -64,7 +64,8 @@ export const scopeTokenSchema = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 
 
 /**
  * Client secrets are verified with a fast keyed hash, so a typed-in secret must carry as much entropy
- * as a generated one (256 bits): estimated as length x log2 of the character classes it draws from.
+ * as a generated one (256 bits): estimated as length x log2 of the character classes it draws from
+ * (so 43 random base64url characters pass), and nothing made of a handful of distinct characters.
  */
 export const MIN_SECRET_BITS = 256;
 
@@ -73,12 +74,12 @@ export function secretEntropyBits(secret: string): number {
   if (/[a-z]/.test(secret)) pool += 26;
   if (/[A-Z]/.test(secret)) pool += 26;
   if (/[0-9]/.test(secret)) pool += 10;
-  if (/[^a-zA-Z0-9]/.test(secret)) pool += 32;
-  // Repeats add little: count each distinct character at most twice.
-  const counts = new Map<string, number>();
-  for (const ch of secret) counts.set(ch, Math.min(2, (counts.get(ch) ?? 0) + 1));
-  const effective = [...counts.values()].reduce((sum, n) => sum + n, 0);
-  return pool === 0 ? 0 : Math.floor(effective * Math.log2(pool));
+  if (/[-_]/.test(secret)) pool += 2;
+  if (/[^a-zA-Z0-9_-]/.test(secret)) pool += 30;
+  // A string of few distinct characters ("aaaa…", "abababab…") is not random however long it is.
+  const distinct = new Set(secret).size;
+  if (pool === 0 || distinct < Math.min(16, secret.length / 2)) return 0;
+  return Math.floor(secret.length * Math.log2(pool));
 }
 
 const originSchema = z.string().refine((value) => {

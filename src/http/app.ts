@@ -5,6 +5,7 @@ import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { PATHS } from '../config/endpoints.ts';
+import { adminRoutes } from './admin/index.ts';
 import { type AppDeps, ASSETS_PATH } from './context.ts';
 import { logFailure, sendOAuthError, toOAuthError } from './errors.ts';
 import { registerMetrics } from './plugins/metrics.ts';
@@ -114,6 +115,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   consentRoutes(app, deps);
   accountRoutes(app, deps);
   logoutRoutes(app, deps);
+  await adminRoutes(app, deps);
 
   app.get('/health/live', (_request, reply) => reply.send({ status: 'ok' }));
   app.get('/health/ready', async (_request, reply) =>

@@ -1,5 +1,6 @@
 // What the HTTP layer is given by main.ts.
 import type { JWK } from 'jose';
+import type { AdminDeps } from '../admin/deps.ts';
 import type { Endpoints } from '../config/endpoints.ts';
 import type { ProtocolDeps } from '../protocol/deps.ts';
 import type { Metrics } from './plugins/metrics.ts';
@@ -16,6 +17,8 @@ export interface AppDeps {
   /** Readiness: the store answers. */
   ready(): Promise<boolean>;
   metrics: Metrics;
+  /** The admin UI and API: stores, secrets and the hook that makes a commit live on this node. */
+  admin: AdminDeps;
 }
 
 export const ASSETS_PATH = '/authn/assets';

@@ -52,7 +52,7 @@ export async function ensureKeys(
     if (!keys.some((k) => k.alg === alg && signs(k, now))) {
       // Loaded only when a key is made: the X.509 library is slow to load and a restart never needs it.
       const { generateSigningKey } = await import('./generate.ts');
-      await store.insert(await generateSigningKey(masterKey, { alg, now, activatesAt: now, issuer }));
+      await store.insertFirst(await generateSigningKey(masterKey, { alg, now, activatesAt: now, issuer }));
     }
   }
 }

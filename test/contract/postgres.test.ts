@@ -5,7 +5,8 @@ import pg from 'pg';
 import { ConflictError } from '../../src/store/ports/errors.ts';
 import type { Store } from '../../src/store/ports/index.ts';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
-import { code, revision, T0, token } from './cases/fixtures.ts';
+import { adminContract } from './admin-contract.ts';
+import { code, revision, snapshot, T0, token } from './cases/fixtures.ts';
 import { storeContract } from './store-contract.ts';
 
 const DATABASE_URL = process.env['TESSERA_TEST_DATABASE_URL'];
@@ -43,7 +44,8 @@ function schemas(base: string) {
 function postgresSuites(base: string): void {
   const db = schemas(base);
 
-  storeContract('postgres', async () => {
+  /** A store on a fresh schema of its own, which closing it drops. */
+  const isolated = async (): Promise<Store> => {
     const schema = await db.create();
     const store = await openPostgresStore(db.urlFor(schema), { poolSize: 4 });
     return {
@@ -53,7 +55,10 @@ function postgresSuites(base: string): void {
         await db.drop(schema);
       },
     };
-  });
+  };
+
+  storeContract('postgres', isolated);
+  adminContract('postgres', isolated);
 
   describe('postgres: several nodes on one database', () => {
     /** Opens `count` stores at once on one fresh schema, as nodes starting together would. */
@@ -154,6 +159,39 @@ function postgresSuites(base: string): void {
           stores.map((s, i) => s.maintenance.purgeExpired(`node-${i}`, T0, 100)),
         );
         assert.equal(results.filter((r) => r !== null).length, 1, JSON.stringify(results));
+      } finally {
+        await closeAll(stores);
+      }
+    });
+
+    test('createFirst on every node at once makes exactly one admin', async () => {
+      const { stores } = await nodes(NODES);
+      try {
+        const results = await Promise.all(
+          stores.map((s, i) =>
+            s.admin.users.createFirst({ username: `admin-${i}`, passwordHash: 'x', createdAt: T0 }),
+          ),
+        );
+        assert.equal(results.filter(Boolean).length, 1, JSON.stringify(results));
+        assert.equal((await stores[0]!.admin.users.list()).length, 1);
+      } finally {
+        await closeAll(stores);
+      }
+    });
+
+    test('draft saves on one version from every node at once: one wins, the rest get ConflictError', async () => {
+      const { stores } = await nodes(NODES);
+      const draft = (base: number) => ({ owner: 'admin:a', base, snapshot: snapshot(), updatedAt: T0 });
+      try {
+        await stores[0]!.admin.drafts.save(draft(1), null);
+        const results = await Promise.allSettled(stores.map((s, i) => s.admin.drafts.save(draft(i + 2), 1)));
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+        for (const r of results) {
+          if (r.status === 'rejected') {
+            assert.ok(r.reason instanceof ConflictError, String(r.reason));
+            assert.equal(r.reason.current, 2);
+          }
+        }
       } finally {
         await closeAll(stores);
       }

@@ -8,11 +8,13 @@ export interface Metrics {
   tokensIssued: Counter<'grant_type'>;
   logins: Counter<'result'>;
   poolInUse: Gauge;
+  poolWaiting: Gauge;
 }
 
 let workerListening = false;
 
-export function createMetrics(): Metrics {
+/** `pool` reports the database pool when the store has one (PostgreSQL). */
+export function createMetrics(pool?: () => { total: number; idle: number; waiting: number }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tessera_' });
   if (cluster.isWorker) {
@@ -41,6 +43,19 @@ export function createMetrics(): Metrics {
       name: 'tessera_db_connections_in_use',
       help: 'Database connections checked out of the pool',
       registers: [registry],
+      collect() {
+        const stats = pool?.();
+        if (stats) this.set(stats.total - stats.idle);
+      },
+    }),
+    poolWaiting: new Gauge({
+      name: 'tessera_db_pool_waiting',
+      help: 'Requests waiting for a database connection',
+      registers: [registry],
+      collect() {
+        const stats = pool?.();
+        if (stats) this.set(stats.waiting);
+      },
     }),
   };
 }

@@ -11,6 +11,7 @@ import type {
   StoredToken,
   TokenRecord,
 } from '../ports/index.ts';
+import { createMemoryAdminStore } from './admin.ts';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -180,6 +181,11 @@ export function createMemoryStore(): Store {
           .map((k) => ({ ...k }))
           .sort((a, b) => a.createdAt - b.createdAt || (a.kid < b.kid ? -1 : a.kid > b.kid ? 1 : 0));
       },
+      async insertFirst(key) {
+        if (keys.some((k) => k.alg === key.alg && k.retiredAt === null)) return false;
+        keys.push({ ...key });
+        return true;
+      },
       async insert(key) {
         if (!keys.some((k) => k.kid === key.kid)) keys.push({ ...key });
       },
@@ -210,6 +216,7 @@ export function createMemoryStore(): Store {
       },
       async ping() {},
     },
+    admin: createMemoryAdminStore(),
     async close() {},
   };
 }

@@ -1,5 +1,8 @@
 // Storage ports: one narrow interface per aggregate, shaped by the use cases that call them.
 import type { Snapshot } from '../../config/schema.ts';
+import type { AdminStore } from './admin.ts';
+
+export type * from './admin.ts';
 
 export interface Account {
   id: string;
@@ -184,6 +187,11 @@ export interface KeyStore {
   list(): Promise<StoredKey[]>;
   /** Inserts unless the kid exists (several nodes may create the first key at once). */
   insert(key: StoredKey): Promise<void>;
+  /**
+   * Inserts the key only if no unretired key of its algorithm exists (nodes starting together on an
+   * empty database must end up with one first key, not one each). Returns whether it inserted.
+   */
+  insertFirst(key: StoredKey): Promise<boolean>;
   retire(kid: string, at: number): Promise<void>;
   delete(kid: string): Promise<void>;
 }
@@ -194,8 +202,10 @@ export interface MaintenanceStore {
    * the cleanup lease, so only one node at a time does it. Returns rows deleted, or null without the lease.
    */
   purgeExpired(holder: string, now: number, batch: number): Promise<number | null>;
-  /** Cheap round trip that fails when the database is unreachable. */
+  /** Cheap round trip that fails when the database is unreachable or its schema is not the one this node expects. */
   ping(): Promise<void>;
+  /** Connections of a pool, for the operator's metrics; engines without a pool leave it out. */
+  poolStats?(): { total: number; idle: number; waiting: number };
 }
 
 export interface Store {
@@ -207,5 +217,6 @@ export interface Store {
   readonly keys: KeyStore;
   readonly consents: ConsentStore;
   readonly maintenance: MaintenanceStore;
+  readonly admin: AdminStore;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { ConflictError, DuplicateError } from '../ports/errors.ts';
 import type { Store } from '../ports/index.ts';
+import { postgresAdmin } from './admin.ts';
 import { postgresGrants } from './grants.ts';
 import { postgresMaintenance } from './maintenance.ts';
 import { migrate } from './migrate.ts';
@@ -19,6 +20,8 @@ export interface PostgresStoreOptions {
 const DEFAULT_POOL_SIZE = 10;
 /** Advisory lock key (arbitrary, fixed) that config commits queue on. */
 const COMMIT_LOCK = 7_465_737_365_002;
+/** Advisory lock key that nodes creating the first signing keys queue on. */
+const FIRST_KEY_LOCK = 7_465_737_365_004;
 const UNIQUE_VIOLATION = '23505';
 
 const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code === UNIQUE_VIOLATION;
@@ -216,6 +219,17 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         );
         return rows.map(toKey);
       },
+      async insertFirst(k) {
+        return transaction(pool, async (client) => {
+          // Nodes starting together on an empty database queue here; the first inserts, the rest find its key.
+          await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [FIRST_KEY_LOCK]);
+          const result = await client.query(
+            'INSERT INTO signing_keys (kid, alg, public_jwk, private_key, certificate, created_at, activates_at, retired_at) SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS (SELECT 1 FROM signing_keys WHERE alg = $2 AND retired_at IS NULL)',
+            [k.kid, k.alg, k.publicJwk, k.privateKey, k.certificate, k.createdAt, k.activatesAt, k.retiredAt],
+          );
+          return result.rowCount === 1;
+        });
+      },
       async insert(k) {
         // Nodes starting together may insert the same key; the row already there is kept as it is.
         await pool.query(
@@ -235,6 +249,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       },
     },
     maintenance: postgresMaintenance(pool),
+    admin: postgresAdmin(pool),
     async close() {
       await pool.end();
     },

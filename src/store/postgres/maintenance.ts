@@ -1,6 +1,9 @@
 // Housekeeping on PostgreSQL: a lease so one node at a time purges expired rows, and a health probe.
 import type pg from 'pg';
 import type { MaintenanceStore } from '../ports/index.ts';
+import { migrations } from './migrate.ts';
+
+const LATEST_MIGRATION = Math.max(...migrations().map((m) => m.version));
 
 // Longer than the gap between runs, so the node that holds the job keeps it while it is alive.
 const LEASE_SECONDS = 120;
@@ -34,7 +37,16 @@ export function postgresMaintenance(pool: pg.Pool): MaintenanceStore {
       return Number(rows[0]?.deleted ?? 0);
     },
     async ping() {
-      await pool.query('SELECT 1');
+      const { rows } = await pool.query<{ version: number | null }>(
+        'SELECT max(version) AS version FROM schema_migrations',
+      );
+      const version = rows[0]?.version ?? null;
+      // A node is ready only on the schema it was built for: not before its migrations, nor after a newer node's.
+      if (version !== LATEST_MIGRATION)
+        throw new Error(`schema version ${version}, expected ${LATEST_MIGRATION}`);
+    },
+    poolStats() {
+      return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
     },
   };
 }

@@ -12,8 +12,8 @@ import type {
 export type Row = Record<string, unknown>;
 
 // pg hands BIGINT back as a string so as not to lose digits; epoch seconds and ids stay far below 2^53.
-const int = (value: unknown): number => Number(value);
-const intOrNull = (value: unknown): number | null => (value === null ? null : Number(value));
+export const int = (value: unknown): number => Number(value);
+export const intOrNull = (value: unknown): number | null => (value === null ? null : Number(value));
 
 export const toAccount = (r: Row): Account => ({
   id: r['id'] as string,

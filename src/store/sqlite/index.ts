@@ -4,8 +4,11 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConflictError, DuplicateError } from '../ports/errors.ts';
 import type { Store, TokenRecord } from '../ports/index.ts';
-import { migrate } from './migrate.ts';
+import { createSqliteAdminStore } from './admin.ts';
+import { migrate, migrations } from './migrate.ts';
 import { type Row, toAccount, toCode, toConsent, toKey, toRevision, toSession, toToken } from './rows.ts';
+
+const LATEST_MIGRATION = Math.max(...migrations().map((m) => m.version));
 
 export function openSqliteStore(file: string): Store {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -61,6 +64,9 @@ export function openSqliteStore(file: string): Store {
     ),
     getRevision: db.prepare('SELECT * FROM config_revisions WHERE id = ?'),
     listKeys: db.prepare('SELECT * FROM signing_keys ORDER BY created_at, kid'),
+    insertFirstKey: db.prepare(
+      'INSERT INTO signing_keys (kid, alg, public_jwk, private_key, certificate, created_at, activates_at, retired_at) SELECT @kid, @alg, @publicJwk, @privateKey, @certificate, @createdAt, @activatesAt, @retiredAt WHERE NOT EXISTS (SELECT 1 FROM signing_keys WHERE alg = @alg AND retired_at IS NULL)',
+    ),
     insertKey: db.prepare(
       'INSERT INTO signing_keys (kid, alg, public_jwk, private_key, certificate, created_at, activates_at, retired_at) VALUES (@kid, @alg, @publicJwk, @privateKey, @certificate, @createdAt, @activatesAt, @retiredAt) ON CONFLICT (kid) DO NOTHING',
     ),
@@ -78,7 +84,7 @@ export function openSqliteStore(file: string): Store {
     purgeSessions: db.prepare(
       'DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE expires_at < ? LIMIT ?)',
     ),
-    ping: db.prepare('SELECT 1'),
+    schemaVersion: db.prepare('SELECT max(version) AS version FROM schema_migrations'),
   };
 
   const saveTokens = (tokens: readonly TokenRecord[]) => {
@@ -250,6 +256,10 @@ export function openSqliteStore(file: string): Store {
       async list() {
         return (q.listKeys.all() as Row[]).map(toKey);
       },
+      async insertFirst(key) {
+        // One statement: SQLite runs writers one at a time, so the check and the insert cannot interleave.
+        return q.insertFirstKey.run(key).changes === 1;
+      },
       async insert(key) {
         q.insertKey.run(key);
       },
@@ -265,9 +275,12 @@ export function openSqliteStore(file: string): Store {
         return purge.immediate(holder, now, batch);
       },
       async ping() {
-        q.ping.get();
+        const { version } = q.schemaVersion.get() as { version: number };
+        if (version !== LATEST_MIGRATION)
+          throw new Error(`schema version ${version}, expected ${LATEST_MIGRATION}`);
       },
     },
+    admin: createSqliteAdminStore(db),
     async close() {
       db.close();
     },

@@ -26,6 +26,21 @@ export function keyCases(use: UseStore): void {
     assert.deepEqual(await keys().list(), [key()]);
   });
 
+  test('insertFirst inserts only while no unretired key of that algorithm exists', async () => {
+    assert.equal(await keys().insertFirst(key({ kid: 'first' })), true);
+    assert.equal(await keys().insertFirst(key({ kid: 'second' })), false);
+    assert.equal(await keys().insertFirst(key({ kid: 'other-alg', alg: 'ES256' })), true);
+    assert.deepEqual((await keys().list()).map((k) => k.kid).sort(), ['first', 'other-alg']);
+  });
+
+  test('concurrent insertFirst calls of different keys leave exactly one key for the algorithm', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => keys().insertFirst(key({ kid: `racer-${i}` }))),
+    );
+    assert.equal(results.filter(Boolean).length, 1);
+    assert.equal((await keys().list()).length, 1);
+  });
+
   test('list puts the oldest key first whatever the insertion order', async () => {
     await keys().insert(key({ kid: 'kid-new', createdAt: T0 + 100 }));
     await keys().insert(key({ kid: 'kid-old', createdAt: T0 }));

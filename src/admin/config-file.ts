@@ -1,0 +1,70 @@
+// Config as code: the clients, scopes and authenticators of a YAML document, imported as one commit or exported.
+import { type Snapshot, snapshotSchema } from '../config/schema.ts';
+import { validateSnapshot } from '../config/validate.ts';
+import { ConflictError } from '../store/ports/errors.ts';
+import type { Revision } from '../store/ports/index.ts';
+import { sealSecrets } from './commit.ts';
+import type { AdminDeps } from './deps.ts';
+import { AdminError } from './errors.ts';
+import { nameIssues } from './issues.ts';
+
+const KEYS = ['authenticators', 'scopes', 'clients'] as const;
+
+/**
+ * The snapshot a document describes. A full tessera.yaml works too: its `server` section is left
+ * out, since server settings come from the file and environment of each node, not from revisions.
+ */
+export function snapshotFromDocument(doc: unknown, secrets: AdminDeps['secrets']): Snapshot {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new AdminError('invalid_config', 'the document must be a mapping', {
+      issues: [{ path: '(root)', message: 'must be a mapping with authenticators, scopes and clients' }],
+    });
+  }
+  const picked: Record<string, unknown> = {};
+  for (const key of KEYS) if (key in doc) picked[key] = (doc as Record<string, unknown>)[key];
+  const checked = validateSnapshot(picked);
+  if (!checked.ok) {
+    const parsed = snapshotSchema.safeParse(picked);
+    const issues = parsed.success ? nameIssues(parsed.data, checked.issues) : checked.issues;
+    throw new AdminError(
+      'invalid_config',
+      `the document is not a valid configuration: ${issues.length} problem(s)`,
+      {
+        issues,
+      },
+    );
+  }
+  return sealSecrets(checked.value, secrets);
+}
+
+/** What `config export` writes: the entries of a revision, secrets only as their keyed hashes. */
+export function documentFromSnapshot(snapshot: Snapshot): Record<string, unknown> {
+  return { authenticators: snapshot.authenticators, scopes: snapshot.scopes, clients: snapshot.clients };
+}
+
+/** Commits a whole document as one revision on top of the live one: all of it or none of it. */
+export async function importSnapshot(
+  deps: AdminDeps,
+  snapshot: Snapshot,
+  input: { author: string; message: string },
+): Promise<Revision> {
+  const current = await deps.config.currentId();
+  try {
+    const revision = await deps.config.commit({
+      parent: current,
+      author: input.author,
+      message: input.message,
+      createdAt: deps.clock.nowSeconds(),
+      snapshot,
+    });
+    await deps.onCommit();
+    return revision;
+  } catch (error) {
+    if (error instanceof ConflictError) {
+      throw new AdminError('conflict', `revision ${error.current} was committed meanwhile; import again`, {
+        current: error.current,
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,20 @@
+// What the admin services are given by main.ts: stores, the secret hasher, time, randomness and a live-reload hook.
+import type { Snapshot } from '../config/schema.ts';
+import type { SecretHasher } from '../keys/secrets.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Random } from '../shared/random.ts';
+import type { AdminStore, ConfigStore } from '../store/ports/index.ts';
+
+export interface AdminDeps {
+  config: ConfigStore;
+  admin: AdminStore;
+  secrets: SecretHasher;
+  clock: Clock;
+  random: Random;
+  /** Makes a new revision live on this node at once; other nodes follow within a second. */
+  onCommit(): Promise<void>;
+  /** Derives the one-time setup token from the stored salt (see setup.ts). */
+  setupKey: Buffer;
+  /** Entries declared in the config file: they override committed entries with the same id. */
+  declared: Snapshot;
+}

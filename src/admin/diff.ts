@@ -1,0 +1,88 @@
+// A readable diff between two snapshots: which clients, scopes and authenticators were added, removed or changed, field by field.
+import { isDeepStrictEqual } from 'node:util';
+import type { Snapshot } from '../config/schema.ts';
+
+export type EntityKind = 'authenticator' | 'scope' | 'client';
+
+export interface FieldChange {
+  /** Dotted path inside the entry, e.g. `refresh_token.lifetime`. */
+  field: string;
+  /** JSON values; undefined when the field was not set. Secrets never appear, only that they changed. */
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface EntityChange {
+  kind: EntityKind;
+  id: string;
+  action: 'added' | 'removed' | 'changed';
+  fields: FieldChange[];
+}
+
+type Entry = Record<string, unknown>;
+
+/** The entity lists of a snapshot, in the order a reader expects them. */
+export const ENTITY_LISTS: readonly { kind: EntityKind; list: keyof Snapshot; key: string }[] = [
+  { kind: 'authenticator', list: 'authenticators', key: 'id' },
+  { kind: 'scope', list: 'scopes', key: 'name' },
+  { kind: 'client', list: 'clients', key: 'client_id' },
+];
+
+/** Hashes are shown as a fact, not a value: a diff is something people paste into tickets. */
+const SECRET_FIELDS = new Set(['secret_hash', 'secret']);
+
+function flatten(entry: Entry, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
+  for (const [key, value] of Object.entries(entry)) {
+    if (value === undefined) continue;
+    const path = prefix + key;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      flatten(value as Entry, `${path}.`, out);
+    } else {
+      out.set(path, value);
+    }
+  }
+  return out;
+}
+
+function fieldChanges(before: Entry | undefined, after: Entry | undefined): FieldChange[] {
+  const a = flatten(before ?? {});
+  const b = flatten(after ?? {});
+  const changes: FieldChange[] = [];
+  for (const field of new Set([...a.keys(), ...b.keys()])) {
+    const was = a.get(field);
+    const now = b.get(field);
+    if (isDeepStrictEqual(was, now)) continue;
+    if (SECRET_FIELDS.has(field)) {
+      changes.push({
+        field: 'secret',
+        ...(was === undefined ? {} : { before: '(a secret)' }),
+        ...(now === undefined ? {} : { after: was === undefined ? '(a secret)' : '(a new secret)' }),
+      });
+    } else {
+      changes.push({
+        field,
+        ...(was === undefined ? {} : { before: was }),
+        ...(now === undefined ? {} : { after: now }),
+      });
+    }
+  }
+  return changes;
+}
+
+export function diffSnapshots(before: Snapshot, after: Snapshot): EntityChange[] {
+  const changes: EntityChange[] = [];
+  for (const { kind, list, key } of ENTITY_LISTS) {
+    const old = new Map((before[list] as Entry[]).map((e) => [String(e[key]), e]));
+    const now = new Map((after[list] as Entry[]).map((e) => [String(e[key]), e]));
+    for (const [id, entry] of old) {
+      if (!now.has(id)) changes.push({ kind, id, action: 'removed', fields: [] });
+      else if (!isDeepStrictEqual(entry, now.get(id))) {
+        changes.push({ kind, id, action: 'changed', fields: fieldChanges(entry, now.get(id)) });
+      }
+    }
+    for (const [id, entry] of now) {
+      if (!old.has(id)) changes.push({ kind, id, action: 'added', fields: fieldChanges(undefined, entry) });
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,66 @@
+// Input shapes of the admin operations, derived from the one config schema so the API and the config agree.
+import { z } from 'zod';
+import { authenticatorSchema, type ClientInput, clientSchema, scopeSchema } from '../config/schema.ts';
+
+/**
+ * A copy of an object's fields, each optional and without its default: a patch names only what it
+ * changes, and a default must never overwrite a stored value the patch left out.
+ */
+export function patchOf<T extends z.ZodRawShape>(shape: T) {
+  const out: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(shape)) out[key] = withoutDefault(field as z.ZodType).optional();
+  return z.object(out).strict();
+}
+
+function withoutDefault(schema: z.ZodType): z.ZodType {
+  if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault || schema instanceof z.ZodOptional) {
+    return withoutDefault(schema.unwrap() as z.ZodType);
+  }
+  if (schema instanceof z.ZodObject) return patchOf(schema.shape);
+  return schema;
+}
+
+const { secret_hash: _hash, ...clientFields } = clientSchema.shape;
+const { client_id: _id, secret: _secret, ...editableClientFields } = clientFields;
+
+/** A new client; without `secret` a confidential client gets a generated one, returned once. */
+export const clientCreateInput = z
+  .object(clientFields)
+  .strict()
+  .meta({ description: 'A new client. Omit secret to have a strong one generated and returned once.' });
+
+/** Changes to a client: only the fields given. The secret is changed with the secret operation only. */
+export const clientPatchInput = patchOf(editableClientFields).meta({
+  description: 'Fields to change; refresh_token is merged field by field.',
+});
+
+export const secretResetInput = z
+  .object({ secret: clientSchema.shape.secret })
+  .strict()
+  .meta({ description: 'Omit secret to have a strong one generated.' });
+
+export const scopeCreateInput = scopeSchema;
+
+const { name: _name, ...editableScopeFields } = scopeSchema.shape;
+export const scopePatchInput = patchOf(editableScopeFields);
+
+export const authenticatorCreateInput = z
+  .object({ ...authenticatorSchema.shape, type: authenticatorSchema.shape.type.default('html-form') })
+  .strict();
+
+export const authenticatorPatchInput = patchOf({ registration: authenticatorSchema.shape.registration });
+
+export const commitInput = z
+  .object({ message: z.string().trim().min(1, 'say what the change is for').max(500) })
+  .strict();
+
+export const rollbackInput = z.object({ message: z.string().trim().min(1).max(500).optional() }).strict();
+
+export type ClientCreateInput = z.input<typeof clientCreateInput>;
+export type ClientPatch = Partial<
+  Omit<ClientInput, 'client_id' | 'secret' | 'secret_hash' | 'refresh_token'>
+> & { refresh_token?: Partial<NonNullable<ClientInput['refresh_token']>> };
+export type ScopeCreateInput = z.input<typeof scopeCreateInput>;
+export type ScopePatch = { description?: string; claims?: string[] };
+export type AuthenticatorCreateInput = z.input<typeof authenticatorCreateInput>;
+export type AuthenticatorPatch = { registration?: boolean };

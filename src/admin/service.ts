@@ -1,0 +1,79 @@
+// The admin use cases in one place: what the web UI, the REST API and the CLI call, acting for a principal.
+import type { Snapshot } from '../config/schema.ts';
+import type { Revision } from '../store/ports/index.ts';
+import { createAuthenticator, deleteAuthenticator, updateAuthenticator } from './authenticator-edits.ts';
+import { createClient, deleteClient, resetClientSecret, updateClient } from './client-edits.ts';
+import { commitDraft, rebaseDraft } from './commit-draft.ts';
+import type { AdminDeps } from './deps.ts';
+import { type DraftView, discardDraft, editDraft, loadDraft } from './drafts.ts';
+import { listHistory, type RevisionDetail, rollback, showRevision } from './history.ts';
+import type {
+  AuthenticatorCreateInput,
+  AuthenticatorPatch,
+  ClientCreateInput,
+  ClientPatch,
+  ScopeCreateInput,
+  ScopePatch,
+} from './inputs.ts';
+import { authorName, draftOwner, type Principal } from './principal.ts';
+import { createScope, deleteScope, updateScope } from './scope-edits.ts';
+import { type ClientView, clientView } from './views.ts';
+
+/** A client edit's result: the client as admins see it, and a new secret's plaintext, once. */
+export interface ClientResult {
+  client: ClientView;
+  secret?: string;
+}
+
+export type AdminService = ReturnType<typeof createAdminService>;
+
+export function createAdminService(deps: AdminDeps) {
+  const owner = draftOwner;
+  const edit = (who: Principal, change: (s: Snapshot) => Snapshot) =>
+    editDraft(deps, owner(who), (s) => ({ snapshot: change(s) })).then(() => undefined);
+  const clientEdit = async (
+    who: Principal,
+    change: (s: Snapshot) => {
+      snapshot: Snapshot;
+      client: Parameters<typeof clientView>[0];
+      secret?: string;
+    },
+  ): Promise<ClientResult> => {
+    const { client, secret } = await editDraft(deps, owner(who), change);
+    return { client: clientView(client), ...(secret === undefined ? {} : { secret }) };
+  };
+
+  return {
+    deps,
+    draft: (who: Principal): Promise<DraftView> => loadDraft(deps, owner(who)),
+
+    createClient: (who: Principal, input: ClientCreateInput, options: { secretHash?: string } = {}) =>
+      clientEdit(who, (s) => createClient(s, input, deps, options)),
+    updateClient: (who: Principal, clientId: string, patch: ClientPatch) =>
+      clientEdit(who, (s) => updateClient(s, clientId, patch, deps)),
+    resetSecret: (who: Principal, clientId: string, secret?: string) =>
+      clientEdit(who, (s) => resetClientSecret(s, clientId, secret, deps)),
+    deleteClient: (who: Principal, clientId: string) => edit(who, (s) => deleteClient(s, clientId)),
+
+    createScope: (who: Principal, input: ScopeCreateInput) => edit(who, (s) => createScope(s, input)),
+    updateScope: (who: Principal, name: string, patch: ScopePatch) =>
+      edit(who, (s) => updateScope(s, name, patch)),
+    deleteScope: (who: Principal, name: string) => edit(who, (s) => deleteScope(s, name)),
+
+    createAuthenticator: (who: Principal, input: AuthenticatorCreateInput) =>
+      edit(who, (s) => createAuthenticator(s, input)),
+    updateAuthenticator: (who: Principal, id: string, patch: AuthenticatorPatch) =>
+      edit(who, (s) => updateAuthenticator(s, id, patch)),
+    deleteAuthenticator: (who: Principal, id: string) => edit(who, (s) => deleteAuthenticator(s, id)),
+
+    commit: (who: Principal, message: string): Promise<Revision> =>
+      commitDraft(deps, owner(who), { author: authorName(who), message }),
+    discard: (who: Principal) => discardDraft(deps, owner(who)),
+    rebase: (who: Principal): Promise<DraftView> => rebaseDraft(deps, owner(who)),
+
+    history: (limit?: number) => listHistory(deps, limit),
+    revision: (id: number): Promise<RevisionDetail> => showRevision(deps, id),
+    rollback: (who: Principal, id: number, message?: string) =>
+      rollback(deps, id, { author: authorName(who), message }),
+  };
+}

@@ -1,0 +1,37 @@
+// What admins see of the configuration: clients without their secret hash, and search over the client list.
+import { type ClientConfig, type Snapshot, STANDARD_SCOPES } from '../config/schema.ts';
+
+export type ClientView = Omit<ClientConfig, 'secret' | 'secret_hash'> & {
+  /** A secret is set; its value can never be shown again, only reset. */
+  has_secret: boolean;
+};
+
+export function clientView(client: ClientConfig): ClientView {
+  const { secret: _, secret_hash: __, ...visible } = client;
+  return { ...visible, has_secret: client.secret_hash !== undefined || client.secret !== undefined };
+}
+
+export function snapshotView(snapshot: Snapshot) {
+  return {
+    authenticators: snapshot.authenticators,
+    scopes: snapshot.scopes,
+    clients: snapshot.clients.map(clientView),
+  };
+}
+
+/** Clients whose id, name or redirect URIs contain the query, case-insensitively. */
+export function searchClients(clients: readonly ClientConfig[], query: string | undefined): ClientConfig[] {
+  const q = query?.trim().toLowerCase();
+  if (!q) return [...clients];
+  return clients.filter((c) =>
+    [c.client_id, c.name ?? '', ...c.redirect_uris].some((text) => text.toLowerCase().includes(q)),
+  );
+}
+
+/** Every scope a client can be given: the built-in OIDC ones first, then the configured ones. */
+export function scopeChoices(snapshot: Snapshot): { name: string; description: string; builtIn: boolean }[] {
+  return [
+    ...Object.keys(STANDARD_SCOPES).map((name) => ({ name, description: '', builtIn: true })),
+    ...snapshot.scopes.map((s) => ({ name: s.name, description: s.description ?? '', builtIn: false })),
+  ];
+}

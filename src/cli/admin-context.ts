@@ -1,0 +1,36 @@
+// Opens the local database with the admin services, as the server builds them, for the CLI's config commands.
+import { createAdminService } from '../admin/service.ts';
+import type { Overrides } from '../config/load.ts';
+import { deriveKey } from '../keys/encryption.ts';
+import { openLocal } from '../main.ts';
+import { systemClock } from '../shared/clock.ts';
+import { cryptoRandom } from '../shared/random.ts';
+
+export async function openAdmin(opts: Overrides) {
+  const local = await openLocal(opts);
+  const service = createAdminService({
+    config: local.store.config,
+    admin: local.store.admin,
+    secrets: local.secrets,
+    clock: systemClock,
+    random: cryptoRandom,
+    // Running servers pick a commit up with their poller within a second.
+    onCommit: async () => {},
+    setupKey: deriveKey(local.masterKey.key, 'admin-setup'),
+    declared: local.config.declared,
+  });
+  return { ...local, service, close: () => local.store.close() };
+}
+
+/** Runs `work` against an open admin context and closes the database afterwards, whatever happens. */
+export async function withAdmin<T>(
+  opts: Overrides,
+  work: (ctx: Awaited<ReturnType<typeof openAdmin>>) => Promise<T>,
+) {
+  const ctx = await openAdmin(opts);
+  try {
+    return await work(ctx);
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,76 @@
+// `tessera user create|list|disable|enable`: end-user accounts of the Authentication Service.
+import { Command } from 'commander';
+import { registerAccount } from '../authn/accounts.ts';
+import { openLocal } from '../main.ts';
+import { systemClock } from '../shared/clock.ts';
+import { commonOptions, fail } from './common.ts';
+import { readPassword } from './prompt.ts';
+
+type Opts = { config?: string; data?: string };
+
+async function setDisabled(username: string, opts: Opts, disabled: boolean) {
+  const { store } = await openLocal(opts);
+  try {
+    const account = await store.accounts.findByUsername(username);
+    if (!account) return fail(`no user "${username}"`);
+    // Disabling also ends the user's SSO sessions (the store does both at once).
+    await store.accounts.setDisabled(account.id, disabled);
+    process.stdout.write(`${disabled ? 'disabled' : 'enabled'} user ${account.username}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+export function userCommand(): Command {
+  const cmd = new Command('user').description('manage user accounts');
+
+  commonOptions(cmd.command('create <username>'))
+    .description('create a user; the password is read from stdin or asked for twice')
+    .option('--email <email>', 'email address (claim email, not verified)')
+    .option('--name <name>', 'full name (claim name)')
+    .action(async (username: string, opts) => {
+      const { password, confirm } = await readPassword('Password');
+      if (confirm !== undefined && confirm !== password) return fail('the two passwords differ');
+      const { store } = await openLocal(opts);
+      try {
+        const result = await registerAccount(
+          { username, password, email: opts.email, name: opts.name },
+          store.accounts,
+          systemClock,
+        );
+        if (!result.ok)
+          return fail(
+            Object.entries(result.errors)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join('\n'),
+          );
+        process.stdout.write(`created user ${result.account.username}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  commonOptions(cmd.command('list'))
+    .description('list users')
+    .option('-n, --limit <n>', 'at most this many', '1000')
+    .action(async (opts) => {
+      const { store } = await openLocal(opts);
+      try {
+        for (const a of await store.accounts.list(Number(opts.limit))) {
+          const created = new Date(a.createdAt * 1000).toISOString();
+          process.stdout.write(`${a.username}\t${a.disabled ? 'disabled' : 'active'}\tcreated ${created}\n`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
+  commonOptions(cmd.command('disable <username>'))
+    .description('disable a user: no more logins, and their SSO sessions end')
+    .action((username: string, opts) => setDisabled(username, opts, true));
+
+  commonOptions(cmd.command('enable <username>'))
+    .description('enable a disabled user again')
+    .action((username: string, opts) => setDisabled(username, opts, false));
+  return cmd;
+}

@@ -1,0 +1,17 @@
+// Every admin API operation, in the order the OpenAPI document lists them.
+import { authenticatorOperations } from './authenticators.ts';
+import { changeOperations } from './changes.ts';
+import { clientOperations } from './clients.ts';
+import type { Operation } from './operation.ts';
+import { profileOperations } from './profiles.ts';
+import { revisionOperations } from './revisions.ts';
+import { scopeOperations } from './scopes.ts';
+
+export const OPERATIONS: readonly Operation[] = [
+  ...profileOperations,
+  ...clientOperations,
+  ...scopeOperations,
+  ...authenticatorOperations,
+  ...changeOperations,
+  ...revisionOperations,
+];

@@ -1,0 +1,100 @@
+// Mounts the admin service at /admin: the web UI (own session, CSRF, stricter CSP) and the REST API.
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { createAdminService } from '../../admin/service.ts';
+import { sourceAsset } from '../../shared/paths.ts';
+import type { AppDeps } from '../context.ts';
+import { adminApi } from './api/register.ts';
+import { requireAdmin } from './ui/auth.ts';
+import { authenticatorRoutes } from './ui/authenticators.ts';
+import { changeRoutes } from './ui/changes.ts';
+import { clientRoutes } from './ui/clients.ts';
+import { historyRoutes } from './ui/history.ts';
+import { loginRoutes } from './ui/login.ts';
+import { profileRoutes } from './ui/profiles.ts';
+import { plainPage, type Ui } from './ui/render.ts';
+import { scopeRoutes } from './ui/scopes.ts';
+import { tokenRoutes } from './ui/tokens.ts';
+import { wizardRoutes } from './ui/wizard.ts';
+
+const STYLESHEET = readFileSync(sourceAsset('http', 'static', 'admin.css'));
+
+/**
+ * Stricter than the rest of the server: admin forms only ever post to admin pages, so form-action
+ * can be pinned to 'self' here (the login pages cannot: they end at a client's redirect URI).
+ */
+const ADMIN_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const base = `${deps.endpoints.prefix}/admin`;
+  const ui: Ui = { deps, service: createAdminService(deps.admin), base, assets: `${base}/assets` };
+
+  await app.register(async (admin) => {
+    admin.addHook('onSend', async (_request, reply) => {
+      reply.header('content-security-policy', ADMIN_CSP);
+    });
+    admin.setErrorHandler((error, request, reply) => {
+      const code = (error as { code?: string }).code;
+      if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
+        request.log.info({ code }, 'admin form rejected: CSRF token missing or invalid');
+        return plainPage(
+          ui,
+          reply,
+          'message',
+          {
+            title: 'Form expired',
+            heading: 'This form has expired',
+            message: 'For your security the form was not accepted. Go back, reload the page and try again.',
+            isError: true,
+          },
+          403,
+        );
+      }
+      request.log.error({ err: error }, 'admin page failed');
+      return plainPage(
+        ui,
+        reply,
+        'message',
+        {
+          title: 'Error',
+          heading: 'Something went wrong',
+          message: 'The request failed; see the server log.',
+          isError: true,
+        },
+        500,
+      );
+    });
+    admin.get(`${base}/assets/admin.css`, (_request, reply) =>
+      reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+    );
+
+    await adminApi(admin, deps, ui.service);
+    loginRoutes(admin, ui);
+    admin.get(`${base}/`, (_request, reply) => reply.redirect(base, 301));
+    profileRoutes(admin, ui);
+    clientRoutes(admin, ui);
+    wizardRoutes(admin, ui);
+    scopeRoutes(admin, ui);
+    authenticatorRoutes(admin, ui);
+    changeRoutes(admin, ui);
+    historyRoutes(admin, ui);
+    tokenRoutes(admin, ui);
+    // Unknown admin pages: the lowest-priority route under /admin, so a real page always wins.
+    admin.get(`${base}/*`, { preHandler: requireAdmin(deps) }, (_request, reply) =>
+      plainPage(
+        ui,
+        reply,
+        'message',
+        {
+          title: 'Not found',
+          heading: 'Not found',
+          message: 'There is no admin page here.',
+          isError: true,
+          link: { href: base, label: 'Back to the profiles' },
+        },
+        404,
+      ),
+    );
+  });
+}

@@ -1,0 +1,79 @@
+// Authenticators page: the html-form username/password logins, with account registration on or off.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PATHS } from '../../../config/endpoints.ts';
+import type { ConfigIssue } from '../../../config/validate.ts';
+import { principalOf, requireAdmin } from './auth.ts';
+import { issuesOf } from './diff-view.ts';
+import { checked, field, formOf, queryOf } from './forms.ts';
+import { adminPage, type Ui } from './render.ts';
+
+export function authenticatorRoutes(app: FastifyInstance, ui: Ui): void {
+  const { base, service } = ui;
+  const path = `${base}/authenticators`;
+  const guardPost = { preHandler: [requireAdmin(ui.deps), app.csrfProtection] };
+
+  const list = async (request: FastifyRequest, reply: FastifyReply, issues?: ConfigIssue[], id = '') => {
+    const { snapshot } = await service.draft(principalOf(request));
+    const users = (id: string) =>
+      snapshot.clients.filter((c) => c.authenticator === id).map((c) => c.client_id);
+    return adminPage(
+      ui,
+      request,
+      reply,
+      'authenticators',
+      {
+        title: 'Authenticators',
+        section: 'authenticators',
+        authenticators: snapshot.authenticators.map((a) => ({
+          ...a,
+          action: `${path}/${encodeURIComponent(a.id)}`,
+          login: `${ui.deps.endpoints.base}${PATHS.authn}/authenticate/html-form/${encodeURIComponent(a.id)}`,
+          clients: users(a.id),
+        })),
+        issues: issues ?? [],
+        id,
+        saved: field(queryOf(request), 'saved'),
+      },
+      issues ? 400 : 200,
+    );
+  };
+
+  app.get(path, { preHandler: requireAdmin(ui.deps) }, (request, reply) => list(request, reply));
+
+  app.post(path, guardPost, async (request, reply) => {
+    const form = formOf(request);
+    const id = field(form, 'id').trim();
+    try {
+      await service.createAuthenticator(principalOf(request), {
+        id,
+        type: 'html-form',
+        registration: checked(form, 'registration'),
+      });
+    } catch (error) {
+      return list(request, reply, issuesOf(error), id);
+    }
+    return reply.redirect(`${path}?saved=${encodeURIComponent(id)}`, 303);
+  });
+
+  app.post(`${path}/:id`, guardPost, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    try {
+      await service.updateAuthenticator(principalOf(request), id, {
+        registration: field(formOf(request), 'registration') === 'on',
+      });
+    } catch (error) {
+      return list(request, reply, issuesOf(error));
+    }
+    return reply.redirect(`${path}?saved=${encodeURIComponent(id)}`, 303);
+  });
+
+  app.post(`${path}/:id/delete`, guardPost, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    try {
+      await service.deleteAuthenticator(principalOf(request), id);
+    } catch (error) {
+      return list(request, reply, issuesOf(error));
+    }
+    return reply.redirect(path, 303);
+  });
+}

@@ -1,0 +1,99 @@
+// History pages: every revision with author, time and message; one revision's diff; rollback as a new commit.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AdminError } from '../../../admin/errors.ts';
+import type { ConfigIssue } from '../../../config/validate.ts';
+import { principalOf, requireAdmin } from './auth.ts';
+import { diffView, issuesOf } from './diff-view.ts';
+import { field, formOf, queryOf } from './forms.ts';
+import { adminPage, type Ui } from './render.ts';
+
+/** UTC, to the minute: the same on every admin's screen, and what the server logs say. */
+export const when = (seconds: number) =>
+  `${new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+export function historyRoutes(app: FastifyInstance, ui: Ui): void {
+  const { base, service } = ui;
+  const path = `${base}/history`;
+  const guard = { preHandler: requireAdmin(ui.deps) };
+
+  app.get(path, guard, async (request, reply) => {
+    const revisions = await service.history(200);
+    const live = revisions[0]?.id;
+    return adminPage(ui, request, reply, 'history', {
+      title: 'History',
+      section: 'history',
+      revisions: revisions.map((r) => ({
+        ...r,
+        when: when(r.createdAt),
+        href: `${path}/${r.id}`,
+        live: r.id === live,
+      })),
+    });
+  });
+
+  const detail = async (request: FastifyRequest, reply: FastifyReply, refusal: ConfigIssue[] = []) => {
+    const id = Number((request.params as { id: string }).id);
+    try {
+      if (!Number.isSafeInteger(id)) throw new AdminError('not_found', 'no such revision');
+      const { revision, changes, live } = await service.revision(id);
+      return adminPage(
+        ui,
+        request,
+        reply,
+        'revision',
+        {
+          title: `Revision ${id}`,
+          section: 'history',
+          revision: { ...revision, when: when(revision.createdAt) },
+          changes: diffView(changes),
+          live,
+          parentHref: revision.parent === null ? null : `${path}/${revision.parent}`,
+          committed: field(queryOf(request), 'committed') === '1',
+          refusal,
+        },
+        refusal.length > 0 ? 409 : 200,
+      );
+    } catch (error) {
+      const issues = issuesOf(error);
+      return adminPage(
+        ui,
+        request,
+        reply,
+        'message',
+        {
+          title: 'Not found',
+          section: 'history',
+          heading: 'No such revision',
+          message: issues[0]!.message,
+          isError: true,
+        },
+        404,
+      );
+    }
+  };
+
+  app.get(`${path}/:id`, guard, (request, reply) => detail(request, reply));
+
+  app.post(
+    `${path}/:id/rollback`,
+    { preHandler: [requireAdmin(ui.deps), app.csrfProtection] },
+    async (request, reply) => {
+      const id = Number((request.params as { id: string }).id);
+      const message = field(formOf(request), 'message').trim();
+      try {
+        const revision = await service.rollback(
+          principalOf(request),
+          id,
+          message === '' ? undefined : message,
+        );
+        request.log.info(
+          { event: 'config_rolled_back', to: id, revision: revision.id },
+          'config rolled back',
+        );
+        return reply.redirect(`${path}/${revision.id}?committed=1`, 303);
+      } catch (error) {
+        return detail(request, reply, issuesOf(error));
+      }
+    },
+  );
+}

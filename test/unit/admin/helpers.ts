@@ -1,0 +1,48 @@
+// Admin unit-test helpers: the admin services over the memory store, with a frozen clock and a counting random.
+import { createAdminService } from '../../../src/admin/service.ts';
+import { type Snapshot, type SnapshotInput, snapshotSchema } from '../../../src/config/schema.ts';
+import { createSecretHasher } from '../../../src/keys/secrets.ts';
+import { FixedClock } from '../../../src/shared/clock.ts';
+import type { Random } from '../../../src/shared/random.ts';
+import { createMemoryStore } from '../../../src/store/memory/index.ts';
+
+export const NOW = 1_700_000_000;
+
+/** Distinct, predictable values; tokens are 43 characters like real 256-bit ones. */
+export function countingRandom(): Random {
+  let n = 0;
+  return {
+    token: () => `tok${String(++n).padStart(40, '0')}`,
+    uuid: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+  };
+}
+
+export const secrets = createSecretHasher(Buffer.alloc(32, 3));
+
+export const snapshotOf = (input: SnapshotInput = {}): Snapshot => snapshotSchema.parse(input);
+
+export const client = (clientId: string, extra: Record<string, unknown> = {}) => ({
+  client_id: clientId,
+  redirect_uris: ['https://app.example/cb'],
+  secret_hash: 'hmac-sha256:x',
+  ...extra,
+});
+
+export function adminFixture() {
+  const store = createMemoryStore();
+  const clock = new FixedClock(NOW);
+  let commits = 0;
+  const deps = {
+    config: store.config,
+    admin: store.admin,
+    secrets,
+    clock,
+    random: countingRandom(),
+    onCommit: async () => {
+      commits += 1;
+    },
+    setupKey: Buffer.alloc(32, 9),
+    declared: snapshotOf(),
+  };
+  return { store, clock, deps, service: createAdminService(deps), commits: () => commits };
+}
