@@ -22,7 +22,6 @@ import type { ProtocolDeps } from './protocol/deps.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
 import { cryptoRandom, type Random } from './shared/random.ts';
 import type { Store } from './store/ports/index.ts';
-import { openPostgresStore } from './store/postgres/index.ts';
 import { openSqliteStore } from './store/sqlite/index.ts';
 
 export interface TesseraOptions {
@@ -71,6 +70,8 @@ export async function openStore(config: LoadedConfig, env: NodeJS.ProcessEnv): P
   const url = env['DATABASE_URL'];
   if (!url) return openSqliteStore(databaseFile(config.server.data_dir));
   if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// URL');
+  // Loaded only here, so an embedded (SQLite) server never loads the PostgreSQL driver.
+  const { openPostgresStore } = await import('./store/postgres/index.ts');
   const poolSize = env['TESSERA_DB_POOL_SIZE'];
   return openPostgresStore(url, poolSize === undefined ? {} : { poolSize: Number(poolSize) });
 }
