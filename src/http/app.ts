@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import { PATHS } from '../config/endpoints.ts';
 import { adminRoutes } from './admin/index.ts';
 import { type AppDeps, ASSETS_PATH } from './context.ts';
@@ -19,6 +25,19 @@ import { oauthRoutes } from './routes/oauth.ts';
 import { renderMessage } from './views.ts';
 
 export const CSRF_COOKIE = 'tessera_csrf';
+
+/** One log line per request, when it completes (method, path, status, time); the "incoming" line only at debug. */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    const fields = { req: request, res: reply, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...fields, err: error }, 'request errored');
+    else reply.log.info(fields, 'request completed');
+  }
+}
 const BODY_LIMIT = 64 * 1024;
 
 export interface AppOptions {
@@ -33,6 +52,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     // A request id in every log line; taken from the proxy's X-Request-Id when it sends a sane one.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    logController: new OneLinePerRequest(),
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
 
