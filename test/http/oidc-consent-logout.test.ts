@@ -1,9 +1,20 @@
 // Consent (per-client setting, remembered grants, account page) and RP-Initiated Logout 1.0.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { authorizeUrl, CALLBACK, callback, codeFor, findForm, signUp, tokensFor } from '../fixtures/oidc.ts';
+import {
+  authorizeUrl,
+  CALLBACK,
+  callback,
+  codeFor,
+  findForm,
+  isActive,
+  signUp,
+  type Tokens,
+  token,
+  tokensFor,
+} from '../fixtures/oidc.ts';
 import { startServer, type TestServer, WWW_SECRET, wwwClient } from '../fixtures/server.ts';
-import { type Response, UserAgent } from '../fixtures/user-agent.ts';
+import { basic, type Response, UserAgent } from '../fixtures/user-agent.ts';
 
 const LOGGED_OUT = 'http://localhost/logged-out';
 const WWW = { id: 'www', secret: WWW_SECRET };
@@ -150,6 +161,27 @@ describe('consent', () => {
     assert.doesNotMatch(after.body, /Photo App/);
     assert.match(after.body, /None\./);
     assertConsentPage(await agent.follow(photoApp()));
+  });
+
+  test('revoking a consent on the account page also revokes the tokens the client holds for that user', async () => {
+    const agent = await signUp(server, 'c-revoke-tokens');
+    const page = await agent.follow(photoApp());
+    const code = callback(await allow(agent, page)).get('code')!;
+    const photo = basic('photo-app', WWW_SECRET);
+    const res = await token(
+      server,
+      { grant_type: 'authorization_code', code, redirect_uri: CALLBACK },
+      photo,
+    );
+    assert.equal(res.status, 200, res.text);
+    const issued = res.json as unknown as Tokens;
+    assert.equal(await isActive(server, issued.access_token, photo), true);
+
+    const account = await agent.request(`${server.url}/authn/account`);
+    const revoke = findForm(account, /\/consents\/photo-app\/revoke$/);
+    await agent.follow(revoke.action, { form: revoke.fields });
+    assert.equal(await isActive(server, issued.access_token, photo), false, 'access token revoked');
+    assert.equal(await isActive(server, issued.refresh_token!, photo), false, 'refresh token revoked');
   });
 
   test('revoking a consent without the CSRF token is refused and the consent stays', async () => {

@@ -84,7 +84,10 @@ export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       const account = await requireAccount(request, reply);
       if (!account) return reply;
-      await deps.protocol.consents.delete(account.id, (request.params as { clientId: string }).clientId);
+      const { clientId } = request.params as { clientId: string };
+      await deps.protocol.consents.delete(account.id, clientId);
+      // Withdrawing consent withdraws the access it granted: the client's tokens for this user stop working.
+      await deps.protocol.grants.revokeClientTokens(account.id, clientId, deps.protocol.clock.nowSeconds());
       return reply.redirect(page, 303);
     },
   );

@@ -125,6 +125,11 @@ export function createMemoryStore(): Store {
       async revokeGrant(grantId) {
         revoke(grantId);
       },
+      async revokeClientTokens(accountId, clientId) {
+        for (const token of tokens.values()) {
+          if (token.accountId === accountId && token.clientId === clientId) token.revoked = true;
+        }
+      },
       async revokeToken(hash) {
         const found = tokens.get(hash);
         if (found) found.revoked = true;

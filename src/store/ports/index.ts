@@ -123,6 +123,8 @@ export interface GrantStore {
   revokeGrant(grantId: string, now: number): Promise<void>;
   /** Revokes one token; false when there is no such token. */
   revokeToken(hash: string, now: number): Promise<boolean>;
+  /** Revokes every token an account holds for a client (the user withdrew the client's access). */
+  revokeClientTokens(accountId: string, clientId: string, now: number): Promise<void>;
   /**
    * Atomically marks a refresh token rotated and stores its successors. A token already rotated
    * more than `graceSeconds` ago is a replay: nothing is stored and the whole grant is revoked.

@@ -112,6 +112,12 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
     async revokeGrant(grantId, now) {
       await pool.query(REVOKE_GRANT, [now, grantId]);
     },
+    async revokeClientTokens(accountId, clientId, now) {
+      await pool.query(
+        'UPDATE tokens SET revoked_at = $1 WHERE hash IN (SELECT hash FROM tokens WHERE account_id = $2 AND client_id = $3 AND revoked_at IS NULL ORDER BY hash FOR UPDATE)',
+        [now, accountId, clientId],
+      );
+    },
     async revokeToken(hash, now) {
       // A token revoked before keeps its first revocation time.
       const result = await pool.query(

@@ -53,6 +53,9 @@ export function openSqliteStore(file: string): Store {
     findToken: db.prepare('SELECT * FROM tokens WHERE hash = ?'),
     revokeGrant: db.prepare('UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL'),
     revokeToken: db.prepare('UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE hash = ?'),
+    revokeClientTokens: db.prepare(
+      'UPDATE tokens SET revoked_at = ? WHERE account_id = ? AND client_id = ? AND revoked_at IS NULL',
+    ),
     rotate: db.prepare('UPDATE tokens SET rotated_at = ? WHERE hash = ? AND rotated_at IS NULL'),
     currentRevision: db.prepare('SELECT * FROM config_revisions ORDER BY id DESC LIMIT 1'),
     currentRevisionId: db.prepare('SELECT max(id) AS id FROM config_revisions'),
@@ -219,6 +222,9 @@ export function openSqliteStore(file: string): Store {
       },
       async revokeGrant(grantId, now) {
         q.revokeGrant.run(now, grantId);
+      },
+      async revokeClientTokens(accountId, clientId, now) {
+        q.revokeClientTokens.run(now, accountId, clientId);
       },
       async revokeToken(hash, now) {
         return q.revokeToken.run(now, hash).changes === 1;

@@ -41,6 +41,19 @@ export function tokenCases(use: UseStore): void {
     assert.equal(await revoked('a-at'), false);
   });
 
+  test('revokeClientTokens revokes every token of that account for that client, and no other', async () => {
+    await grants().saveTokens([
+      ...issued('mine', 'grant-a'),
+      ...issued('mine-again', 'grant-b'),
+      ...issued('other-client', 'grant-c').map((t) => ({ ...t, clientId: 'client-2' })),
+      ...issued('other-user', 'grant-d').map((t) => ({ ...t, accountId: 'acct-jane' })),
+    ]);
+    await grants().revokeClientTokens('acct-johndoe', 'client-1', T0 + 5);
+    for (const hash of ['mine-at', 'mine-rt', 'mine-again-at', 'mine-again-rt'])
+      assert.equal(await revoked(hash), true, hash);
+    for (const hash of ['other-client-at', 'other-user-rt']) assert.equal(await revoked(hash), false, hash);
+  });
+
   test('revokeToken revokes that token only and answers true', async () => {
     await grants().saveTokens(issued('a'));
     assert.equal(await grants().revokeToken('a-rt', T0 + 5), true);
