@@ -11,7 +11,7 @@ import {
   type Snapshot,
   snapshotSchema,
 } from './schema.ts';
-import { type ConfigIssue, crossCheck, zodIssues } from './validate.ts';
+import { type ConfigIssue, crossCheck, crossCheckRaw, zodIssues } from './validate.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -81,7 +81,13 @@ export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = p
   if (baseUrl !== undefined) server['base_url'] = baseUrl;
 
   const parsed = fileSchema.safeParse({ ...raw, server });
-  if (!parsed.success) throw new ConfigError(source, zodIssues(parsed.error));
+  if (!parsed.success) {
+    // Every failure in one report: the schema's, and the references that can still be checked.
+    const issues = zodIssues(parsed.error);
+    const seen = new Set(issues.map((i) => i.path));
+    const references = crossCheckRaw(raw, snapshotSchema.parse({})).filter((i) => !seen.has(i.path));
+    throw new ConfigError(source, [...issues, ...references]);
+  }
   const config: FileConfig = parsed.data;
   const { server: serverConfig, ...parsedSnapshot } = config;
   // Only what the file names is declared: a default it did not write must not override a committed edit.

@@ -66,3 +66,27 @@ export function validateSnapshot(input: unknown): Validated<Snapshot> {
   const issues = crossCheck(parsed.data);
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value: parsed.data };
 }
+
+/**
+ * The cross-reference checks over a file that failed the schema, so one run reports every problem:
+ * only the fields crossCheck reads are taken, and only where they have the right type.
+ */
+export function crossCheckRaw(raw: Record<string, unknown>, defaults: Snapshot): ConfigIssue[] {
+  const list = (value: unknown): Record<string, unknown>[] =>
+    Array.isArray(value)
+      ? value.map((v) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {}))
+      : [];
+  const text = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
+  const declaredAuthenticators = list(raw['authenticators']).map((a, i) => ({ id: text(a['id'], `#${i}`) }));
+  const skeleton = {
+    // As at a normal load: the file's entries over the built-in defaults.
+    authenticators: [...defaults.authenticators, ...declaredAuthenticators],
+    scopes: list(raw['scopes']).map((s, i) => ({ name: text(s['name'], `#${i}`) })),
+    clients: list(raw['clients']).map((c, i) => ({
+      client_id: text(c['client_id'], `#${i}`),
+      authenticator: text(c['authenticator'], 'username-password'),
+      scopes: Array.isArray(c['scopes']) ? c['scopes'].filter((s): s is string => typeof s === 'string') : [],
+    })),
+  } as unknown as Snapshot;
+  return crossCheck(skeleton);
+}
