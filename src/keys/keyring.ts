@@ -68,11 +68,16 @@ export async function loadKeyRing(
   let stored: StoredKey[] = [];
   let published: { keys: JWK[] } = { keys: [] };
 
+  let publishedSignature = '';
   const reload = async (at: number) => {
     stored = (await store.list()).sort((a, b) => b.activatesAt - a.activatesAt || a.kid.localeCompare(b.kid));
     const visible = stored.filter(
       (k) => k.retiredAt === null || k.retiredAt + RETIRED_KEY_PUBLISHED_FOR > at,
     );
+    // Polled every second: the JWKS (certificate thumbprints) is rebuilt only when the published set changed.
+    const signature = visible.map((k) => `${k.kid}:${k.activatesAt}:${k.retiredAt}`).join(',');
+    if (signature === publishedSignature) return;
+    publishedSignature = signature;
     published = { keys: visible.map(publicJwk) };
     for (const jwk of published.keys) {
       const key = stored.find((k) => k.kid === jwk.kid)!;

@@ -4,10 +4,17 @@ import type { Clock } from '../shared/clock.ts';
 import type { KeyRing } from './keyring.ts';
 
 export function createIdTokenHintVerifier(keyRing: KeyRing, issuer: string, clock: Clock) {
+  // The key set is rebuilt only when the published keys change, not on every hint.
+  let published = keyRing.jwks();
+  let keySet = createLocalJWKSet(published);
   return async (token: string): Promise<{ sub: string; aud: string } | undefined> => {
+    if (keyRing.jwks() !== published) {
+      published = keyRing.jwks();
+      keySet = createLocalJWKSet(published);
+    }
     let payload: JWTPayload;
     try {
-      const verified = await jwtVerify(token, createLocalJWKSet(keyRing.jwks()), {
+      const verified = await jwtVerify(token, keySet, {
         issuer,
         currentDate: new Date(clock.nowSeconds() * 1000),
       });

@@ -18,6 +18,8 @@ export function readClientRequest<K extends string>(
   deps: ProtocolDeps,
   /** Whether a public client (client_id alone, no secret) may call this endpoint. */
   allowPublic = true,
+  /** Parameters whose absence is reported before client authentication: malformed whoever sends it. */
+  required: readonly K[] = [],
 ): { params: Params<K | 'client_id' | 'client_secret'>; client: Client } | OAuthError {
   // RFC 6749 §3.2, RFC 7662 §2.1, RFC 7009 §2.1: parameters are form-encoded; JSON is not supported.
   if (request.contentType !== 'application/x-www-form-urlencoded') {
@@ -29,6 +31,8 @@ export function readClientRequest<K extends string>(
   const { params, repeated } = pickParams(request.body, [...allowed, 'client_id', 'client_secret'] as const);
   const repeatedError = refuseRepeated(repeated);
   if (repeatedError) return repeatedError;
+  const missing = required.find((name) => params[name] === undefined);
+  if (missing !== undefined) return new OAuthError('invalid_request', `${missing} is required`);
   const client = authenticateClient(
     {
       authorization: request.authorization,

@@ -3,7 +3,6 @@ import type { ProtocolDeps } from '../deps.ts';
 import { OAuthError } from '../errors.ts';
 import { TOKEN_PARAMS } from '../grants/grant.ts';
 import { GRANTS } from '../grants/index.ts';
-import { pickParams } from '../params/parse.ts';
 import type { TokenResponse } from '../tokens/response.ts';
 import { type ClientRequest, readClientRequest } from './client-request.ts';
 
@@ -13,14 +12,7 @@ export async function tokenEndpoint(
   request: TokenRequest,
   deps: ProtocolDeps,
 ): Promise<TokenResponse | OAuthError> {
-  // A missing grant_type is a malformed request whoever sends it, so it is reported before client authentication.
-  if (request.contentType === 'application/x-www-form-urlencoded') {
-    const { params, repeated } = pickParams(request.body, ['grant_type'] as const);
-    if (params.grant_type === undefined && !repeated.includes('grant_type')) {
-      return new OAuthError('invalid_request', 'grant_type is required');
-    }
-  }
-  const read = readClientRequest(request, TOKEN_PARAMS, deps);
+  const read = readClientRequest(request, TOKEN_PARAMS, deps, true, ['grant_type']);
   if (read instanceof OAuthError) return read;
   const { params, client } = read;
   const grant = GRANTS.get(params.grant_type!);

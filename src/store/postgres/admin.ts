@@ -2,14 +2,12 @@
 import type pg from 'pg';
 import { ConflictError, DuplicateError } from '../ports/errors.ts';
 import type { AdminSession, AdminStore, AdminUser, ApiToken, Draft } from '../ports/index.ts';
+import { isUniqueViolation } from './errors.ts';
 import { int, intOrNull, type Row } from './rows.ts';
 import { transaction } from './tx.ts';
 
 /** Advisory lock key (arbitrary, fixed) that first-admin creation queues on, next to the migration and commit keys. */
 const SETUP_LOCK = 7_465_737_365_003;
-const UNIQUE_VIOLATION = '23505';
-
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code === UNIQUE_VIOLATION;
 
 const toUser = (r: Row): AdminUser => ({
   username: r['username'] as string,

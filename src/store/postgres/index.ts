@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { ConflictError, DuplicateError } from '../ports/errors.ts';
 import type { Store } from '../ports/index.ts';
 import { postgresAdmin } from './admin.ts';
+import { isUniqueViolation } from './errors.ts';
 import { postgresGrants } from './grants.ts';
 import { postgresMaintenance } from './maintenance.ts';
 import { migrate } from './migrate.ts';
@@ -22,9 +23,6 @@ const DEFAULT_POOL_SIZE = 10;
 const COMMIT_LOCK = 7_465_737_365_002;
 /** Advisory lock key that nodes creating the first signing keys queue on. */
 const FIRST_KEY_LOCK = 7_465_737_365_004;
-const UNIQUE_VIOLATION = '23505';
-
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code === UNIQUE_VIOLATION;
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
