@@ -1,4 +1,5 @@
-// The relying party's side of each flow, identical for both servers: authorize, log in, redeem, refresh, userinfo.
+// The relying party's side of each flow, identical for both servers: authorize, log in, redeem, refresh, userinfo,
+// introspection.
 import { createHash, randomBytes } from 'node:crypto';
 import { basicAuth, CookieJar, firstForm, type HttpClient, type HttpResponse } from './http.ts';
 import { BENCH_CLIENT, BENCH_USER, type Endpoints } from './servers/target.ts';
@@ -106,6 +107,18 @@ export class RelyingParty {
       headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
     });
     if (response.status !== 200 || !response.body.includes('"sub"')) throw unexpected('userinfo', response);
+  }
+
+  /** RFC 7662 introspection of an access token, as a resource server would ask, with the client's Basic auth. */
+  async introspect(accessToken: string): Promise<void> {
+    const response = await this.http.post(this.endpoints.introspection_endpoint, {
+      form: { token: accessToken, token_type_hint: 'access_token' },
+      headers: { authorization: this.authorization, accept: 'application/json' },
+    });
+    if (response.status !== 200) throw unexpected('introspection', response);
+    if ((JSON.parse(response.body) as { active?: unknown }).active !== true) {
+      throw unexpected('introspection: not active', response);
+    }
   }
 
   /** A full password login flow, for setting up users: returns the session jar and the tokens. */

@@ -3,15 +3,19 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCENARIOS, type Scenario } from './scenarios.ts';
 
+const ids = (scenarios: readonly Scenario[]) => scenarios.map((s) => s.id).join(', ');
+const HALF_PEAK = SCENARIOS.filter((s) => s.latencyAtHalfPeak);
+
 export const USAGE = `usage: npm run bench -- [options]
   --quick                 about 1 s per scenario (CI)
   --duration <s>          measured seconds per scenario (default 10)
   --warmup <s>            warm-up seconds per scenario (default 2)
   --concurrency <n>       virtual users, each with its own connection (default 16)
   --workers <n|auto>      passed to \`tessera start --workers\` (left out unless given)
-  --only <ids>            comma-separated scenario ids: ${SCENARIOS.map((s) => s.id).join(', ')}
+  --only <ids>            comma-separated scenario ids: ${ids(SCENARIOS)}
   --tessera-log-level <l> TESSERA_LOG_LEVEL for Tessera (default: its own default, as \`npm start\` runs)
   --profile <dir>         run both servers with node --cpu-prof, writing .cpuprofile files to <dir>
+  --no-half-peak          skip the open-loop latency phase at half the peak rate (${ids(HALF_PEAK)})
   --no-append             print only; do not append to bench/RESULTS.md`;
 
 export interface BenchOptions {
@@ -24,10 +28,15 @@ export interface BenchOptions {
   logLevel: string | undefined;
   profileDir: string | undefined;
   scenarios: readonly Scenario[];
+  /** The open loop's in-flight bound in the half-peak latency phase; undefined with --no-half-peak. */
+  halfPeakInFlight: number | undefined;
   append: boolean;
   /** One line for the report saying how this run was set up. */
   summary: string;
 }
+
+/** In the half-peak phase an operation is dropped, and counted late, while this many per virtual user run. */
+const HALF_PEAK_IN_FLIGHT_PER_USER = 4;
 
 function usageError(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -62,11 +71,15 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (unknown.length > 0) usageError(`--only: unknown scenario ${unknown.join(', ')}`);
   const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.id)) : SCENARIOS;
   const logLevel = values['tessera-log-level'];
+  const halfPeakInFlight = values['no-half-peak'] ? undefined : HALF_PEAK_IN_FLIGHT_PER_USER * concurrency;
   const summary =
     `${durationMs / 1000} s per scenario after ${warmupMs / 1000} s warm-up, ${concurrency} virtual users` +
     (values.workers === undefined ? '' : `, Tessera --workers ${values.workers}`) +
     (logLevel === undefined ? '' : `, TESSERA_LOG_LEVEL=${logLevel}`) +
-    (values.profile === undefined ? '' : ', both servers under --cpu-prof');
+    (values.profile === undefined ? '' : ', both servers under --cpu-prof') +
+    (halfPeakInFlight === undefined
+      ? ', no half-peak phase'
+      : `, half-peak phase with at most ${halfPeakInFlight} operations in flight`);
   return {
     quick: values.quick,
     durationMs,
@@ -77,6 +90,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     logLevel,
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
     scenarios,
+    halfPeakInFlight,
     append: !values['no-append'],
     summary,
   };
@@ -94,6 +108,7 @@ function parse(argv: string[]) {
       only: { type: 'string' },
       'tessera-log-level': { type: 'string' },
       profile: { type: 'string' },
+      'no-half-peak': { type: 'boolean', default: false },
       'no-append': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },

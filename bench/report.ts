@@ -2,7 +2,7 @@
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import type { Ceiling, Ceilings } from './ceilings.ts';
-import type { LoadResult } from './load.ts';
+import type { LoadResult, RateResult } from './load.ts';
 import type { Scenario } from './scenarios.ts';
 
 export interface ScenarioResult {
@@ -14,6 +14,8 @@ export interface ScenarioResult {
   /** CPU seconds per second used by the server and by the bench process in the window. */
   serverCores: number;
   driverCores: number;
+  /** The open-loop phase at half the peak rate, for scenarios with latencyAtHalfPeak. */
+  halfPeak?: RateResult;
 }
 
 export interface ServerRun {
@@ -35,7 +37,6 @@ export interface Report {
   scenarios: readonly Scenario[];
   tessera: ServerRun;
   peer: ServerRun;
-  notes: readonly string[];
 }
 
 const MB = 1024 * 1024;
@@ -52,14 +53,26 @@ export function environment(): string[] {
   return [`Node ${process.version}`, `${model}`, `${availableParallelism()} cores`];
 }
 
-function cell(run: ServerRun, id: string) {
-  const r = run.results.get(id);
-  if (r === undefined) return { rate: '-', latency: '-', cpu: '-', rss: '-', value: Number.NaN };
-  if ('failed' in r) return { rate: 'failed', latency: '-', cpu: '-', rss: '-', value: Number.NaN };
+/** p50 / p99 at the scheduled rate, with dropped (late) operations and errors when there were any. */
+function halfPeakCell(h: RateResult): string {
+  const extra = [`at ${rate(h.rate)}/s`];
+  if (h.late > 0) extra.push(`${h.late} late`);
+  if (h.errors > 0) extra.push(`${h.errors} err`);
+  return `${ms(h.p50)} / ${ms(h.p99)} (${extra.join(', ')})`;
+}
+
+function cell(run: ServerRun, scenario: Scenario) {
+  const r = run.results.get(scenario.id);
+  // Blank where the scenario has no half-peak phase, '-' where it has one that did not run.
+  const noHalfPeak = scenario.latencyAtHalfPeak ? '-' : '';
+  const none = { latency: '-', halfPeak: noHalfPeak, cpu: '-', rss: '-', value: Number.NaN };
+  if (r === undefined) return { rate: '-', ...none };
+  if ('failed' in r) return { rate: 'failed', ...none };
   const errors = r.load.errors > 0 ? ` (${r.load.errors} err)` : r.load.ops === 0 ? ' (none completed)' : '';
   return {
     rate: rate(r.load.opsPerSec) + errors,
     latency: `${ms(r.load.p50)} / ${ms(r.load.p99)}`,
+    halfPeak: r.halfPeak === undefined ? noHalfPeak : halfPeakCell(r.halfPeak),
     cpu: `${ms(r.cpuMsPerOp)} (${r.serverCores.toFixed(1)})`,
     rss: mb(r.rss),
     value: r.load.opsPerSec,
@@ -79,12 +92,13 @@ export function renderReport(report: Report): string {
     '',
     `| scenario | ${tessera.name} ops/s | ${peer.name} ops/s | ratio | % of ceiling (peer) | ` +
       `${tessera.name} p50 / p99 ms | ${peer.name} p50 / p99 ms | ` +
+      `${tessera.name} p50 / p99 ms at half peak | ${peer.name} p50 / p99 ms at half peak | ` +
       `${tessera.name} CPU ms/op (cores) | ${peer.name} CPU ms/op (cores) | ${tessera.name} RSS | ${peer.name} RSS |`,
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const scenario of report.scenarios) {
-    const t = cell(tessera, scenario.id);
-    const p = cell(peer, scenario.id);
+    const t = cell(tessera, scenario);
+    const p = cell(peer, scenario);
     const ratio = Number.isFinite(t.value / p.value) ? `${(t.value / p.value).toFixed(2)}x` : '-';
     let ofCeiling = '';
     if (scenario.ceiling) {
@@ -93,7 +107,8 @@ export function renderReport(report: Report): string {
       ofCeiling = `${pct(t.value)} (${pct(p.value)}) of ${scenario.ceiling === 'rs256' ? 'RS256' : 'argon2id'}`;
     }
     lines.push(
-      `| ${scenario.title} | ${t.rate} | ${p.rate} | ${ratio} | ${ofCeiling} | ${t.latency} | ${p.latency} | ${t.cpu} | ${p.cpu} | ${t.rss} | ${p.rss} |`,
+      `| ${scenario.title} | ${t.rate} | ${p.rate} | ${ratio} | ${ofCeiling} | ${t.latency} | ${p.latency} | ` +
+        `${t.halfPeak} | ${p.halfPeak} | ${t.cpu} | ${p.cpu} | ${t.rss} | ${p.rss} |`,
     );
   }
   lines.push('');
@@ -113,15 +128,31 @@ export function renderReport(report: Report): string {
         `${Math.max(...driver).toFixed(1)} cores; CPU ms/op counts the server's processes only (all threads).`,
     );
   }
+  const ranHalfPeak = [tessera, peer].some((run) =>
+    [...run.results.values()].some((r) => !('failed' in r) && r.halfPeak !== undefined),
+  );
+  if (ranHalfPeak) {
+    lines.push(
+      "- At half peak: an open loop starts operations at a fixed rate, half of that server's own ops/s above, " +
+        'whether or not earlier ones have finished, and times each from when it was due, so queueing counts; ' +
+        'one due while the in-flight bound is reached is dropped and counted late.',
+    );
+  }
   for (const run of [tessera, peer]) {
     for (const [id, r] of run.results) {
       if ('failed' in r) lines.push(`- ${run.name} ${id} failed: ${r.failed}`);
-      else if (r.load.firstError) {
-        lines.push(`- ${run.name} ${id}: ${r.load.errors} errors, first: ${r.load.firstError}`);
+      else {
+        if (r.load.firstError) {
+          lines.push(`- ${run.name} ${id}: ${r.load.errors} errors, first: ${r.load.firstError}`);
+        }
+        if (r.halfPeak?.firstError) {
+          lines.push(
+            `- ${run.name} ${id} at half peak: ${r.halfPeak.errors} errors, first: ${r.halfPeak.firstError}`,
+          );
+        }
       }
     }
   }
-  for (const note of report.notes) lines.push(`- ${note}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -7,10 +7,10 @@ import { buildServers } from './build.ts';
 import { type Ceilings, sampleCeilings } from './ceilings.ts';
 import { RelyingParty } from './flows.ts';
 import { HttpClient } from './http.ts';
-import { runLoad } from './load.ts';
+import { runAtRate, runLoad, setupUsers } from './load.ts';
 import { type BenchOptions, parseOptions } from './options.ts';
-import { appendResults, environment, renderReport, type ServerRun } from './report.ts';
-import { type Scenario, SKIPPED } from './scenarios.ts';
+import { appendResults, environment, renderReport, type ScenarioResult, type ServerRun } from './report.ts';
+import type { Scenario } from './scenarios.ts';
 import { startPeer } from './servers/peer.ts';
 import { killAll } from './servers/process.ts';
 import type { Target } from './servers/target.ts';
@@ -19,6 +19,8 @@ import { startTessera } from './servers/tessera.ts';
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const MB = 2 ** 20;
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const errorsOf = (r: { errors: number; firstError?: string }) =>
+  r.errors > 0 ? `, ${r.errors} errors (${r.firstError})` : '';
 
 interface Contender {
   target: Target;
@@ -63,7 +65,9 @@ async function runScenario(c: Contender, scenario: Scenario, options: BenchOptio
     },
   };
   try {
-    const load = await runLoad(scenario.workload(c.rp), { concurrency, warmupMs, durationMs, window });
+    const workload = scenario.workload(c.rp);
+    const states = await setupUsers(workload, concurrency);
+    const load = await runLoad(workload, states, { warmupMs, durationMs, window });
     const rss = c.target.rss();
     const seconds = durationMs / 1000;
     const usage = {
@@ -71,14 +75,30 @@ async function runScenario(c: Contender, scenario: Scenario, options: BenchOptio
       serverCores: cpu.server / seconds,
       driverCores: cpu.driver / seconds,
     };
-    c.run.results.set(scenario.id, { load, rss: rss.current, ...usage });
-    const errors = load.errors > 0 ? `, ${load.errors} errors (${load.firstError})` : '';
+    const result: ScenarioResult = { load, rss: rss.current, ...usage };
+    c.run.results.set(scenario.id, result);
     log(
       `  ${scenario.id} ${c.target.name}: ${load.opsPerSec.toFixed(1)}/s, p50 ${load.p50.toFixed(2)} ms, ` +
         `p99 ${load.p99.toFixed(2)} ms, server CPU ${usage.cpuMsPerOp.toFixed(2)} ms/op ` +
         `(${usage.serverCores.toFixed(2)} cores, driver ${usage.driverCores.toFixed(2)}), ` +
-        `RSS ${Math.round(rss.current / MB)} MB${errors}`,
+        `RSS ${Math.round(rss.current / MB)} MB${errorsOf(load)}`,
     );
+    // The issue's latency target is set at half of the peak rate: this server's own peak, just measured.
+    if (scenario.latencyAtHalfPeak && options.halfPeakInFlight !== undefined && load.opsPerSec > 0) {
+      const rate = load.opsPerSec / 2;
+      const half = await runAtRate(workload, states, {
+        warmupMs,
+        durationMs,
+        rate,
+        maxInFlight: options.halfPeakInFlight,
+      });
+      result.halfPeak = half;
+      log(
+        `  ${scenario.id} ${c.target.name} at half peak: ${rate.toFixed(1)}/s scheduled, ` +
+          `p50 ${half.p50.toFixed(2)} ms, p99 ${half.p99.toFixed(2)} ms from the scheduled start, ` +
+          `${half.late} late${errorsOf(half)}`,
+      );
+    }
   } catch (error) {
     c.run.results.set(scenario.id, { failed: (error as Error).message });
     log(`  ${scenario.id} ${c.target.name}: FAILED ${(error as Error).message}`);
@@ -149,7 +169,6 @@ async function main(options: BenchOptions): Promise<number> {
       scenarios: options.scenarios,
       tessera: t,
       peer: p,
-      notes: SKIPPED,
     });
     process.stdout.write(`\n${markdown}`);
     if (options.append) {
@@ -158,7 +177,9 @@ async function main(options: BenchOptions): Promise<number> {
     }
     // Errors fail the run (CI keeps the harness working); slowness alone never does.
     const failed = [t, p].some((run) =>
-      [...run.results.values()].some((r) => 'failed' in r || r.load.errors > 0),
+      [...run.results.values()].some(
+        (r) => 'failed' in r || r.load.errors > 0 || (r.halfPeak?.errors ?? 0) > 0,
+      ),
     );
     keepDir = failed;
     if (failed) log(`some scenarios failed; server logs kept in ${dir}`);

@@ -64,7 +64,12 @@ const configuration: Configuration = {
     email: ['email', 'email_verified'],
   },
   scopes: ['openid', 'profile', 'email', 'offline_access'],
-  features: { devInteractions: { enabled: false }, userinfo: { enabled: true } },
+  features: {
+    devInteractions: { enabled: false },
+    userinfo: { enabled: true },
+    // Tessera lets any authenticated confidential client introspect any token, and no public client at all.
+    introspection: { enabled: true, allowedPolicy: (_ctx, client) => client.clientAuthMethod !== 'none' },
+  },
   ttl: {
     AccessToken: ACCESS_TOKEN_TTL,
     AuthorizationCode: CODE_TTL,

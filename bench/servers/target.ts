@@ -31,6 +31,7 @@ export interface Endpoints {
   authorization_endpoint: string;
   token_endpoint: string;
   userinfo_endpoint: string;
+  introspection_endpoint: string;
   jwks_uri: string;
   discovery: string;
 }
@@ -51,7 +52,14 @@ export async function discover(http: HttpClient, discoveryUrl: string): Promise<
   const res = await http.get(discoveryUrl);
   if (res.status !== 200) throw new Error(`discovery at ${discoveryUrl} answered ${res.status}`);
   const doc = JSON.parse(res.body) as Partial<Endpoints>;
-  const required = ['issuer', 'authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri'];
+  const required = [
+    'issuer',
+    'authorization_endpoint',
+    'token_endpoint',
+    'userinfo_endpoint',
+    'introspection_endpoint',
+    'jwks_uri',
+  ];
   for (const name of required) {
     if (typeof doc[name as keyof Endpoints] !== 'string') throw new Error(`discovery lacks ${name}`);
   }
