@@ -56,7 +56,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
 
-  await registerSecurityHeaders(app, deps.secureCookies);
+  registerSecurityHeaders(app, deps.secureCookies);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(cookie, { secret: deps.cookieSecret });
   await app.register(csrf, {

@@ -1,9 +1,10 @@
 // Security headers on every response: a strict CSP, no framing, no referrer, HSTS on HTTPS.
-import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import helmet from 'helmet';
 
-export async function registerSecurityHeaders(app: FastifyInstance, https: boolean): Promise<void> {
-  await app.register(helmet, {
+export function registerSecurityHeaders(app: FastifyInstance, https: boolean): void {
+  // Built once: the middleware only sets precomputed header values (@fastify/helmet rebuilds it per request).
+  const setHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -21,5 +22,8 @@ export async function registerSecurityHeaders(app: FastifyInstance, https: boole
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginResourcePolicy: false,
     crossOriginOpenerPolicy: { policy: 'same-origin' },
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    setHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
   });
 }
