@@ -48,13 +48,15 @@ export async function ensureKeys(
   issuer: string,
 ): Promise<void> {
   const keys = await store.list();
-  for (const alg of SIGNING_ALGS) {
-    if (!keys.some((k) => k.alg === alg && signs(k, now))) {
-      // Loaded only when a key is made: the X.509 library is slow to load and a restart never needs it.
-      const { generateSigningKey } = await import('./generate.ts');
-      await store.insertFirst(await generateSigningKey(masterKey, { alg, now, activatesAt: now, issuer }));
-    }
-  }
+  const missing = SIGNING_ALGS.filter((alg) => !keys.some((k) => k.alg === alg && signs(k, now)));
+  if (missing.length === 0) return;
+  // Loaded only when a key is made: the X.509 library is slow to load and a restart never needs it.
+  const { generateSigningKey } = await import('./generate.ts');
+  // Generated side by side (the work runs in libuv's pool), stored one by one: insertFirst keeps one per algorithm.
+  const made = await Promise.all(
+    missing.map((alg) => generateSigningKey(masterKey, { alg, now, activatesAt: now, issuer })),
+  );
+  for (const key of made) await store.insertFirst(key);
 }
 
 export async function loadKeyRing(
