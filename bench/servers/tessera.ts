@@ -55,7 +55,9 @@ export async function startTessera(options: TesseraOptions): Promise<Target> {
   );
   const args = [
     ...(options.nodeArgs ?? []),
-    // What `npm start` runs: the bundle built from the current sources (built once by bench/run.ts).
+    // What `npm start` runs: the bundle built from the current sources (built once by bench/run.ts), with the
+    // same heap setting.
+    '--max-semi-space-size=4',
     join(ROOT, 'dist/tessera.mjs'),
     'start',
     '--config',
