@@ -65,10 +65,23 @@ export function databaseFile(dataDir: string): string {
   return join(resolve(dataDir), 'tessera.db');
 }
 
+/** How the store is opened: `server` for a long-running server, not a short CLI command. */
+export interface OpenOptions {
+  server?: boolean;
+}
+
 /** SQLite under the data directory, or PostgreSQL when DATABASE_URL says so. */
-export async function openStore(config: LoadedConfig, env: NodeJS.ProcessEnv): Promise<Store> {
+export async function openStore(
+  config: LoadedConfig,
+  env: NodeJS.ProcessEnv,
+  options: OpenOptions = {},
+): Promise<Store> {
   const url = env['DATABASE_URL'];
-  if (!url) return openSqliteStore(databaseFile(config.server.data_dir));
+  if (!url) {
+    return openSqliteStore(databaseFile(config.server.data_dir), {
+      backgroundCheckpoints: options.server === true,
+    });
+  }
   if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// URL');
   // Loaded only here, so an embedded (SQLite) server never loads the PostgreSQL driver.
   const { openPostgresStore } = await import('./store/postgres/index.ts');
@@ -89,7 +102,11 @@ export function describeStore(config: LoadedConfig, env: NodeJS.ProcessEnv = pro
 }
 
 /** Opens the store and master key the way `start` does, for CLI commands that work on the local database. */
-export async function openLocal(overrides: Overrides = {}, env: NodeJS.ProcessEnv = process.env) {
+export async function openLocal(
+  overrides: Overrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+  options: OpenOptions = {},
+) {
   const config = loadConfig(overrides, env);
   if (env['DATABASE_URL'] && !env['TESSERA_MASTER_KEY']) {
     // A key file would differ per node, and no node could decrypt the signing keys another one created.
@@ -98,7 +115,7 @@ export async function openLocal(overrides: Overrides = {}, env: NodeJS.ProcessEn
     );
   }
   const masterKey = resolveMasterKey(env, resolve(config.server.data_dir));
-  const store = await openStore(config, env);
+  const store = await openStore(config, env, options);
   return { config, store, masterKey, secrets: createSecretHasher(masterKey.key) };
 }
 
@@ -138,7 +155,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
-  const local = await openLocal(options.overrides, env);
+  const local = await openLocal(options.overrides, env, { server: true });
   const { store, masterKey, secrets } = local;
   // Plaintext secrets from the file are hashed once here and not kept in memory.
   const config = { ...local.config, declared: sealSecrets(local.config.declared, secrets) };

@@ -5,12 +5,18 @@ import Database from 'better-sqlite3';
 import { ConflictError, DuplicateError } from '../ports/errors.ts';
 import type { Store, TokenRecord } from '../ports/index.ts';
 import { createSqliteAdminStore } from './admin.ts';
+import { startCheckpoints } from './checkpoints.ts';
 import { migrate, migrations } from './migrate.ts';
 import { type Row, toAccount, toCode, toConsent, toKey, toRevision, toSession, toToken } from './rows.ts';
 
 const LATEST_MIGRATION = Math.max(...migrations().map((m) => m.version));
 
-export function openSqliteStore(file: string): Store {
+export interface SqliteOptions {
+  /** WAL checkpoints on a worker thread instead of inside commits: for the server, not short CLI runs. */
+  backgroundCheckpoints?: boolean;
+}
+
+export function openSqliteStore(file: string, options: SqliteOptions = {}): Store {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -19,6 +25,8 @@ export function openSqliteStore(file: string): Store {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
+  const checkpointer =
+    options.backgroundCheckpoints && file !== ':memory:' ? startCheckpoints(db, file) : null;
 
   const q = {
     insertAccount: db.prepare(
@@ -288,6 +296,7 @@ export function openSqliteStore(file: string): Store {
     },
     admin: createSqliteAdminStore(db),
     async close() {
+      await checkpointer?.stop();
       db.close();
     },
   };
