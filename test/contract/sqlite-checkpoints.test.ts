@@ -27,7 +27,10 @@ async function writeSomeTokens(file: string, backgroundCheckpoints: boolean) {
 
 test('with background checkpoints, committed pages reach the database file between requests', async () => {
   const { before, afterWrites } = await writeSomeTokens(join(dir, 'background.db'), true);
-  assert.ok(afterWrites > before, `database file should grow from ${before} bytes (it stayed ${afterWrites})`);
+  assert.ok(
+    afterWrites > before,
+    `database file should grow from ${before} bytes (it stayed ${afterWrites})`,
+  );
 });
 
 test('without them (CLI commands), the same writes stay in the WAL until SQLite checkpoints inside a commit', async () => {
