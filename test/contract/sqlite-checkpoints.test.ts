@@ -19,7 +19,7 @@ async function writeSomeTokens(file: string, backgroundCheckpoints: boolean) {
   await sleep(300); // the thread is up and has taken over
   const before = statSync(file).size;
   for (let i = 0; i < 60; i++) await store.grants.saveTokens([token({ hash: `h${i}`, grantId: `g${i}` })]);
-  await sleep(500); // a few checkpoint rounds
+  await sleep(800); // a few checkpoint rounds
   const afterWrites = statSync(file).size;
   await store.close();
   return { before, afterWrites };

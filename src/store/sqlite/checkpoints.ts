@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { sourceAsset } from '../../shared/paths.ts';
 
-const INTERVAL_MS = 100;
+/** Long enough that pages written many times between rounds (the tables' right edges) are copied once. */
+const INTERVAL_MS = 250;
 /** SQLite's default, restored when the thread is not there to do the work. */
 const AUTO_CHECKPOINT_PAGES = 1000;
 
