@@ -37,7 +37,8 @@ const unauthorized = (reply: FastifyReply) =>
 
 export async function adminApi(app: FastifyInstance, deps: AppDeps, service: AdminService): Promise<void> {
   const base = deps.endpoints.prefix + API_PATH;
-  const document = openApiDocument(OPERATIONS, deps.endpoints.base + API_PATH);
+  // Built on the first request for it: most servers never serve it, and start-up should not pay for it.
+  let document: ReturnType<typeof openApiDocument> | undefined;
 
   await app.register(
     async (api) => {
@@ -52,7 +53,11 @@ export async function adminApi(app: FastifyInstance, deps: AppDeps, service: Adm
             error_description: `no operation ${request.method} ${request.url.split('?')[0]}`,
           }),
       });
-      api.get('/openapi.json', (_request, reply) => reply.header('cache-control', 'no-cache').send(document));
+      api.get('/openapi.json', (_request, reply) =>
+        reply
+          .header('cache-control', 'no-cache')
+          .send((document ??= openApiDocument(OPERATIONS, deps.endpoints.base + API_PATH))),
+      );
 
       for (const op of OPERATIONS) {
         api.route({
