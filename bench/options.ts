@@ -8,7 +8,9 @@ const HALF_PEAK = SCENARIOS.filter((s) => s.latencyAtHalfPeak);
 
 export const USAGE = `usage: npm run bench -- [options]
   --quick                 about 1 s per scenario (CI)
-  --duration <s>          measured seconds per scenario (default 10)
+  --duration <s>          measured seconds per scenario and round (default 5)
+  --rounds <n>            rounds per scenario, the servers taking turns; the median round is reported
+                          (default 3; 1 with --quick)
   --warmup <s>            warm-up seconds per scenario (default 2)
   --concurrency <n>       virtual users, each with its own connection (default 16)
   --workers <n|auto>      passed to \`tessera start --workers\` (left out unless given)
@@ -22,6 +24,8 @@ export interface BenchOptions {
   quick: boolean;
   durationMs: number;
   warmupMs: number;
+  /** Closed-loop rounds per scenario and server, alternating servers; the median round is reported. */
+  rounds: number;
   ceilingMs: number;
   concurrency: number;
   workers: string | undefined;
@@ -60,7 +64,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!Number.isFinite(n) || n <= 0) usageError(`--${name} must be a positive number`);
     return n;
   };
-  const durationMs = 1000 * positive('duration', values.duration, values.quick ? 1 : 10);
+  const durationMs = 1000 * positive('duration', values.duration, values.quick ? 1 : 5);
+  const rounds = Math.round(positive('rounds', values.rounds, values.quick ? 1 : 3));
   const warmupMs = 1000 * positive('warmup', values.warmup, values.quick ? 0.3 : 2);
   const concurrency = Math.round(positive('concurrency', values.concurrency, 16));
   if (values.workers !== undefined && !/^(auto|[1-9]\d*)$/.test(values.workers)) {
@@ -73,6 +78,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const logLevel = values['tessera-log-level'];
   const halfPeakInFlight = values['no-half-peak'] ? undefined : HALF_PEAK_IN_FLIGHT_PER_USER * concurrency;
   const summary =
+    `${rounds === 1 ? '1 round' : `median of ${rounds} rounds (the servers taking turns)`} of ` +
     `${durationMs / 1000} s per scenario after ${warmupMs / 1000} s warm-up, ${concurrency} virtual users` +
     (values.workers === undefined ? '' : `, Tessera --workers ${values.workers}`) +
     (logLevel === undefined ? '' : `, TESSERA_LOG_LEVEL=${logLevel}`) +
@@ -84,6 +90,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     quick: values.quick,
     durationMs,
     warmupMs,
+    rounds,
     ceilingMs: values.quick ? 500 : 2000,
     concurrency,
     workers: values.workers,
@@ -102,6 +109,7 @@ function parse(argv: string[]) {
     options: {
       quick: { type: 'boolean', default: false },
       duration: { type: 'string' },
+      rounds: { type: 'string' },
       warmup: { type: 'string' },
       concurrency: { type: 'string' },
       workers: { type: 'string' },

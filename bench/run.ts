@@ -51,7 +51,15 @@ async function open(target: Target, options: BenchOptions): Promise<Contender> {
   };
 }
 
-async function runScenario(c: Contender, scenario: Scenario, options: BenchOptions): Promise<void> {
+type Outcome = ScenarioResult | { failed: string };
+
+/** One closed-loop round of a scenario on one server: peak ops/s, latencies, CPU and RSS. */
+async function closedLoop(
+  c: Contender,
+  scenario: Scenario,
+  options: BenchOptions,
+  round: string,
+): Promise<Outcome> {
   const { concurrency, warmupMs, durationMs } = options;
   const cpu = { server: 0, driver: 0 };
   const window = {
@@ -66,8 +74,11 @@ async function runScenario(c: Contender, scenario: Scenario, options: BenchOptio
   };
   try {
     const workload = scenario.workload(c.rp);
-    const states = await setupUsers(workload, concurrency);
-    const load = await runLoad(workload, states, { warmupMs, durationMs, window });
+    const load = await runLoad(workload, await setupUsers(workload, concurrency), {
+      warmupMs,
+      durationMs,
+      window,
+    });
     const rss = c.target.rss();
     const seconds = durationMs / 1000;
     const usage = {
@@ -75,33 +86,75 @@ async function runScenario(c: Contender, scenario: Scenario, options: BenchOptio
       serverCores: cpu.server / seconds,
       driverCores: cpu.driver / seconds,
     };
-    const result: ScenarioResult = { load, rss: rss.current, ...usage };
-    c.run.results.set(scenario.id, result);
     log(
-      `  ${scenario.id} ${c.target.name}: ${load.opsPerSec.toFixed(1)}/s, p50 ${load.p50.toFixed(2)} ms, ` +
+      `  ${scenario.id}${round} ${c.target.name}: ${load.opsPerSec.toFixed(1)}/s, p50 ${load.p50.toFixed(2)} ms, ` +
         `p99 ${load.p99.toFixed(2)} ms, server CPU ${usage.cpuMsPerOp.toFixed(2)} ms/op ` +
         `(${usage.serverCores.toFixed(2)} cores, driver ${usage.driverCores.toFixed(2)}), ` +
         `RSS ${Math.round(rss.current / MB)} MB${errorsOf(load)}`,
     );
-    // The issue's latency target is set at half of the peak rate: this server's own peak, just measured.
-    if (scenario.latencyAtHalfPeak && options.halfPeakInFlight !== undefined && load.opsPerSec > 0) {
-      const rate = load.opsPerSec / 2;
-      const half = await runAtRate(workload, states, {
-        warmupMs,
-        durationMs,
-        rate,
-        maxInFlight: options.halfPeakInFlight,
-      });
-      result.halfPeak = half;
-      log(
-        `  ${scenario.id} ${c.target.name} at half peak: ${rate.toFixed(1)}/s scheduled, ` +
-          `p50 ${half.p50.toFixed(2)} ms, p99 ${half.p99.toFixed(2)} ms from the scheduled start, ` +
-          `${half.late} late${errorsOf(half)}`,
-      );
-    }
+    return { load, rss: rss.current, ...usage };
   } catch (error) {
-    c.run.results.set(scenario.id, { failed: (error as Error).message });
-    log(`  ${scenario.id} ${c.target.name}: FAILED ${(error as Error).message}`);
+    log(`  ${scenario.id}${round} ${c.target.name}: FAILED ${(error as Error).message}`);
+    return { failed: (error as Error).message };
+  }
+}
+
+/**
+ * The round with the median ops/s (the lower middle of an even count), whole, so that its latencies, CPU
+ * and RSS stay together. A failure in any round fails the scenario; request errors from every round count.
+ */
+function medianRound(outcomes: Outcome[]): Outcome {
+  const failed = outcomes.find((o) => 'failed' in o);
+  if (failed) return failed;
+  const rounds = (outcomes as ScenarioResult[]).slice().sort((a, b) => a.load.opsPerSec - b.load.opsPerSec);
+  const median = rounds[Math.floor((rounds.length - 1) / 2)]!;
+  const errors = rounds.reduce((sum, r) => sum + r.load.errors, 0);
+  const firstError = rounds.find((r) => r.load.firstError !== undefined)?.load.firstError;
+  return { ...median, load: { ...median.load, errors, ...(firstError === undefined ? {} : { firstError }) } };
+}
+
+/** The issue's latency target is set at half of the peak rate: this server's own (median) peak. */
+async function halfPeak(c: Contender, scenario: Scenario, options: BenchOptions, result: ScenarioResult) {
+  const { concurrency, warmupMs, durationMs } = options;
+  if (options.halfPeakInFlight === undefined || result.load.opsPerSec <= 0) return;
+  const rate = result.load.opsPerSec / 2;
+  try {
+    const workload = scenario.workload(c.rp);
+    const states = await setupUsers(workload, concurrency);
+    const half = await runAtRate(workload, states, {
+      warmupMs,
+      durationMs,
+      rate,
+      maxInFlight: options.halfPeakInFlight,
+    });
+    result.halfPeak = half;
+    log(
+      `  ${scenario.id} ${c.target.name} at half peak: ${rate.toFixed(1)}/s scheduled, ` +
+        `p50 ${half.p50.toFixed(2)} ms, p99 ${half.p99.toFixed(2)} ms from the scheduled start, ` +
+        `${half.late} late${errorsOf(half)}`,
+    );
+  } catch (error) {
+    c.run.results.set(scenario.id, { failed: `at half peak: ${(error as Error).message}` });
+    log(`  ${scenario.id} ${c.target.name} at half peak: FAILED ${(error as Error).message}`);
+  }
+}
+
+/** Rounds alternate between the servers, so a drift in the machine's speed hits both alike. */
+async function runScenario(
+  contenders: Contender[],
+  scenario: Scenario,
+  options: BenchOptions,
+): Promise<void> {
+  const outcomes = contenders.map(() => [] as Outcome[]);
+  for (let round = 1; round <= options.rounds; round++) {
+    const label = options.rounds === 1 ? '' : ` round ${round}/${options.rounds}`;
+    for (const [i, c] of contenders.entries())
+      outcomes[i]!.push(await closedLoop(c, scenario, options, label));
+  }
+  for (const [i, c] of contenders.entries()) {
+    const result = medianRound(outcomes[i]!);
+    c.run.results.set(scenario.id, result);
+    if (scenario.latencyAtHalfPeak && !('failed' in result)) await halfPeak(c, scenario, options, result);
   }
 }
 
@@ -153,9 +206,7 @@ async function main(options: BenchOptions): Promise<number> {
     });
     contenders.push(await open(tessera, options));
     contenders.push(await open(await startPeer({ dir, nodeArgs }), options));
-    for (const scenario of options.scenarios) {
-      for (const c of contenders) await runScenario(c, scenario, options);
-    }
+    for (const scenario of options.scenarios) await runScenario(contenders, scenario, options);
     const [t, p] = contenders.map((c) => c.run) as [ServerRun, ServerRun];
     for (const c of contenders.splice(0)) await close(c);
     const ceilings = await sampleCeilings(options.ceilingMs, { previous: before, oneProcess: false });
