@@ -53,11 +53,10 @@ export async function adminApi(app: FastifyInstance, deps: AppDeps, service: Adm
             error_description: `no operation ${request.method} ${request.url.split('?')[0]}`,
           }),
       });
-      api.get('/openapi.json', (_request, reply) =>
-        reply
-          .header('cache-control', 'no-cache')
-          .send((document ??= openApiDocument(OPERATIONS, deps.endpoints.base + API_PATH))),
-      );
+      api.get('/openapi.json', (_request, reply) => {
+        document ??= openApiDocument(OPERATIONS, deps.endpoints.base + API_PATH);
+        return reply.header('cache-control', 'no-cache').send(document);
+      });
 
       for (const op of OPERATIONS) {
         api.route({
