@@ -223,6 +223,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
           }
         },
         metrics,
+        throttle: store.throttle,
         admin,
       },
       {

@@ -1,5 +1,7 @@
 // Slows password guessing: after too many failed logins for one username from one address, refuse for a while.
 import type { Clock } from '../shared/clock.ts';
+import { sha256 } from '../shared/crypto.ts';
+import type { ThrottleStore } from '../store/ports/index.ts';
 
 export interface ThrottleOptions {
   /** Failures allowed within the window before logins are refused. */
@@ -7,44 +9,39 @@ export interface ThrottleOptions {
   windowSeconds: number;
 }
 
-/** Per-process memory, bounded; successful logins are never slowed, so real users and load tests are unaffected. */
+/**
+ * Counts failures in the store, so every worker and node sees the same count. Successful logins are never
+ * slowed, so real users and load tests are unaffected. Keys are hashed: the table holds no usernames or addresses.
+ */
 export class LoginThrottle {
-  private readonly failures = new Map<string, { count: number; since: number }>();
-
   constructor(
     private readonly clock: Clock,
+    private readonly store: ThrottleStore,
+    /** Keeps the end-user and admin logins' counts apart. */
+    private readonly scope: string,
     private readonly options: ThrottleOptions = { maxFailures: 10, windowSeconds: 900 },
   ) {}
 
   private key(username: string, address: string): string {
-    return `${username.toLowerCase()}\u0000${address}`;
+    return sha256(`${this.scope}\u0000${username.toLowerCase()}\u0000${address}`);
   }
 
   /** Seconds until another attempt is allowed, or 0. */
-  blockedFor(username: string, address: string): number {
-    const entry = this.failures.get(this.key(username, address));
-    if (!entry) return 0;
-    const remaining = entry.since + this.options.windowSeconds - this.clock.nowSeconds();
-    if (remaining <= 0) {
-      this.failures.delete(this.key(username, address));
-      return 0;
-    }
-    return entry.count >= this.options.maxFailures ? remaining : 0;
-  }
-
-  fail(username: string, address: string): void {
-    const key = this.key(username, address);
+  async blockedFor(username: string, address: string): Promise<number> {
     const now = this.clock.nowSeconds();
-    const entry = this.failures.get(key);
-    if (entry && entry.since + this.options.windowSeconds > now) entry.count += 1;
-    else this.failures.set(key, { count: 1, since: now });
-    // Bound memory under a spray of usernames: forget the oldest entries.
-    if (this.failures.size > 100_000) {
-      for (const old of [...this.failures.keys()].slice(0, 10_000)) this.failures.delete(old);
-    }
+    const window = await this.store.failures(this.key(username, address), now);
+    return window && window.count >= this.options.maxFailures ? window.expiresAt - now : 0;
   }
 
-  succeed(username: string, address: string): void {
-    this.failures.delete(this.key(username, address));
+  fail(username: string, address: string): Promise<void> {
+    return this.store.recordFailure(
+      this.key(username, address),
+      this.clock.nowSeconds(),
+      this.options.windowSeconds,
+    );
+  }
+
+  succeed(username: string, address: string): Promise<void> {
+    return this.store.clear(this.key(username, address));
   }
 }

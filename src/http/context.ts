@@ -3,6 +3,7 @@ import type { JWK } from 'jose';
 import type { AdminDeps } from '../admin/deps.ts';
 import type { Endpoints } from '../config/endpoints.ts';
 import type { ProtocolDeps } from '../protocol/deps.ts';
+import type { ThrottleStore } from '../store/ports/index.ts';
 import type { Metrics } from './plugins/metrics.ts';
 
 export interface AppDeps {
@@ -17,6 +18,8 @@ export interface AppDeps {
   /** Readiness: the store answers. */
   ready(): Promise<boolean>;
   metrics: Metrics;
+  /** Failed-login counts, shared by every worker and node (the end-user and admin logins). */
+  throttle: ThrottleStore;
   /** The admin UI and API: stores, secrets and the hook that makes a commit live on this node. */
   admin: AdminDeps;
 }

@@ -8,6 +8,7 @@ import { consentCases } from './cases/consents.ts';
 import { keyCases } from './cases/keys.ts';
 import { maintenanceCases } from './cases/maintenance.ts';
 import { sessionCases } from './cases/sessions.ts';
+import { throttleCases } from './cases/throttle.ts';
 import { tokenCases } from './cases/tokens.ts';
 
 /**
@@ -37,5 +38,6 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     describe('config revisions', () => configCases(use));
     describe('signing keys', () => keyCases(use));
     describe('maintenance', () => maintenanceCases(use));
+    describe('login throttle', () => throttleCases(use));
   });
 }

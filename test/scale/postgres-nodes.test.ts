@@ -63,6 +63,19 @@ function threeNodes(databaseUrl: string): void {
   });
 
   describe('three nodes on one PostgreSQL', () => {
+    test('failed logins count across nodes: five on A, five on B, and C refuses even the right password', async () => {
+      await signUpOn(node(0).url, 'guessed');
+      const attempt = async (i: number, password: string) => {
+        const ua = new UserAgent();
+        const page = await ua.request(`${node(i).url}/authn/authenticate/html-form/username-password`);
+        return ua.submit(page, { username: 'guessed', password });
+      };
+      for (let i = 0; i < 10; i++) assert.equal((await attempt(i % 2, 'wrong password')).status, 401);
+      const blocked = await attempt(2, PASSWORD);
+      assert.equal(blocked.status, 429, blocked.body.slice(0, 200));
+      assert.ok(Number(blocked.headers.get('retry-after')) > 0, 'Retry-After says how long');
+    });
+
     test('a code issued by node A is redeemed on node B, and its tokens are live on node C', async () => {
       const agent = await signUpOn(node(0).url, 'ann');
       const code = await codeOn(node(0).url, agent);

@@ -31,7 +31,7 @@ export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
     returnTo === '' ? path : `${path}?return_to=${encodeURIComponent(returnTo)}`;
 
   const safeReturn = (value: unknown) => safeReturnPath(value, prefix);
-  const throttle = new LoginThrottle(deps.protocol.clock);
+  const throttle = new LoginThrottle(deps.protocol.clock, deps.throttle, 'login');
 
   const authenticator = (request: FastifyRequest, reply: FastifyReply): AuthenticatorConfig | undefined => {
     const { id } = request.params as { id: string };
@@ -143,7 +143,7 @@ export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
       const form = (request.body ?? {}) as Form;
       const returnTo = safeReturn(form['return_to']);
       const username = field(form, 'username').trim();
-      const wait = throttle.blockedFor(username, request.ip);
+      const wait = await throttle.blockedFor(username, request.ip);
       if (wait > 0) {
         request.log.warn({ event: 'login_throttled', authenticator: a.id }, 'login throttled');
         reply.header('retry-after', String(wait));
@@ -157,13 +157,13 @@ export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
       }
       const account = await checkCredentials(username, field(form, 'password'), deps.protocol.accounts);
       if (!account) {
-        throttle.fail(username, request.ip);
+        await throttle.fail(username, request.ip);
         request.log.info({ event: 'login_failed', authenticator: a.id }, 'login failed');
         deps.metrics.logins.inc({ result: 'failure' });
         // One message for an unknown user and a wrong password: no account enumeration.
         return loginPage(reply, a, returnTo, { error: 'Incorrect username or password.', username }, 401);
       }
-      throttle.succeed(username, request.ip);
+      await throttle.succeed(username, request.ip);
       request.log.info({ event: 'login_succeeded', authenticator: a.id }, 'login succeeded');
       deps.metrics.logins.inc({ result: 'success' });
       return finishLogin(reply, a, account.id, returnTo);

@@ -24,6 +24,7 @@ export function createMemoryStore(): Store {
   const keys: StoredKey[] = [];
   const consents = new Map<string, Consent>();
   let lease: { holder: string; expiresAt: number } | undefined;
+  const loginFailures = new Map<string, { count: number; expiresAt: number }>();
   const consentKey = (accountId: string, clientId: string) => JSON.stringify([accountId, clientId]);
 
   const revoke = (grantId: string) => {
@@ -203,12 +204,26 @@ export function createMemoryStore(): Store {
         if (index >= 0) keys.splice(index, 1);
       },
     },
+    throttle: {
+      async failures(key, now) {
+        const entry = loginFailures.get(key);
+        return entry && entry.expiresAt > now ? { ...entry } : undefined;
+      },
+      async recordFailure(key, now, windowSeconds) {
+        const entry = loginFailures.get(key);
+        if (entry && entry.expiresAt > now) entry.count += 1;
+        else loginFailures.set(key, { count: 1, expiresAt: now + windowSeconds });
+      },
+      async clear(key) {
+        loginFailures.delete(key);
+      },
+    },
     maintenance: {
       async purgeExpired(holder, now, batch) {
         if (lease && lease.holder !== holder && lease.expiresAt >= now) return null;
         lease = { holder, expiresAt: now + 120 };
         let deleted = 0;
-        for (const map of [codes, tokens, sessions] as Map<string, { expiresAt: number }>[]) {
+        for (const map of [codes, tokens, sessions, loginFailures] as Map<string, { expiresAt: number }>[]) {
           for (const [key, row] of map) {
             if (deleted >= batch) break;
             if (row.expiresAt < now) {

@@ -198,9 +198,21 @@ export interface KeyStore {
   delete(kid: string): Promise<void>;
 }
 
+/**
+ * Failed logins per key (a hash of the username and address), in the database so that every worker and
+ * node counts the same failures: a cluster throttles as one server.
+ */
+export interface ThrottleStore {
+  /** The failures in this key's open window, or undefined when none is open at `now`. */
+  failures(key: string, now: number): Promise<{ count: number; expiresAt: number } | undefined>;
+  /** Counts one failure, atomically: one more in the open window, or 1 in a new one of `windowSeconds`. */
+  recordFailure(key: string, now: number, windowSeconds: number): Promise<void>;
+  clear(key: string): Promise<void>;
+}
+
 export interface MaintenanceStore {
   /**
-   * Deletes up to `batch` expired codes, tokens and sessions if this holder wins (or already holds)
+   * Deletes up to `batch` expired codes, tokens, sessions and login-failure windows if this holder wins (or already holds)
    * the cleanup lease, so only one node at a time does it. Returns rows deleted, or null without the lease.
    */
   purgeExpired(holder: string, now: number, batch: number): Promise<number | null>;
@@ -218,6 +230,7 @@ export interface Store {
   readonly config: ConfigStore;
   readonly keys: KeyStore;
   readonly consents: ConsentStore;
+  readonly throttle: ThrottleStore;
   readonly maintenance: MaintenanceStore;
   readonly admin: AdminStore;
   close(): Promise<void>;

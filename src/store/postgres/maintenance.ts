@@ -30,8 +30,12 @@ export function postgresMaintenance(pool: pg.Pool): MaintenanceStore {
          ), s AS (
            DELETE FROM sessions WHERE id_hash IN
              (SELECT id_hash FROM sessions WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1
+         ), f AS (
+           DELETE FROM login_failures WHERE key_hash IN
+             (SELECT key_hash FROM login_failures WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1
          )
-         SELECT (SELECT count(*) FROM c) + (SELECT count(*) FROM t) + (SELECT count(*) FROM s) AS deleted`,
+         SELECT (SELECT count(*) FROM c) + (SELECT count(*) FROM t) + (SELECT count(*) FROM s)
+           + (SELECT count(*) FROM f) AS deleted`,
         [now, batch],
       );
       return Number(rows[0]?.deleted ?? 0);

@@ -96,6 +96,17 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
       'DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE expires_at < ? LIMIT ?)',
     ),
     schemaVersion: db.prepare('SELECT max(version) AS version FROM schema_migrations'),
+    loginFailures: db.prepare(
+      'SELECT failures, expires_at FROM login_failures WHERE key_hash = ? AND expires_at > ?',
+    ),
+    // A closed window starts over at 1; SET reads the row as it was, so both columns see the same test.
+    recordFailure: db.prepare(
+      'INSERT INTO login_failures (key_hash, failures, expires_at) VALUES (@key, 1, @expiresAt) ON CONFLICT (key_hash) DO UPDATE SET failures = CASE WHEN login_failures.expires_at <= @now THEN 1 ELSE login_failures.failures + 1 END, expires_at = CASE WHEN login_failures.expires_at <= @now THEN excluded.expires_at ELSE login_failures.expires_at END',
+    ),
+    clearFailures: db.prepare('DELETE FROM login_failures WHERE key_hash = ?'),
+    purgeFailures: db.prepare(
+      'DELETE FROM login_failures WHERE rowid IN (SELECT rowid FROM login_failures WHERE expires_at < ? LIMIT ?)',
+    ),
   };
 
   const saveTokens = (tokens: readonly TokenRecord[]) => {
@@ -134,6 +145,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     let deleted = q.purgeCodes.run(now, batch).changes;
     deleted += q.purgeTokens.run(now, batch).changes;
     deleted += q.purgeSessions.run(now, batch).changes;
+    deleted += q.purgeFailures.run(now, batch).changes;
     return deleted;
   });
   const disable = db.transaction((id: string, disabled: boolean) => {
@@ -292,6 +304,18 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
         const { version } = q.schemaVersion.get() as { version: number };
         if (version !== LATEST_MIGRATION)
           throw new Error(`schema version ${version}, expected ${LATEST_MIGRATION}`);
+      },
+    },
+    throttle: {
+      async failures(key, now) {
+        const row = q.loginFailures.get(key, now) as Row | undefined;
+        return row && { count: row['failures'] as number, expiresAt: row['expires_at'] as number };
+      },
+      async recordFailure(key, now, windowSeconds) {
+        q.recordFailure.run({ key, now, expiresAt: now + windowSeconds });
+      },
+      async clear(key) {
+        q.clearFailures.run(key);
       },
     },
     admin: createSqliteAdminStore(db),

@@ -12,7 +12,7 @@ export function loginRoutes(app: FastifyInstance, ui: Ui): void {
   const { deps, base } = ui;
   const admin = deps.admin;
   // The same guard as the end-user login: too many failures for one admin from one address wait a while.
-  const throttle = new LoginThrottle(admin.clock);
+  const throttle = new LoginThrottle(admin.clock, deps.throttle, 'admin');
 
   const loginPage = (
     reply: Parameters<typeof plainPage>[1],
@@ -37,7 +37,7 @@ export function loginRoutes(app: FastifyInstance, ui: Ui): void {
     const form = formOf(request);
     const username = field(form, 'username').trim();
     const next = safeNext(field(form, 'next'), base);
-    const wait = throttle.blockedFor(username, request.ip);
+    const wait = await throttle.blockedFor(username, request.ip);
     if (wait > 0) {
       request.log.warn({ event: 'admin_login_throttled' }, 'admin login throttled');
       reply.header('retry-after', String(wait));
@@ -45,12 +45,12 @@ export function loginRoutes(app: FastifyInstance, ui: Ui): void {
     }
     const user = await checkAdminLogin(admin.admin.users, username, field(form, 'password'));
     if (!user) {
-      throttle.fail(username, request.ip);
+      await throttle.fail(username, request.ip);
       request.log.info({ event: 'admin_login_failed' }, 'admin login failed');
       // One message for an unknown admin and a wrong password: no account enumeration.
       return loginPage(reply, next, { error: 'Incorrect username or password.', username }, 401);
     }
-    throttle.succeed(username, request.ip);
+    await throttle.succeed(username, request.ip);
     request.log.info({ event: 'admin_login_succeeded', admin: user.username }, 'admin logged in');
     setAdminCookie(reply, deps, await startAdminSession(admin, user.username));
     return reply.redirect(next, 303);

@@ -1,0 +1,7 @@
+-- Failed logins per hashed (username, address), shared by every node.
+CREATE TABLE login_failures (
+  key_hash TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX login_failures_expires_at ON login_failures(expires_at);
