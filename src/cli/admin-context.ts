@@ -1,13 +1,15 @@
 // Opens the local database with the admin services, as the server builds them, for the CLI's config commands.
-import { createAdminService } from '../admin/service.ts';
 import type { Overrides } from '../config/load.ts';
-import { deriveKey } from '../keys/encryption.ts';
-import { openLocal } from '../main.ts';
 import { systemClock } from '../shared/clock.ts';
 import { cryptoRandom } from '../shared/random.ts';
+import { openLocal } from './local.ts';
 
 export async function openAdmin(opts: Overrides) {
   const local = await openLocal(opts);
+  const [{ createAdminService }, { deriveKey }] = await Promise.all([
+    import('../admin/service.ts'),
+    import('../keys/encryption.ts'),
+  ]);
   const service = createAdminService({
     config: local.store.config,
     admin: local.store.admin,

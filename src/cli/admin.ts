@@ -1,9 +1,8 @@
 // `tessera admin create|list`: admin accounts for the web UI and API, made from the command line.
 import { Command } from 'commander';
-import { createAdmin } from '../admin/admins.ts';
-import { openLocal } from '../main.ts';
 import { systemClock } from '../shared/clock.ts';
 import { commonOptions, fail } from './common.ts';
+import { openLocal } from './local.ts';
 import { readPassword } from './prompt.ts';
 
 export function adminCommand(): Command {
@@ -15,6 +14,7 @@ export function adminCommand(): Command {
       const { password, confirm } = await readPassword('Password');
       const { store } = await openLocal(opts);
       try {
+        const { createAdmin } = await import('../admin/admins.ts');
         const result = await createAdmin(store.admin.users, { username, password, confirm }, systemClock);
         if (!result.ok) return fail(Object.values(result.errors).join('\n'));
         process.stdout.write(`created admin ${username}; log in at /admin/login\n`);

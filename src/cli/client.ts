@@ -1,8 +1,8 @@
 // `tessera client create|list|show|reset-secret|delete`: clients in the local database, each change one revision.
 import { Command } from 'commander';
-import { openLocal } from '../main.ts';
 import { commonOptions, fail } from './common.ts';
 import { cliEdit } from './edit.ts';
+import { openLocal } from './local.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

@@ -1,11 +1,10 @@
 // `tessera keys list|rotate`: signing keys in the local database; a rotated key is published before it signs.
 import { Command } from 'commander';
 import { endpointsFor } from '../config/endpoints.ts';
-import { ensureKeys, rotateKey } from '../keys/keyring.ts';
-import { openLocal } from '../main.ts';
 import { SIGNING_ALGS, type SigningAlg } from '../shared/algorithms.ts';
 import { systemClock } from '../shared/clock.ts';
 import { commonOptions, fail } from './common.ts';
+import { openLocal } from './local.ts';
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
@@ -49,6 +48,7 @@ export function keysCommand(): Command {
       const delay = Number(opts.publishDelay);
       if (!Number.isInteger(delay) || delay < 0) fail('--publish-delay must be a whole number of seconds');
       const { store, masterKey, config } = await openLocal(opts);
+      const { ensureKeys, rotateKey } = await import('../keys/keyring.ts');
       try {
         const now = systemClock.nowSeconds();
         const issuer = endpointsFor(config.server.base_url).issuer;

@@ -1,9 +1,8 @@
 // `tessera user create|list|disable|enable`: end-user accounts of the Authentication Service.
 import { Command } from 'commander';
-import { registerAccount } from '../authn/accounts.ts';
-import { openLocal } from '../main.ts';
 import { systemClock } from '../shared/clock.ts';
 import { commonOptions, fail } from './common.ts';
+import { openLocal } from './local.ts';
 import { readPassword } from './prompt.ts';
 
 type Opts = { config?: string; data?: string };
@@ -33,6 +32,7 @@ export function userCommand(): Command {
       if (confirm !== undefined && confirm !== password) return fail('the two passwords differ');
       const { store } = await openLocal(opts);
       try {
+        const { registerAccount } = await import('../authn/accounts.ts');
         const result = await registerAccount(
           { username, password, email: opts.email, name: opts.name },
           store.accounts,
