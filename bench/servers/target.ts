@@ -1,6 +1,6 @@
 // What the scenarios need to know about a server under test, and the settings both servers share.
-import type { HttpClient } from '../http.ts';
-import type { Rss } from './process.ts';
+import { HttpClient } from '../http.ts';
+import { cpuSeconds, measureRss, type Rss, type ServerProcess } from './process.ts';
 
 /** One confidential client, identical on both servers. */
 export const BENCH_CLIENT = {
@@ -64,4 +64,34 @@ export async function discover(http: HttpClient, discoveryUrl: string): Promise<
     if (typeof doc[name as keyof Endpoints] !== 'string') throw new Error(`discovery lacks ${name}`);
   }
   return { ...(doc as Endpoints), discovery: discoveryUrl };
+}
+
+/**
+ * The Target for a spawned server, once `prepare` (discovery, and whatever the server needs before the
+ * scenarios) has run over a connection of its own; a server whose preparation fails is stopped.
+ */
+export async function targetOf(
+  name: string,
+  origin: string,
+  server: ServerProcess,
+  prepare: (http: HttpClient) => Promise<Endpoints>,
+): Promise<Target> {
+  const http = new HttpClient(origin, 1);
+  try {
+    return {
+      name,
+      origin,
+      pid: server.pid,
+      readyMs: server.readyMs,
+      endpoints: await prepare(http),
+      rss: () => measureRss(server.pid),
+      cpuSeconds: () => cpuSeconds(server.pid),
+      stop: server.stop,
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  } finally {
+    await http.close();
+  }
 }

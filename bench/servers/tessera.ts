@@ -4,8 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { CookieJar, firstForm, HttpClient } from '../http.ts';
-import { cpuSeconds, freePort, measureRss, spawnServer } from './process.ts';
+import { CookieJar, firstForm, type HttpClient } from '../http.ts';
+import { freePort, spawnServer } from './process.ts';
 import {
   ACCESS_TOKEN_TTL,
   BENCH_CLIENT,
@@ -16,6 +16,7 @@ import {
   REFRESH_TOKEN_TTL,
   SESSION_TTL,
   type Target,
+  targetOf,
 } from './target.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -82,26 +83,11 @@ export async function startTessera(options: TesseraOptions): Promise<Target> {
     logFile: join(options.dir, 'tessera.log'),
     readyUrl: origin + DISCOVERY_PATH,
   });
-  const http = new HttpClient(origin, 1);
-  try {
+  return targetOf('Tessera', origin, server, async (http) => {
     const endpoints = await discover(http, origin + DISCOVERY_PATH);
     await registerUser(http, origin);
-    return {
-      name: 'Tessera',
-      origin,
-      pid: server.pid,
-      readyMs: server.readyMs,
-      endpoints,
-      rss: () => measureRss(server.pid),
-      cpuSeconds: () => cpuSeconds(server.pid),
-      stop: server.stop,
-    };
-  } catch (error) {
-    await server.stop();
-    throw error;
-  } finally {
-    await http.close();
-  }
+    return endpoints;
+  });
 }
 
 /** Creates the bench account through the registration form, as a person would. */

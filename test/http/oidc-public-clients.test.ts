@@ -70,6 +70,17 @@ async function spaCode(redirectUri = SPA_CALLBACK): Promise<{ code: string; veri
   return { code, verifier };
 }
 
+/** Redeems a code of the public client `spa` at the token endpoint: client_id in the body, no secret. */
+function redeemSpa(code: string, extra: Record<string, string> = {}) {
+  return token(server, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: SPA_CALLBACK,
+    client_id: 'spa',
+    ...extra,
+  });
+}
+
 describe('PKCE policy', () => {
   test('a public client without code_challenge is redirected with invalid_request, state and iss', async () => {
     const params = callback(await agent.request(spa({})), SPA_CALLBACK);
@@ -131,13 +142,7 @@ describe('PKCE policy', () => {
 describe('public client at the token endpoint', () => {
   test('the token request works with client_id and code_verifier alone', async () => {
     const { code, verifier } = await spaCode();
-    const res = await token(server, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: SPA_CALLBACK,
-      client_id: 'spa',
-      code_verifier: verifier,
-    });
+    const res = await redeemSpa(code, { code_verifier: verifier });
     assert.equal(res.status, 200, res.text);
     assert.equal(typeof res.json['access_token'], 'string');
     assert.equal(typeof res.json['id_token'], 'string');
@@ -145,13 +150,7 @@ describe('public client at the token endpoint', () => {
 
   test('refresh-token rotation is on by default for a public client', async () => {
     const { code, verifier } = await spaCode();
-    const first = await token(server, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: SPA_CALLBACK,
-      client_id: 'spa',
-      code_verifier: verifier,
-    });
+    const first = await redeemSpa(code, { code_verifier: verifier });
     const refresh = first.json['refresh_token'] as string;
     const next = await token(server, {
       grant_type: 'refresh_token',
@@ -165,25 +164,14 @@ describe('public client at the token endpoint', () => {
 
   test('the token request without code_verifier is invalid_grant', async () => {
     const { code } = await spaCode();
-    const res = await token(server, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: SPA_CALLBACK,
-      client_id: 'spa',
-    });
+    const res = await redeemSpa(code);
     assert.equal(res.status, 400);
     assert.equal(res.json['error'], 'invalid_grant');
   });
 
   test('a wrong code_verifier is invalid_grant', async () => {
     const { code } = await spaCode();
-    const res = await token(server, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: SPA_CALLBACK,
-      client_id: 'spa',
-      code_verifier: pkce().verifier,
-    });
+    const res = await redeemSpa(code, { code_verifier: pkce().verifier });
     assert.equal(res.status, 400);
     assert.equal(res.json['error'], 'invalid_grant');
   });

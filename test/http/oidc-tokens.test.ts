@@ -21,6 +21,7 @@ const WWW = { id: 'www', secret: WWW_SECRET };
 const OTHER = { id: 'other', secret: WWW_SECRET };
 const WWW_AUTH = basic('www', WWW_SECRET);
 const OTHER_AUTH = basic('other', WWW_SECRET);
+const PK_AUTH = basic('pk', WWW_SECRET);
 const clock = new FixedClock(Math.floor(Date.now() / 1000));
 let server: TestServer;
 let agent: UserAgent;
@@ -38,6 +39,17 @@ before(async () => {
   });
   agent = await signUp(server, 'tom');
 });
+
+/** A code for the client `pk`, which requires PKCE (S256), and its verifier. */
+async function pkCode(): Promise<{ code: string; verifier: string }> {
+  const { verifier, challenge } = pkce();
+  const code = await codeFor(server, agent, {
+    client_id: 'pk',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  });
+  return { code, verifier };
+}
 after(() => server.close());
 
 const redeem = (code: string, authorization = WWW_AUTH, extra: Record<string, string> = {}) =>
@@ -76,40 +88,28 @@ describe('an authorization code redeemed twice', () => {
   });
 
   test('a replay with a wrong code_verifier is invalid_grant and does NOT revoke the legitimate tokens', async () => {
-    const { verifier, challenge } = pkce();
-    const code = await codeFor(server, agent, {
-      client_id: 'pk',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    });
-    const pkAuth = basic('pk', WWW_SECRET);
-    const first = await redeem(code, pkAuth, { code_verifier: verifier });
+    const { code, verifier } = await pkCode();
+    const first = await redeem(code, PK_AUTH, { code_verifier: verifier });
     assert.equal(first.status, 200);
     for (const attempt of [{ code_verifier: pkce().verifier }, {}]) {
-      const replay = await redeem(code, pkAuth, attempt);
+      const replay = await redeem(code, PK_AUTH, attempt);
       assert.equal(replay.json['error'], 'invalid_grant');
     }
     assert.ok(
-      await isActive(server, first.json['access_token'] as string, pkAuth),
+      await isActive(server, first.json['access_token'] as string, PK_AUTH),
       'access token still active',
     );
     assert.ok(
-      await isActive(server, first.json['refresh_token'] as string, pkAuth),
+      await isActive(server, first.json['refresh_token'] as string, PK_AUTH),
       'refresh token still active',
     );
   });
 
   test('the same replay with the right code_verifier does revoke them', async () => {
-    const { verifier, challenge } = pkce();
-    const code = await codeFor(server, agent, {
-      client_id: 'pk',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    });
-    const pkAuth = basic('pk', WWW_SECRET);
-    const first = await redeem(code, pkAuth, { code_verifier: verifier });
-    assert.equal((await redeem(code, pkAuth, { code_verifier: verifier })).json['error'], 'invalid_grant');
-    assert.equal(await isActive(server, first.json['access_token'] as string, pkAuth), false);
+    const { code, verifier } = await pkCode();
+    const first = await redeem(code, PK_AUTH, { code_verifier: verifier });
+    assert.equal((await redeem(code, PK_AUTH, { code_verifier: verifier })).json['error'], 'invalid_grant');
+    assert.equal(await isActive(server, first.json['access_token'] as string, PK_AUTH), false);
   });
 
   test('a replay by another client is invalid_grant and does not revoke the legitimate tokens', async () => {
