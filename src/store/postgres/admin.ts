@@ -1,44 +1,13 @@
 // PostgreSQL AdminStore: admin accounts, sessions, API tokens, drafts and the setup salt (tables from 004_admin.sql).
 import type pg from 'pg';
 import { ConflictError, DuplicateError } from '../ports/errors.ts';
-import type { AdminSession, AdminStore, AdminUser, ApiToken, Draft } from '../ports/index.ts';
+import type { AdminStore } from '../ports/index.ts';
 import { isUniqueViolation } from './errors.ts';
-import { int, intOrNull, type Row } from './rows.ts';
+import { int, type Row, toAdminSession, toAdminUser, toApiToken, toDraft } from './rows.ts';
 import { transaction } from './tx.ts';
 
 /** Advisory lock key (arbitrary, fixed) that first-admin creation queues on, next to the migration and commit keys. */
 const SETUP_LOCK = 7_465_737_365_003;
-
-const toUser = (r: Row): AdminUser => ({
-  username: r['username'] as string,
-  passwordHash: r['password_hash'] as string,
-  createdAt: int(r['created_at']),
-});
-
-const toSession = (r: Row): AdminSession => ({
-  idHash: r['id_hash'] as string,
-  username: r['username'] as string,
-  createdAt: int(r['created_at']),
-  expiresAt: int(r['expires_at']),
-});
-
-const toToken = (r: Row): ApiToken => ({
-  id: r['id'] as string,
-  hash: r['hash'] as string,
-  name: r['name'] as string,
-  owner: r['owner'] as string,
-  createdAt: int(r['created_at']),
-  revokedAt: intOrNull(r['revoked_at']),
-});
-
-// The json column arrives parsed afresh on every read, so callers get a copy they may change.
-const toDraft = (r: Row): Draft => ({
-  owner: r['owner'] as string,
-  base: intOrNull(r['base']),
-  snapshot: r['snapshot'] as Draft['snapshot'],
-  version: int(r['version']),
-  updatedAt: int(r['updated_at']),
-});
 
 export function postgresAdmin(pool: pg.Pool): AdminStore {
   const one = async (text: string, values: unknown[]): Promise<Row | undefined> =>
@@ -82,14 +51,14 @@ export function postgresAdmin(pool: pg.Pool): AdminStore {
       },
       async find(username) {
         const row = await one('SELECT * FROM admin_users WHERE username_lower = lower($1)', [username]);
-        return row && toUser(row);
+        return row && toAdminUser(row);
       },
       async list() {
         // Ties ordered as SQLite's NOCASE username does, whatever the database's collation.
         const { rows } = await pool.query<Row>(
           'SELECT * FROM admin_users ORDER BY created_at, username_lower COLLATE "C"',
         );
-        return rows.map(toUser);
+        return rows.map(toAdminUser);
       },
       async setupSalt(candidate) {
         // Every process offers its own candidate; the first insert wins and all of them read that one back.
@@ -112,7 +81,7 @@ export function postgresAdmin(pool: pg.Pool): AdminStore {
           idHash,
           now,
         ]);
-        return row && toSession(row);
+        return row && toAdminSession(row);
       },
       async delete(idHash) {
         await pool.query('DELETE FROM admin_sessions WHERE id_hash = $1', [idHash]);
@@ -135,11 +104,11 @@ export function postgresAdmin(pool: pg.Pool): AdminStore {
       },
       async findByHash(hash) {
         const row = await one('SELECT * FROM admin_api_tokens WHERE hash = $1', [hash]);
-        return row && toToken(row);
+        return row && toApiToken(row);
       },
       async list() {
         const { rows } = await pool.query<Row>('SELECT * FROM admin_api_tokens ORDER BY created_at, seq');
-        return rows.map(toToken);
+        return rows.map(toApiToken);
       },
       async revoke(id, now) {
         // The IS NULL condition makes a second revoke change nothing, so it keeps the first time and reports false.

@@ -1,38 +1,8 @@
 // SQLite AdminStore: admin accounts, sessions, API tokens, drafts and the setup salt (tables from 004_admin.sql).
 import type Database from 'better-sqlite3';
 import { ConflictError, DuplicateError } from '../ports/errors.ts';
-import type { AdminSession, AdminStore, AdminUser, ApiToken, Draft } from '../ports/index.ts';
-import type { Row } from './rows.ts';
-
-const toUser = (r: Row): AdminUser => ({
-  username: r['username'] as string,
-  passwordHash: r['password_hash'] as string,
-  createdAt: r['created_at'] as number,
-});
-
-const toSession = (r: Row): AdminSession => ({
-  idHash: r['id_hash'] as string,
-  username: r['username'] as string,
-  createdAt: r['created_at'] as number,
-  expiresAt: r['expires_at'] as number,
-});
-
-const toToken = (r: Row): ApiToken => ({
-  id: r['id'] as string,
-  hash: r['hash'] as string,
-  name: r['name'] as string,
-  owner: r['owner'] as string,
-  createdAt: r['created_at'] as number,
-  revokedAt: (r['revoked_at'] as number | null) ?? null,
-});
-
-const toDraft = (r: Row): Draft => ({
-  owner: r['owner'] as string,
-  base: (r['base'] as number | null) ?? null,
-  snapshot: JSON.parse(r['snapshot'] as string),
-  version: r['version'] as number,
-  updatedAt: r['updated_at'] as number,
-});
+import type { AdminStore, AdminUser, Draft } from '../ports/index.ts';
+import { type Row, toAdminSession, toAdminUser, toApiToken, toDraft } from './rows.ts';
 
 const isConstraint = (error: unknown) =>
   (error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') === true;
@@ -101,10 +71,10 @@ export function createSqliteAdminStore(db: Database.Database): AdminStore {
       },
       async find(username) {
         const row = q.findUser.get(username) as Row | undefined;
-        return row && toUser(row);
+        return row && toAdminUser(row);
       },
       async list() {
-        return (q.listUsers.all() as Row[]).map(toUser);
+        return (q.listUsers.all() as Row[]).map(toAdminUser);
       },
       async setupSalt(candidate) {
         return setupSalt.immediate(candidate);
@@ -116,7 +86,7 @@ export function createSqliteAdminStore(db: Database.Database): AdminStore {
       },
       async find(idHash, now) {
         const row = q.findSession.get(idHash, now) as Row | undefined;
-        return row && toSession(row);
+        return row && toAdminSession(row);
       },
       async delete(idHash) {
         q.deleteSession.run(idHash);
@@ -136,10 +106,10 @@ export function createSqliteAdminStore(db: Database.Database): AdminStore {
       },
       async findByHash(hash) {
         const row = q.tokenByHash.get(hash) as Row | undefined;
-        return row && toToken(row);
+        return row && toApiToken(row);
       },
       async list() {
-        return (q.listTokens.all() as Row[]).map(toToken);
+        return (q.listTokens.all() as Row[]).map(toApiToken);
       },
       async revoke(id, now) {
         return q.revokeToken.run(now, id).changes === 1;

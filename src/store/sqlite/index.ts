@@ -7,7 +7,17 @@ import type { Store, TokenRecord } from '../ports/index.ts';
 import { createSqliteAdminStore } from './admin.ts';
 import { startCheckpoints } from './checkpoints.ts';
 import { migrate, migrations } from './migrate.ts';
-import { type Row, toAccount, toCode, toConsent, toKey, toRevision, toSession, toToken } from './rows.ts';
+import {
+  type Row,
+  toAccount,
+  toCode,
+  toConsent,
+  toKey,
+  toRevision,
+  toRevisionMeta,
+  toSession,
+  toToken,
+} from './rows.ts';
 
 const LATEST_MIGRATION = Math.max(...migrations().map((m) => m.version));
 
@@ -265,13 +275,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
         return commit.immediate(revision);
       },
       async list(limit) {
-        return (q.listRevisions.all(limit) as Row[]).map((r) => ({
-          id: r['id'] as number,
-          parent: r['parent'] as number | null,
-          author: r['author'] as string,
-          message: r['message'] as string,
-          createdAt: r['created_at'] as number,
-        }));
+        return (q.listRevisions.all(limit) as Row[]).map(toRevisionMeta);
       },
       async get(id) {
         const row = q.getRevision.get(id) as Row | undefined;

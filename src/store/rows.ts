@@ -1,0 +1,137 @@
+// Row mappers from the snake_case columns both SQL engines share to the store ports' records. The engines
+// differ only in how a JSON column and a boolean arrive; each passes its own `Columns`.
+import type {
+  Account,
+  AdminSession,
+  AdminUser,
+  ApiToken,
+  CodeRecord,
+  Consent,
+  Draft,
+  Revision,
+  Session,
+  StoredKey,
+  StoredToken,
+} from './ports/index.ts';
+
+export type Row = Record<string, unknown>;
+
+export interface Columns {
+  /** A JSON column's value as a fresh object the caller may change. */
+  json(value: unknown): unknown;
+  bool(value: unknown): boolean;
+}
+
+// pg hands BIGINT back as a string so as not to lose digits; epoch seconds and ids stay far below 2^53.
+export const int = (value: unknown): number => Number(value);
+export const intOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
+const text = (value: unknown) => value as string;
+const textOrNull = (value: unknown) => (value as string | null | undefined) ?? null;
+
+export function rowMappers(columns: Columns) {
+  const toRevisionMeta = (r: Row): Omit<Revision, 'snapshot'> => ({
+    id: int(r['id']),
+    parent: intOrNull(r['parent']),
+    author: text(r['author']),
+    message: text(r['message']),
+    createdAt: int(r['created_at']),
+  });
+  return {
+    toAccount: (r: Row): Account => ({
+      id: text(r['id']),
+      username: text(r['username']),
+      passwordHash: text(r['password_hash']),
+      claims: columns.json(r['claims']) as Account['claims'],
+      createdAt: int(r['created_at']),
+      disabled: columns.bool(r['disabled']),
+    }),
+    toSession: (r: Row): Session => ({
+      idHash: text(r['id_hash']),
+      accountId: text(r['account_id']),
+      authenticator: text(r['authenticator']),
+      acr: text(r['acr']),
+      authTime: int(r['auth_time']),
+      expiresAt: int(r['expires_at']),
+    }),
+    toCode: (r: Row): CodeRecord & { used: boolean } => ({
+      hash: text(r['hash']),
+      grantId: text(r['grant_id']),
+      clientId: text(r['client_id']),
+      accountId: text(r['account_id']),
+      redirectUri: textOrNull(r['redirect_uri']),
+      scope: text(r['scope']),
+      nonce: textOrNull(r['nonce']),
+      codeChallenge: textOrNull(r['code_challenge']),
+      codeChallengeMethod: textOrNull(r['code_challenge_method']) as CodeRecord['codeChallengeMethod'],
+      authTime: int(r['auth_time']),
+      acr: text(r['acr']),
+      expiresAt: int(r['expires_at']),
+      claims: textOrNull(r['claims']),
+      used: r['used_at'] !== null,
+    }),
+    toToken: (r: Row): StoredToken => ({
+      hash: text(r['hash']),
+      kind: r['kind'] as StoredToken['kind'],
+      grantId: text(r['grant_id']),
+      clientId: text(r['client_id']),
+      accountId: text(r['account_id']),
+      scope: text(r['scope']),
+      authTime: int(r['auth_time']),
+      acr: text(r['acr']),
+      issuedAt: int(r['issued_at']),
+      expiresAt: int(r['expires_at']),
+      familyExpiresAt: intOrNull(r['family_expires_at']),
+      claims: textOrNull(r['claims']),
+      revoked: r['revoked_at'] !== null,
+      rotatedAt: intOrNull(r['rotated_at']),
+    }),
+    toRevisionMeta,
+    toRevision: (r: Row): Revision => ({
+      ...toRevisionMeta(r),
+      snapshot: columns.json(r['snapshot']) as Revision['snapshot'],
+    }),
+    toKey: (r: Row): StoredKey => ({
+      kid: text(r['kid']),
+      alg: text(r['alg']),
+      publicJwk: text(r['public_jwk']),
+      privateKey: text(r['private_key']),
+      certificate: text(r['certificate']),
+      createdAt: int(r['created_at']),
+      activatesAt: int(r['activates_at']),
+      retiredAt: intOrNull(r['retired_at']),
+    }),
+    toConsent: (r: Row): Consent => ({
+      accountId: text(r['account_id']),
+      clientId: text(r['client_id']),
+      scope: text(r['scope']),
+      createdAt: int(r['created_at']),
+    }),
+    toAdminUser: (r: Row): AdminUser => ({
+      username: text(r['username']),
+      passwordHash: text(r['password_hash']),
+      createdAt: int(r['created_at']),
+    }),
+    toAdminSession: (r: Row): AdminSession => ({
+      idHash: text(r['id_hash']),
+      username: text(r['username']),
+      createdAt: int(r['created_at']),
+      expiresAt: int(r['expires_at']),
+    }),
+    toApiToken: (r: Row): ApiToken => ({
+      id: text(r['id']),
+      hash: text(r['hash']),
+      name: text(r['name']),
+      owner: text(r['owner']),
+      createdAt: int(r['created_at']),
+      revokedAt: intOrNull(r['revoked_at']),
+    }),
+    toDraft: (r: Row): Draft => ({
+      owner: text(r['owner']),
+      base: intOrNull(r['base']),
+      snapshot: columns.json(r['snapshot']) as Draft['snapshot'],
+      version: int(r['version']),
+      updatedAt: int(r['updated_at']),
+    }),
+  };
+}
