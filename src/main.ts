@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { sealSecrets } from './admin/commit.ts';
 import type { AdminDeps } from './admin/deps.ts';
+import { sealSecrets } from './admin/seal-secrets.ts';
 import { setupToken } from './admin/setup.ts';
 import { type Endpoints, endpointsFor } from './config/endpoints.ts';
 import { compileConfig, type LiveConfig, mergeSnapshots } from './config/live.ts';

@@ -3,10 +3,10 @@ import { type Snapshot, snapshotSchema } from '../config/schema.ts';
 import { validateSnapshot } from '../config/validate.ts';
 import { ConflictError } from '../store/ports/errors.ts';
 import type { Revision } from '../store/ports/index.ts';
-import { sealSecrets } from './commit.ts';
 import type { AdminDeps } from './deps.ts';
 import { AdminError } from './errors.ts';
 import { nameIssues } from './issues.ts';
+import { sealSecrets } from './seal-secrets.ts';
 
 const KEYS = ['authenticators', 'scopes', 'clients'] as const;
 

@@ -1,4 +1,4 @@
-// Admin failures as typed values: one code per kind of refusal, mapped to HTTP in one place (http/admin/errors.ts).
+// Admin failures as typed values: one code per kind of refusal, mapped to HTTP in one place (http/admin-api/errors.ts).
 import type { ConfigIssue } from '../config/validate.ts';
 
 export type AdminErrorCode =

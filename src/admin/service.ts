@@ -3,7 +3,7 @@ import type { Snapshot } from '../config/schema.ts';
 import type { Revision } from '../store/ports/index.ts';
 import { createAuthenticator, deleteAuthenticator, updateAuthenticator } from './authenticator-edits.ts';
 import { createClient, deleteClient, resetClientSecret, updateClient } from './client-edits.ts';
-import { commitDraft, rebaseDraft } from './commit-draft.ts';
+import { commitDraft, rebaseDraft } from './commit.ts';
 import type { AdminDeps } from './deps.ts';
 import { type DraftView, discardDraft, editDraft, loadDraft } from './drafts.ts';
 import { listHistory, type RevisionDetail, rollback, showRevision } from './history.ts';

@@ -7,9 +7,9 @@ import { diffSnapshots } from '../admin/diff.ts';
 import { formatDiff } from '../admin/diff-text.ts';
 import { editDraft, revisionSnapshot } from '../admin/drafts.ts';
 import { draftOwner, type Principal } from '../admin/principal.ts';
-import { withAdmin } from './admin-context.ts';
-import { refusals } from './admin-errors.ts';
 import { commonOptions, fail } from './common.ts';
+import { withAdmin } from './config-context.ts';
+import { refusals } from './refusals.ts';
 
 const CLI: Principal = { via: 'cli', username: 'cli' };
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();

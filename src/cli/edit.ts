@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import type { Principal } from '../admin/principal.ts';
 import type { AdminService } from '../admin/service.ts';
 import { cryptoRandom } from '../shared/random.ts';
-import { withAdmin } from './admin-context.ts';
-import { refusals } from './admin-errors.ts';
 import { commonOptions } from './common.ts';
+import { withAdmin } from './config-context.ts';
+import { refusals } from './refusals.ts';
 
 export type EditOpts = { config?: string; data?: string; draft?: boolean; message?: string };
 

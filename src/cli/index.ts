@@ -1,7 +1,7 @@
 // The `tessera` command line: one subcommand per file, each calling the same services as the HTTP layer.
 import { Command } from 'commander';
 import { ConfigError } from '../config/load.ts';
-import { adminCommand } from './admin.ts';
+import { adminCommand } from './admin-accounts.ts';
 import { clientCommand } from './client.ts';
 import { commonOptions } from './common.ts';
 import { configCommand } from './config.ts';

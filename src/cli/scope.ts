@@ -1,8 +1,8 @@
 // `tessera scope list|create|update|delete`: scopes and their claims, committed at once or kept in the CLI draft.
 import { Command } from 'commander';
 import { STANDARD_SCOPES } from '../config/schema.ts';
-import { withAdmin } from './admin-context.ts';
 import { commonOptions } from './common.ts';
+import { withAdmin } from './config-context.ts';
 import { cliEdit, committed, type EditOpts, editOptions } from './edit.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -11,18 +11,18 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { PATHS } from '../config/endpoints.ts';
-import { adminRoutes } from './admin/index.ts';
 import { type AppDeps, ASSETS_PATH } from './context.ts';
 import { logFailure, sendOAuthError, toOAuthError } from './errors.ts';
+import { renderMessage } from './pages.ts';
 import { registerMetrics } from './plugins/metrics.ts';
 import { registerSecurityHeaders } from './plugins/security.ts';
 import { accountRoutes } from './routes/account.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { authnRoutes } from './routes/authn.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { logoutRoutes } from './routes/logout.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { oauthRoutes } from './routes/oauth.ts';
-import { renderMessage } from './views.ts';
 
 export const CSRF_COOKIE = 'tessera_csrf';
 

@@ -1,8 +1,8 @@
 // Admin REST API: the document, authentication, and every edit operation with its refusals.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { OPERATIONS } from '../../src/http/admin/api/index.ts';
-import { jsonSchema } from '../../src/http/admin/api/openapi.ts';
+import { OPERATIONS } from '../../src/http/admin-api/index.ts';
+import { jsonSchema } from '../../src/http/admin-api/openapi.ts';
 import { type AdminApi, addAdmin, adminApi, apiClient, apiToken } from '../fixtures/admin.ts';
 import { startServer, type TestServer, WWW_SECRET } from '../fixtures/server.ts';
 

@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { applyProfile, PROFILE_FIELDS, profileValue } from '../../authn/profile.ts';
 import { PATHS } from '../../config/endpoints.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
+import { renderPage } from '../pages.ts';
 import { currentSession } from '../request.ts';
-import { renderPage } from '../views.ts';
 
 export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { prefix } = deps.endpoints;

@@ -9,9 +9,9 @@ import type { AuthenticatorConfig } from '../../config/schema.ts';
 import { acrFor } from '../../protocol/endpoints/discovery.ts';
 import { sourceAsset } from '../../shared/paths.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
+import { renderMessage, renderPage } from '../pages.ts';
 import { safeReturnPath } from '../request.ts';
 import { setSessionCookie } from '../session-cookie.ts';
-import { renderMessage, renderPage } from '../views.ts';
 
 const STYLESHEET = readFileSync(sourceAsset('http', 'static', 'style.css'));
 

@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PATHS } from '../../config/endpoints.ts';
 import { CONSENT_DENIED_PARAM } from '../../protocol/endpoints/authorize.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
+import { renderMessage, renderPage } from '../pages.ts';
 import { currentSession, safeReturnPath } from '../request.ts';
-import { renderMessage, renderPage } from '../views.ts';
 
 export function consentRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { prefix } = deps.endpoints;

@@ -6,9 +6,9 @@ import { LOGOUT_PARAMS, logoutEndpoint } from '../../protocol/endpoints/logout.t
 import type { RawParams } from '../../protocol/params/parse.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { logFailure } from '../errors.ts';
+import { renderMessage, renderPage } from '../pages.ts';
 import { formBody, sessionToken } from '../request.ts';
 import { clearSessionCookie } from '../session-cookie.ts';
-import { renderMessage, renderPage } from '../views.ts';
 
 export function logoutRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { prefix } = deps.endpoints;

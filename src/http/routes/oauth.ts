@@ -10,8 +10,8 @@ import { OAuthError } from '../../protocol/errors.ts';
 import type { RawParams } from '../../protocol/params/parse.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { logFailure, sendOAuthError } from '../errors.ts';
+import { renderMessage } from '../pages.ts';
 import { allowOrigin, clientRequest, formBody, preflight, sessionToken } from '../request.ts';
-import { renderMessage } from '../views.ts';
 
 function methodNotAllowed(allow: string) {
   return (_request: FastifyRequest, reply: FastifyReply) =>

@@ -1,8 +1,8 @@
 // Renders an admin page inside the admin layout: navigation, the pending-changes count, the CSRF token.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AdminService } from '../../../admin/service.ts';
-import type { AppDeps } from '../../context.ts';
-import { renderPage } from '../../views.ts';
+import type { AdminService } from '../../admin/service.ts';
+import type { AppDeps } from '../context.ts';
+import { renderPage } from '../pages.ts';
 import { principalOf } from './auth.ts';
 
 export const NAV = [
@@ -38,7 +38,7 @@ export async function adminPage(
   const draft = await ui.service.draft(principal);
   return renderPage(
     reply,
-    `admin/${view}`,
+    `admin-ui/${view}`,
     {
       ...data,
       base: ui.base,
@@ -63,7 +63,7 @@ export function plainPage(
 ): FastifyReply {
   return renderPage(
     reply,
-    `admin/${view}`,
+    `admin-ui/${view}`,
     { ...data, base: ui.base, assets: ui.assets, csrf: reply.generateCsrf(), nav: null, adminName: null },
     status,
   );

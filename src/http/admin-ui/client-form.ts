@@ -1,6 +1,6 @@
 // Turns one submitted section of the client page into an admin operation: a patch, a new secret, or a delete.
-import type { ClientPatch } from '../../../admin/inputs.ts';
-import type { ClientConfig } from '../../../config/schema.ts';
+import type { ClientPatch } from '../../admin/inputs.ts';
+import type { ClientConfig } from '../../config/schema.ts';
 import { checked, type Form, field, fields, numberField } from './forms.ts';
 
 export type ClientFormAction =

@@ -1,6 +1,6 @@
 // Response bodies of the admin API as zod schemas: they document the API and the tests check real answers against them.
 import { z } from 'zod';
-import { authenticatorSchema, clientSchema, scopeSchema } from '../../../config/schema.ts';
+import { authenticatorSchema, clientSchema, scopeSchema } from '../../config/schema.ts';
 
 export const issueSchema = z.object({ path: z.string(), message: z.string() });
 

@@ -1,7 +1,7 @@
 // Admin API: scopes and the claims they release; the OIDC standard scopes are listed but built in.
 import { z } from 'zod';
-import { scopeCreateInput, scopePatchInput } from '../../../admin/inputs.ts';
-import { type Snapshot, STANDARD_SCOPES } from '../../../config/schema.ts';
+import { scopeCreateInput, scopePatchInput } from '../../admin/inputs.ts';
+import { type Snapshot, STANDARD_SCOPES } from '../../config/schema.ts';
 import { operation } from './operation.ts';
 import { scopeViewSchema } from './schemas.ts';
 

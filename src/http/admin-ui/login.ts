@@ -1,9 +1,9 @@
 // Admin login, logout and the one-time setup link that creates the first admin account.
 import type { FastifyInstance } from 'fastify';
-import { checkAdminLogin, createAdmin } from '../../../admin/admins.ts';
-import { endAdminSession, startAdminSession } from '../../../admin/sessions.ts';
-import { checkSetupToken } from '../../../admin/setup.ts';
-import { LoginThrottle } from '../../../authn/throttle.ts';
+import { checkAdminLogin, createAdmin } from '../../admin/admins.ts';
+import { endAdminSession, startAdminSession } from '../../admin/sessions.ts';
+import { checkSetupToken } from '../../admin/setup.ts';
+import { LoginThrottle } from '../../authn/throttle.ts';
 import { ADMIN_COOKIE, clearAdminCookie, safeNext, setAdminCookie } from './auth.ts';
 import { field, formOf, queryOf } from './forms.ts';
 import { plainPage, type Ui } from './render.ts';

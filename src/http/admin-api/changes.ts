@@ -1,8 +1,8 @@
 // Admin API: your draft's pending changes; commit them (all or nothing), rebase them, or discard them.
 import { z } from 'zod';
-import type { DraftView } from '../../../admin/drafts.ts';
-import { commitInput } from '../../../admin/inputs.ts';
-import type { Revision } from '../../../store/ports/index.ts';
+import type { DraftView } from '../../admin/drafts.ts';
+import { commitInput } from '../../admin/inputs.ts';
+import type { Revision } from '../../store/ports/index.ts';
 import { operation } from './operation.ts';
 import { draftSchema, revisionSummarySchema } from './schemas.ts';
 

@@ -1,6 +1,6 @@
 // The one place an admin failure becomes an API response: status, JSON body, every issue listed; nothing internal leaks.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AdminError, type AdminErrorCode } from '../../../admin/errors.ts';
+import { AdminError, type AdminErrorCode } from '../../admin/errors.ts';
 
 export const STATUS: Record<AdminErrorCode, number> = {
   invalid_request: 400,

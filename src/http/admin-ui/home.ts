@@ -1,6 +1,6 @@
 // The admin home: the Token Service and Authentication Service profiles with their endpoints.
 import type { FastifyInstance } from 'fastify';
-import { profiles } from '../profiles.ts';
+import { profiles } from '../../admin/service-profiles.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import { adminPage, type Ui } from './render.ts';
 

@@ -1,6 +1,6 @@
 // The profiles overview: the Token Service and the Authentication Service, with their endpoints (UI and API share it).
-import { type Endpoints, PATHS } from '../../config/endpoints.ts';
-import type { Snapshot } from '../../config/schema.ts';
+import { type Endpoints, PATHS } from '../config/endpoints.ts';
+import type { Snapshot } from '../config/schema.ts';
 
 export function profiles(endpoints: Endpoints, snapshot: Snapshot) {
   const authn = endpoints.base + PATHS.authn;

@@ -3,9 +3,9 @@ import { authenticatorOperations } from './authenticators.ts';
 import { changeOperations } from './changes.ts';
 import { clientOperations } from './clients.ts';
 import type { Operation } from './operation.ts';
-import { profileOperations } from './profiles.ts';
 import { revisionOperations } from './revisions.ts';
 import { scopeOperations } from './scopes.ts';
+import { profileOperations } from './service-profiles.ts';
 
 export const OPERATIONS: readonly Operation[] = [
   ...profileOperations,

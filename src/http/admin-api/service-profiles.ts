@@ -1,5 +1,5 @@
 // Admin API: the two profiles, Token Service and Authentication Service, with their endpoints.
-import { profiles } from '../profiles.ts';
+import { profiles } from '../../admin/service-profiles.ts';
 import { operation } from './operation.ts';
 import { profilesSchema } from './schemas.ts';
 

@@ -1,7 +1,7 @@
 // Diff entries shaped for the templates: lists as items in and out, values as short JSON.
-import type { EntityChange } from '../../../admin/diff.ts';
-import { AdminError } from '../../../admin/errors.ts';
-import type { ConfigIssue } from '../../../config/validate.ts';
+import type { EntityChange } from '../../admin/diff.ts';
+import { AdminError } from '../../admin/errors.ts';
+import type { ConfigIssue } from '../../config/validate.ts';
 
 const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 

@@ -1,7 +1,7 @@
 // History pages: every revision with author, time and message; one revision's diff; rollback as a new commit.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AdminError } from '../../../admin/errors.ts';
-import type { ConfigIssue } from '../../../config/validate.ts';
+import { AdminError } from '../../admin/errors.ts';
+import type { ConfigIssue } from '../../config/validate.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import { diffView, issuesOf } from './diff-view.ts';
 import { field, formOf, queryOf } from './forms.ts';

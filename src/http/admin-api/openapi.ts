@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document of the admin API, generated from the operation table and its zod schemas.
 import { z } from 'zod';
-import { API_TOKEN_PREFIX } from '../../../admin/api-tokens.ts';
+import { API_TOKEN_PREFIX } from '../../admin/api-tokens.ts';
 import type { Operation } from './operation.ts';
 import { errorSchema } from './schemas.ts';
 

@@ -1,8 +1,8 @@
 // One admin API operation, declared once: the route, its OpenAPI description and its validation all come from it.
 import type { z } from 'zod';
-import type { Principal } from '../../../admin/principal.ts';
-import type { AdminService } from '../../../admin/service.ts';
-import type { Endpoints } from '../../../config/endpoints.ts';
+import type { Principal } from '../../admin/principal.ts';
+import type { AdminService } from '../../admin/service.ts';
+import type { Endpoints } from '../../config/endpoints.ts';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 

@@ -1,9 +1,9 @@
 // Admin API: clients in the caller's draft (list and search, create, read, change, reset the secret, delete).
 import { z } from 'zod';
-import { notFound } from '../../../admin/errors.ts';
-import { clientCreateInput, clientPatchInput, secretResetInput } from '../../../admin/inputs.ts';
-import type { ClientResult } from '../../../admin/service.ts';
-import { clientView, searchClients } from '../../../admin/views.ts';
+import { notFound } from '../../admin/errors.ts';
+import { clientCreateInput, clientPatchInput, secretResetInput } from '../../admin/inputs.ts';
+import type { ClientResult } from '../../admin/service.ts';
+import { clientView, searchClients } from '../../admin/views.ts';
 import { operation } from './operation.ts';
 import { clientResultSchema, clientViewSchema } from './schemas.ts';
 

@@ -1,7 +1,7 @@
 // The New Client wizard pages: one step per page, choices carried in hidden fields, the client created at the end.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AdminError } from '../../../admin/errors.ts';
-import { scopeChoices } from '../../../admin/views.ts';
+import { AdminError } from '../../admin/errors.ts';
+import { scopeChoices } from '../../admin/views.ts';
 import {
   advance,
   type ClientAuthChoice,
@@ -10,9 +10,9 @@ import {
   WIZARD_STEPS,
   type WizardAction,
   type WizardState,
-} from '../../../admin/wizard.ts';
-import type { Snapshot } from '../../../config/schema.ts';
-import type { ConfigIssue } from '../../../config/validate.ts';
+} from '../../admin/wizard.ts';
+import type { Snapshot } from '../../config/schema.ts';
+import type { ConfigIssue } from '../../config/validate.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import { AUTH_METHODS, CAPABILITIES } from './clients.ts';
 import { type Form, field, fields, formOf } from './forms.ts';

@@ -1,12 +1,12 @@
 // Mounts the admin API: bearer-token auth, request validation from the operation table, one error mapping.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { authenticateApiToken } from '../../../admin/api-tokens.ts';
-import { invalid } from '../../../admin/errors.ts';
-import type { AdminService } from '../../../admin/service.ts';
-import type { ConfigIssue } from '../../../config/validate.ts';
-import { zodIssues } from '../../../config/validate.ts';
-import type { AppDeps } from '../../context.ts';
+import { authenticateApiToken } from '../../admin/api-tokens.ts';
+import { invalid } from '../../admin/errors.ts';
+import type { AdminService } from '../../admin/service.ts';
+import type { ConfigIssue } from '../../config/validate.ts';
+import { zodIssues } from '../../config/validate.ts';
+import type { AppDeps } from '../context.ts';
 import { apiErrorHandler } from './errors.ts';
 import { OPERATIONS } from './index.ts';
 import { openApiDocument } from './openapi.ts';

@@ -1,8 +1,8 @@
 // The admin session cookie and the guard on every admin page: no session, no page (a redirect to the login form).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../../../admin/principal.ts';
-import { ADMIN_SESSION_LIFETIME, findAdminSession } from '../../../admin/sessions.ts';
-import type { AppDeps } from '../../context.ts';
+import type { Principal } from '../../admin/principal.ts';
+import { ADMIN_SESSION_LIFETIME, findAdminSession } from '../../admin/sessions.ts';
+import type { AppDeps } from '../context.ts';
 
 /** Separate from the SSO cookie: logging in to an application never logs anyone in to the admin UI. */
 export const ADMIN_COOKIE = 'tessera_admin';

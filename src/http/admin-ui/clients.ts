@@ -1,10 +1,10 @@
 // Client pages: the list with search, and one client's Overview and Tokens tabs, each section saving to the draft.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AdminError } from '../../../admin/errors.ts';
-import { clientView, scopeChoices, searchClients } from '../../../admin/views.ts';
-import type { Snapshot } from '../../../config/schema.ts';
-import type { ConfigIssue } from '../../../config/validate.ts';
-import { SIGNING_ALGS } from '../../../shared/algorithms.ts';
+import { AdminError } from '../../admin/errors.ts';
+import { clientView, scopeChoices, searchClients } from '../../admin/views.ts';
+import type { Snapshot } from '../../config/schema.ts';
+import type { ConfigIssue } from '../../config/validate.ts';
+import { SIGNING_ALGS } from '../../shared/algorithms.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import { type ClientSection, clientFormAction, SECTIONS } from './client-form.ts';
 import { field, formOf, queryOf } from './forms.ts';

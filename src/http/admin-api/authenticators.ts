@@ -1,8 +1,8 @@
 // Admin API: authenticators (the html-form username/password login), with registration on or off.
 import { z } from 'zod';
-import { notFound } from '../../../admin/errors.ts';
-import { authenticatorCreateInput, authenticatorPatchInput } from '../../../admin/inputs.ts';
-import type { Snapshot } from '../../../config/schema.ts';
+import { notFound } from '../../admin/errors.ts';
+import { authenticatorCreateInput, authenticatorPatchInput } from '../../admin/inputs.ts';
+import type { Snapshot } from '../../config/schema.ts';
 import { operation } from './operation.ts';
 import { authenticatorViewSchema } from './schemas.ts';
 

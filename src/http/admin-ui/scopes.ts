@@ -1,7 +1,7 @@
 // Scopes and claims pages: the built-in OIDC scopes, and the configured ones to create, edit and delete.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { STANDARD_SCOPES } from '../../../config/schema.ts';
-import type { ConfigIssue } from '../../../config/validate.ts';
+import { STANDARD_SCOPES } from '../../config/schema.ts';
+import type { ConfigIssue } from '../../config/validate.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import { issuesOf } from './diff-view.ts';
 import { type Form, field, formOf, queryOf } from './forms.ts';

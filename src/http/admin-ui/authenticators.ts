@@ -1,7 +1,7 @@
 // Authenticators page: the html-form username/password logins, with account registration on or off.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PATHS } from '../../../config/endpoints.ts';
-import type { ConfigIssue } from '../../../config/validate.ts';
+import { PATHS } from '../../config/endpoints.ts';
+import type { ConfigIssue } from '../../config/validate.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import { issuesOf } from './diff-view.ts';
 import { checked, field, formOf, queryOf } from './forms.ts';

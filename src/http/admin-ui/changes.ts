@@ -1,7 +1,7 @@
 // The Changes page: the draft's diff and what would block it, Commit with a message, Rebase, Discard.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AdminError } from '../../../admin/errors.ts';
-import type { ConfigIssue } from '../../../config/validate.ts';
+import { AdminError } from '../../admin/errors.ts';
+import type { ConfigIssue } from '../../config/validate.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import { diffView, issuesOf } from './diff-view.ts';
 import { field, formOf, queryOf } from './forms.ts';

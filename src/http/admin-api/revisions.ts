@@ -1,7 +1,7 @@
 // Admin API: history of committed revisions, each with its diff, and rollback to any of them as a new commit.
 import { z } from 'zod';
-import { rollbackInput } from '../../../admin/inputs.ts';
-import { snapshotView } from '../../../admin/views.ts';
+import { rollbackInput } from '../../admin/inputs.ts';
+import { snapshotView } from '../../admin/views.ts';
 import { revisionSummary } from './changes.ts';
 import { operation } from './operation.ts';
 import { revisionDetailSchema, revisionSummarySchema } from './schemas.ts';

@@ -1,8 +1,8 @@
 // API tokens page: create a token for the admin REST API (shown once), see who made each one, revoke it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createApiToken, revokeApiToken } from '../../../admin/api-tokens.ts';
-import type { ConfigIssue } from '../../../config/validate.ts';
-import { API_PATH } from '../api/register.ts';
+import { createApiToken, revokeApiToken } from '../../admin/api-tokens.ts';
+import type { ConfigIssue } from '../../config/validate.ts';
+import { API_PATH } from '../admin-api/register.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import { issuesOf } from './diff-view.ts';
 import { field, formOf } from './forms.ts';
