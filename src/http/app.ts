@@ -12,7 +12,7 @@ import Fastify, {
 } from 'fastify';
 import { PATHS } from '../config/endpoints.ts';
 import { type AppDeps, ASSETS_PATH } from './context.ts';
-import { logFailure, sendOAuthError, toOAuthError } from './errors.ts';
+import { logFailure, sendOAuthError, statusOf, toOAuthError } from './errors.ts';
 import { renderMessage } from './pages.ts';
 import { registerMetrics } from './plugins/metrics.ts';
 import { registerSecurityHeaders } from './plugins/security.ts';
@@ -95,18 +95,19 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     }
     const oauthError = toOAuthError(error as Error);
     logFailure(request, oauthError, error);
+    const status = statusOf(oauthError);
     if (wantsHtml(request.url)) {
       return renderMessage(
         reply,
         assets,
         {
           title: 'Error',
-          heading: oauthError.status >= 500 ? 'Something went wrong' : 'Bad request',
+          heading: status >= 500 ? 'Something went wrong' : 'Bad request',
           message: oauthError.description,
           code: oauthError.code,
           isError: true,
         },
-        oauthError.status,
+        status,
       );
     }
     return sendOAuthError(reply, oauthError);

@@ -22,53 +22,65 @@ export type OAuthErrorCode =
   | 'request_uri_not_supported'
   | 'unsupported_token_type';
 
-const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
-  invalid_request: 400,
-  invalid_client: 401,
-  invalid_grant: 400,
-  unauthorized_client: 400,
-  unsupported_grant_type: 400,
-  unsupported_response_type: 400,
-  invalid_scope: 400,
-  access_denied: 403,
-  server_error: 500,
-  temporarily_unavailable: 503,
-  invalid_token: 401,
-  insufficient_scope: 403,
-  login_required: 400,
-  interaction_required: 400,
-  consent_required: 400,
-  account_selection_required: 400,
-  request_not_supported: 400,
-  request_uri_not_supported: 400,
-  unsupported_token_type: 400,
-};
+/**
+ * What the wire needs to know beyond the code; never a status. http/errors.ts maps each one.
+ * - `challenge-basic`: the client tried HTTP Basic, so the refusal carries a Basic challenge
+ *   (RFC 6749 §5.2: a 401 with WWW-Authenticate matching the scheme the client used).
+ * - `challenge-bearer`: refused at a protected resource; a Bearer challenge names the error
+ *   (RFC 6750 §3).
+ * - `body-too-large`: the request body is over the size the server reads.
+ * - `unsupported-media-type`: the body is of a type the endpoint does not read.
+ * - `method-not-allowed`: the endpoint exists but not for this request method.
+ */
+export type OAuthErrorHint =
+  | 'challenge-basic'
+  | 'challenge-bearer'
+  | 'body-too-large'
+  | 'unsupported-media-type'
+  | 'method-not-allowed';
 
 export interface OAuthErrorOptions {
   /** Log-only detail; never sent to the client. */
   detail?: string;
-  /** Overrides the code's usual HTTP status. */
-  status?: number;
-  /** The client used HTTP Basic, so a 401 must carry a matching WWW-Authenticate challenge (RFC 6749 §5.2). */
-  basicChallenge?: boolean;
+  hint?: OAuthErrorHint;
+}
+
+/** RFC 6749 §5.2: error_description and error_uri use only %x20-21 / %x23-5B / %x5D-7E. */
+export const ERROR_TEXT_CHARSET = /^[\x20-\x21\x23-\x5B\x5D-\x7E]*$/;
+
+/**
+ * Maps every character RFC 6749 §5.2 forbids in error_description to an allowed one, so
+ * descriptions that quote user input stay readable: `"` → `'`, `\` → `/`, anything else → `?`.
+ */
+export function safeErrorText(text: string): string {
+  if (ERROR_TEXT_CHARSET.test(text)) return text;
+  let safe = '';
+  // for..of walks code points, so a surrogate pair becomes one `?`, not two.
+  for (const char of text) {
+    if (char === '"') safe += "'";
+    else if (char === '\\') safe += '/';
+    else safe += ERROR_TEXT_CHARSET.test(char) ? char : '?';
+  }
+  return safe;
 }
 
 export class OAuthError extends Error {
-  readonly status: number;
+  /** Client-safe, human-readable description (error_description), in the RFC 6749 §5.2 charset. */
+  readonly description: string;
   readonly detail: string | undefined;
-  readonly basicChallenge: boolean;
+  readonly hint: OAuthErrorHint | undefined;
 
   constructor(
     readonly code: OAuthErrorCode,
-    /** Client-safe, human-readable description (error_description). */
-    readonly description: string,
+    description: string,
     options: OAuthErrorOptions = {},
   ) {
-    super(`${code}: ${description}`);
+    const safe = safeErrorText(description);
+    super(`${code}: ${safe}`);
     this.name = 'OAuthError';
-    this.status = options.status ?? DEFAULT_STATUS[code];
+    this.description = safe;
     this.detail = options.detail;
-    this.basicChallenge = options.basicChallenge ?? false;
+    this.hint = options.hint;
   }
 }
 

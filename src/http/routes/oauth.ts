@@ -17,7 +17,7 @@ function methodNotAllowed(allow: string) {
   return (_request: FastifyRequest, reply: FastifyReply) =>
     sendOAuthError(
       reply.header('allow', allow),
-      new OAuthError('invalid_request', `use ${allow}`, { status: 405 }),
+      new OAuthError('invalid_request', `use ${allow}`, { hint: 'method-not-allowed' }),
     );
 }
 

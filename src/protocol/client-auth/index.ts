@@ -1,61 +1,85 @@
-// Authenticates the client at the token endpoint by whichever supported method it used.
-import type { Client, LiveConfig } from '../../config/live.ts';
-import type { SecretHasher } from '../../keys/secrets.ts';
+// The client-authentication registry: adding a token_endpoint_auth_method is one file and one line here.
+import type { Client } from '../../config/live.ts';
 import { safeEqual } from '../../shared/crypto.ts';
-import { OAuthError } from '../errors.ts';
-import { readBasic } from './client-secret-basic.ts';
-import { readPost } from './client-secret-post.ts';
+import type { ProtocolDeps } from '../deps.ts';
+import { OAuthError, type OAuthErrorHint } from '../errors.ts';
+import { clientSecretBasic } from './client_secret_basic.ts';
+import { clientSecretPost } from './client_secret_post.ts';
+import type { ClientAuthMethod, ClientAuthRequest, Presented } from './method.ts';
+import { none } from './none.ts';
 
-export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export type { ClientAuthRequest } from './method.ts';
 
-const UNKNOWN_CLIENT_HASH = 'hmac-sha256:no-client-has-this-hash-AAAAAAAAAAAAAAAAAAAAAAA';
+/** In the order discovery lists them; `none` last, as it applies only when no other was used. */
+const METHODS: readonly ClientAuthMethod[] = [clientSecretBasic, clientSecretPost, none];
 
-export interface ClientAuthRequest {
-  authorization: string | undefined;
-  client_id: string | undefined;
-  client_secret: string | undefined;
+export const TOKEN_ENDPOINT_AUTH_METHODS: readonly string[] = METHODS.map((m) => m.name);
+
+/** The body parameters some method reads: every endpoint that authenticates clients allows them. */
+export const CLIENT_AUTH_PARAMS: readonly string[] = [...new Set(METHODS.flatMap((m) => m.parameters))];
+
+/**
+ * The methods a client is registered with. A confidential client with a secret accepts both
+ * secret methods, whichever its config names: the seed sends the secret either way.
+ */
+function registeredMethods(client: Client): readonly string[] {
+  return client.public ? [none.name] : [clientSecretBasic.name, clientSecretPost.name];
 }
 
-export function authenticateClient(
-  request: ClientAuthRequest,
-  config: LiveConfig,
-  secrets: SecretHasher,
-): Client | OAuthError {
-  const basic = readBasic(request.authorization);
-  if (basic instanceof OAuthError) return basic;
-  const post = readPost(request);
-  const usedBasic = basic !== undefined;
-  const fail = (description: string) =>
-    new OAuthError('invalid_client', description, { basicChallenge: usedBasic });
+const NAMED_ONLY = 'client authentication is required: send client_secret or use HTTP Basic';
 
-  const presented = basic ?? post;
-  if (!presented) {
-    // "none" (RFC 7591 §2): a public client identifies itself with client_id alone.
-    const named = request.client_id === undefined ? undefined : config.clients.get(request.client_id);
-    if (named?.public) return named;
-    return fail(
-      request.client_id === undefined
-        ? 'client authentication is required'
-        : 'client authentication is required: send client_secret or use HTTP Basic',
-    );
+/** Why a client may not use a method it is not registered with. */
+function notRegistered(method: ClientAuthMethod, client: Client | undefined): string {
+  if (method === none) return NAMED_ONLY;
+  if (client?.public) return 'a public client must not authenticate with a secret';
+  return `this client is not registered for ${method.name}`;
+}
+
+interface Presentation {
+  method: ClientAuthMethod;
+  presented: Presented;
+}
+
+const samePresented = (a: Presented, b: Presented) =>
+  safeEqual(a.clientId, b.clientId) && safeEqual(a.proof, b.proof);
+
+export async function authenticateClient(
+  request: ClientAuthRequest,
+  deps: ProtocolDeps,
+): Promise<Client | OAuthError> {
+  const used: Presentation[] = [];
+  for (const method of METHODS) {
+    if (method === none) continue;
+    const presented = method.present(request);
+    if (presented instanceof OAuthError) return presented;
+    if (presented) used.push({ method, presented });
   }
+  const hint: OAuthErrorHint | undefined = used.find((u) => u.method.hint)?.method.hint;
+  const fail = (description: string) => new OAuthError('invalid_client', description, hint ? { hint } : {});
+
+  if (used.length === 0) {
+    const named = none.present(request);
+    if (!named) return fail('client authentication is required');
+    used.push({ method: none, presented: named });
+  }
+  const [first, ...others] = used as [Presentation, ...Presentation[]];
   // The seed: credentials sent in both places must match, or the call is rejected.
-  if (
-    basic &&
-    post &&
-    !(safeEqual(basic.clientId, post.clientId) && safeEqual(basic.clientSecret, post.clientSecret))
-  ) {
+  if (others.some((other) => !samePresented(other.presented, first.presented))) {
     return fail('client credentials in the Authorization header and the body do not match');
   }
-  if (basic && request.client_id !== undefined && request.client_id !== basic.clientId) {
+  const clientId = request.params['client_id'];
+  if (clientId !== undefined && clientId !== first.presented.clientId) {
     return fail('client_id in the body does not match the authenticated client');
   }
-  const client = config.clients.get(presented.clientId);
-  if (client?.public) return fail('a public client must not authenticate with a secret');
-  // An unknown client costs the same hash as a known one, and gets the same message: no enumeration.
-  const verified = secrets.verify(presented.clientSecret, client?.secretHash ?? UNKNOWN_CLIENT_HASH);
-  if (!client || !verified) {
-    return fail('client authentication failed');
+  const client = deps.config().clients.get(first.presented.clientId);
+  const registered = client ? registeredMethods(client) : [];
+  for (const { method } of used) {
+    // An unknown client still goes on to verify, to cost what a known one costs; none proves nothing.
+    if ((client || method === none) && !registered.includes(method.name)) {
+      return fail(notRegistered(method, client));
+    }
   }
+  const refusal = await first.method.verify(first.presented, client, deps);
+  if (refusal !== undefined || !client) return fail(refusal ?? 'client authentication failed');
   return client;
 }

@@ -1,6 +1,6 @@
 // The shared front half of the endpoints that authenticated clients call: form body, no repeats, client auth.
 import type { Client } from '../../config/live.ts';
-import { authenticateClient } from '../client-auth/index.ts';
+import { authenticateClient, CLIENT_AUTH_PARAMS } from '../client-auth/index.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { OAuthError } from '../errors.ts';
 import { type Params, pickParams, type RawParams, refuseRepeated } from '../params/parse.ts';
@@ -12,7 +12,7 @@ export interface ClientRequest {
   authorization: string | undefined;
 }
 
-export function readClientRequest<K extends string>(
+export async function readClientRequest<K extends string>(
   request: ClientRequest,
   allowed: readonly K[],
   deps: ProtocolDeps,
@@ -20,7 +20,7 @@ export function readClientRequest<K extends string>(
   allowPublic = true,
   /** Parameters whose absence is reported before client authentication: malformed whoever sends it. */
   required: readonly K[] = [],
-): { params: Params<K | 'client_id' | 'client_secret'>; client: Client } | OAuthError {
+): Promise<{ params: Params<K | 'client_id' | 'client_secret'>; client: Client } | OAuthError> {
   // RFC 6749 §3.2, RFC 7662 §2.1, RFC 7009 §2.1: parameters are form-encoded; JSON is not supported.
   if (request.contentType !== 'application/x-www-form-urlencoded') {
     return new OAuthError(
@@ -28,23 +28,16 @@ export function readClientRequest<K extends string>(
       `the request body must be application/x-www-form-urlencoded${request.contentType ? `, not ${request.contentType}` : ''}`,
     );
   }
-  const { params, repeated } = pickParams(request.body, [...allowed, 'client_id', 'client_secret'] as const);
+  // Whatever a client-auth method reads is allowed too: client_id, client_secret, later client_assertion.
+  const { params, repeated } = pickParams<string>(request.body, [...allowed, ...CLIENT_AUTH_PARAMS]);
   const repeatedError = refuseRepeated(repeated);
   if (repeatedError) return repeatedError;
   const missing = required.find((name) => params[name] === undefined);
   if (missing !== undefined) return new OAuthError('invalid_request', `${missing} is required`);
-  const client = authenticateClient(
-    {
-      authorization: request.authorization,
-      client_id: params.client_id,
-      client_secret: params.client_secret,
-    },
-    deps.config(),
-    deps.secrets,
-  );
+  const client = await authenticateClient({ authorization: request.authorization, params }, deps);
   if (client instanceof OAuthError) return client;
   if (client.public && !allowPublic) {
     return new OAuthError('invalid_client', 'this endpoint needs an authenticated confidential client');
   }
-  return { params, client };
+  return { params: params as Params<K | 'client_id' | 'client_secret'>, client };
 }

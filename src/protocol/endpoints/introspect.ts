@@ -9,7 +9,7 @@ export async function introspectEndpoint(
   deps: ProtocolDeps,
 ): Promise<Record<string, unknown> | OAuthError> {
   // RFC 7662 §2.1/§4: only authenticated clients may introspect; a bare client_id proves nothing.
-  const read = readClientRequest(request, ['token', 'token_type_hint'] as const, deps, false);
+  const read = await readClientRequest(request, ['token', 'token_type_hint'] as const, deps, false);
   if (read instanceof OAuthError) return read;
   const { params } = read;
   if (params.token === undefined) return new OAuthError('invalid_request', 'token is required');

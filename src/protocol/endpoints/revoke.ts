@@ -8,7 +8,7 @@ export async function revokeEndpoint(
   request: ClientRequest,
   deps: ProtocolDeps,
 ): Promise<undefined | OAuthError> {
-  const read = readClientRequest(request, ['token', 'token_type_hint'] as const, deps);
+  const read = await readClientRequest(request, ['token', 'token_type_hint'] as const, deps);
   if (read instanceof OAuthError) return read;
   const { params, client } = read;
   if (params.token === undefined) return new OAuthError('invalid_request', 'token is required');

@@ -12,7 +12,7 @@ export async function tokenEndpoint(
   request: TokenRequest,
   deps: ProtocolDeps,
 ): Promise<TokenResponse | OAuthError> {
-  const read = readClientRequest(request, TOKEN_PARAMS, deps, true, ['grant_type']);
+  const read = await readClientRequest(request, TOKEN_PARAMS, deps, true, ['grant_type']);
   if (read instanceof OAuthError) return read;
   const { params, client } = read;
   const grant = GRANTS.get(params.grant_type!);

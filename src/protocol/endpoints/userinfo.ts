@@ -10,6 +10,10 @@ export interface UserinfoRequest {
   bodyToken: string | string[] | undefined;
 }
 
+/** RFC 6750 §3: the resource answers a refused token with a Bearer challenge naming the error. */
+const refused = (code: 'invalid_token' | 'insufficient_scope', description: string) =>
+  new OAuthError(code, description, { hint: 'challenge-bearer' });
+
 function bearer(request: UserinfoRequest): string | OAuthError {
   const header = request.authorization;
   const body = request.bodyToken;
@@ -23,8 +27,8 @@ function bearer(request: UserinfoRequest): string | OAuthError {
     return match[1]!;
   }
   if (body !== undefined) return body;
-  // RFC 6750 §3.1: no credentials at all gets a bare challenge with no error code.
-  return new OAuthError('invalid_token', 'an access token is required', { status: 401 });
+  // RFC 6750 §3.1: a request without a token is refused with a Bearer challenge.
+  return refused('invalid_token', 'an access token is required');
 }
 
 export type UserinfoResult = { claims: Record<string, unknown> } | { jwt: string };
@@ -42,14 +46,14 @@ export async function userinfoEndpoint(
     token.revoked ||
     token.expiresAt <= deps.clock.nowSeconds()
   ) {
-    return new OAuthError('invalid_token', 'the access token is invalid, expired or revoked');
+    return refused('invalid_token', 'the access token is invalid, expired or revoked');
   }
   const scopes = token.scope.split(' ');
   if (!scopes.includes('openid')) {
-    return new OAuthError('insufficient_scope', 'the access token was not issued with the openid scope');
+    return refused('insufficient_scope', 'the access token was not issued with the openid scope');
   }
   const account = await deps.accounts.findById(token.accountId);
-  if (!account || account.disabled) return new OAuthError('invalid_token', 'the account is no longer active');
+  if (!account || account.disabled) return refused('invalid_token', 'the account is no longer active');
   const config = deps.config();
   const names = releasedClaimNames(config, scopes, token.claims, 'userinfo');
   const claims = { ...pick(account.claims, names), sub: account.id };

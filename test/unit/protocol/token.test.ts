@@ -1,6 +1,7 @@
 // Token endpoint rules before any grant runs (RFC 6749 §3.2, §5.2): body format, parameters, grant_type.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { wireError } from '../../../src/http/errors.ts';
 import { tokenEndpoint } from '../../../src/protocol/endpoints/token.ts';
 import { OAuthError } from '../../../src/protocol/errors.ts';
 import type { RawParams } from '../../../src/protocol/params/parse.ts';
@@ -129,7 +130,7 @@ describe('token endpoint: grant_type', () => {
     const result = await exchange(h, code, { redirect_uri: WEB_CB }, basic('web', `${WEB_SECRET}x`));
     assert.ok(result instanceof OAuthError);
     assert.equal(result.code, 'invalid_client');
-    assert.equal(result.status, 401);
-    assert.equal(result.basicChallenge, true);
+    assert.equal(wireError(result).status, 401);
+    assert.equal(result.hint, 'challenge-basic');
   });
 });

@@ -1,33 +1,31 @@
-// Client authentication at the token endpoint (RFC 6749 §2.3.1, §5.2): Basic, body, both, and failures.
+// Client authentication at the token endpoint (RFC 6749 §2.3.1, §5.2): Basic, body, both, none, and failures.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createSecretHasher } from '../../../src/keys/secrets.ts';
-import { authenticateClient, type ClientAuthRequest } from '../../../src/protocol/client-auth/index.ts';
-import { OAuthError } from '../../../src/protocol/errors.ts';
+import { wireError } from '../../../../src/http/errors.ts';
+import { authenticateClient } from '../../../../src/protocol/client-auth/index.ts';
+import { OAuthError } from '../../../../src/protocol/errors.ts';
 import {
   basic,
   exchange,
   harness,
   issueCode,
-  liveConfig,
   ODD_ID,
   ODD_SECRET,
   ok,
   token,
   WEB_CB,
   WEB_SECRET,
-} from '../helpers.ts';
+} from '../../helpers.ts';
 
-const config = liveConfig();
-const secrets = createSecretHasher(Buffer.alloc(32, 1));
-const request = (overrides: Partial<ClientAuthRequest>): ClientAuthRequest => ({
-  authorization: undefined,
-  client_id: undefined,
-  client_secret: undefined,
-  ...overrides,
-});
-const authenticate = (overrides: Partial<ClientAuthRequest>) =>
-  authenticateClient(request(overrides), config, secrets);
+/** What a request carries for client authentication: the header and the body's client_id and client_secret. */
+interface ClientAuthRequest {
+  authorization: string | undefined;
+  client_id: string | undefined;
+  client_secret: string | undefined;
+}
+const { deps } = harness();
+const authenticate = ({ authorization, ...params }: Partial<ClientAuthRequest>) =>
+  authenticateClient({ authorization, params }, deps);
 const rawBasic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
 
 describe('client authentication: accepted', () => {
@@ -66,8 +64,8 @@ describe('client authentication: accepted', () => {
     },
   ];
   for (const { rule, request: r, clientId } of cases) {
-    test(`authenticated: ${rule}`, () => {
-      const result = authenticate(r);
+    test(`authenticated: ${rule}`, async () => {
+      const result = await authenticate(r);
       assert.ok(!(result instanceof OAuthError), result instanceof OAuthError ? result.description : '');
       assert.equal(result.client_id, clientId);
     });
@@ -162,22 +160,24 @@ describe('client authentication: refused with invalid_client', () => {
     },
   ];
   for (const { rule, request: r, challenge, says } of cases) {
-    test(`refused: ${rule} (Basic challenge ${challenge ? 'sent' : 'not sent'})`, () => {
-      const result = authenticate(r);
+    test(`refused: ${rule} (Basic challenge ${challenge ? 'sent' : 'not sent'})`, async () => {
+      const result = await authenticate(r);
       assert.ok(
         result instanceof OAuthError,
         `expected invalid_client, got client ${JSON.stringify(result)}`,
       );
       assert.equal(result.code, 'invalid_client');
-      assert.equal(result.status, 401);
-      assert.equal(result.basicChallenge, challenge);
+      const wire = wireError(result);
+      assert.equal(wire.status, 401);
+      assert.equal(result.hint === 'challenge-basic', challenge);
+      assert.equal(/^Basic /.test(wire.headers['www-authenticate'] ?? ''), challenge);
       if (says) assert.match(result.description, says);
     });
   }
 
-  test('an unknown client and a wrong secret get the same description, so clients cannot be enumerated', () => {
-    const unknown = authenticate({ authorization: basic('nobody', WEB_SECRET) });
-    const wrong = authenticate({ authorization: basic('web', 'wrong') });
+  test('an unknown client and a wrong secret get the same description, so clients cannot be enumerated', async () => {
+    const unknown = await authenticate({ authorization: basic('nobody', WEB_SECRET) });
+    const wrong = await authenticate({ authorization: basic('web', 'wrong') });
     assert.ok(unknown instanceof OAuthError && wrong instanceof OAuthError);
     assert.equal(unknown.description, wrong.description);
   });
