@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { atHash } from '../../src/protocol/tokens/id-token.ts';
+import { leftHalfHash } from '../../src/protocol/tokens/left-half-hash.ts';
 import { startServer, type TestServer, WWW_SECRET } from '../fixtures/server.ts';
 import { basic, type Response, UserAgent } from '../fixtures/user-agent.ts';
 
@@ -199,7 +199,7 @@ describe('the seed tutorial, step by step', () => {
     assert.equal(payload['purpose'], 'id');
     assert.equal(payload['nonce'], 'n-0S6_WzA2Mj');
     assert.equal(payload['acr'], 'urn:tessera:authentication:html-form:username-password');
-    assert.equal(payload['at_hash'], atHash(res.json['access_token'] as string));
+    assert.equal(payload['at_hash'], leftHalfHash(res.json['access_token'] as string, 'RS256'));
   });
 
   test('the refresh token gets a new access token and, with openid, a new ID token', async () => {

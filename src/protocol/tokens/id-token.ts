@@ -1,12 +1,7 @@
 // ID token claims (OIDC Core §2, §3.1.3.6) plus the seed's jti, nbf and purpose.
-import { createHash } from 'node:crypto';
 import type { Client } from '../../config/live.ts';
 import type { Random } from '../../shared/random.ts';
-
-/** OIDC Core §3.1.3.6: base64url of the left half of the SHA-256 of the access token's ASCII octets. */
-export function atHash(accessToken: string): string {
-  return createHash('sha256').update(accessToken, 'ascii').digest().subarray(0, 16).toString('base64url');
-}
+import { leftHalfHash } from './left-half-hash.ts';
 
 export interface IdTokenInput {
   issuer: string;
@@ -33,7 +28,8 @@ export function idTokenClaims(input: IdTokenInput, random: Random): Record<strin
     jti: random.uuid(),
     auth_time: input.authTime,
     acr: input.acr,
-    at_hash: atHash(input.accessToken),
+    // OIDC Core §3.1.3.6: hashed with the alg the ID token is signed with.
+    at_hash: leftHalfHash(input.accessToken, input.client.idTokenAlg),
     purpose: 'id',
   };
   if (input.nonce !== null) claims['nonce'] = input.nonce;
