@@ -5,6 +5,8 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { AdminDeps } from './admin/deps.ts';
 import { sealSecrets } from './admin/seal-secrets.ts';
 import { setupToken } from './admin/setup.ts';
+import type { AuthnDeps } from './authn/deps.ts';
+import { findSession } from './authn/sessions.ts';
 import { type Endpoints, endpointsFor } from './config/endpoints.ts';
 import { compileConfig, type LiveConfig, mergeSnapshots } from './config/live.ts';
 import { ConfigError, type LoadedConfig, loadConfig, type Overrides } from './config/load.ts';
@@ -179,6 +181,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       verifyIdTokenHint: createIdTokenHintVerifier(keyRing, endpoints.issuer, clock),
       accounts: store.accounts,
       sessions: store.sessions,
+      findSession: (token) => findSession(token, { sessions: store.sessions, clock }),
       grants: store.grants,
       consents: store.consents,
       codeLifetime: config.server.authorization_code_lifetime,
@@ -193,6 +196,18 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         `${endpoints.base}/authn/consent?${new URLSearchParams({ return_to: returnTo })}`,
     };
     const metrics = createMetrics(store.maintenance.poolStats?.bind(store.maintenance));
+    const authn: AuthnDeps = {
+      config: () => live,
+      clock,
+      random,
+      accounts: store.accounts,
+      sessions: store.sessions,
+      consents: store.consents,
+      grants: store.grants,
+      throttle: store.throttle,
+      sessionLifetime: config.server.session_lifetime,
+      countLogin: (result) => metrics.logins.inc({ result }),
+    };
     const tls = config.server.tls;
     const admin: AdminDeps = {
       config: store.config,
@@ -209,6 +224,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     const app = await buildApp(
       {
         protocol,
+        authn,
         endpoints,
         jwks: keyRing.jwks,
         cookieSecret: deriveKey(masterKey.key, 'cookie-signing').toString('base64url'),

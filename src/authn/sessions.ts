@@ -2,9 +2,12 @@
 import type { Clock } from '../shared/clock.ts';
 import { sha256 } from '../shared/crypto.ts';
 import type { Random } from '../shared/random.ts';
-import type { SessionStore } from '../store/ports/index.ts';
+import type { GrantStore, Session, SessionStore } from '../store/ports/index.ts';
 
 export const SESSION_COOKIE = 'tessera_sso';
+
+/** Our cookie values are 43 characters; anything much longer is not one of ours and is not hashed. */
+const MAX_COOKIE_LENGTH = 100;
 
 export async function startSession(
   input: { accountId: string; authenticator: string; acr: string; lifetime: number },
@@ -23,6 +26,26 @@ export async function startSession(
   return token;
 }
 
-export async function endSession(token: string | undefined, sessions: SessionStore): Promise<void> {
-  if (token !== undefined) await sessions.delete(sha256(token));
+/** The live session a cookie value names: the one lookup the Token Service and the Authentication Service share. */
+export async function findSession(
+  token: string | undefined,
+  deps: { sessions: SessionStore; clock: Clock },
+): Promise<Session | undefined> {
+  if (token === undefined || token.length > MAX_COOKIE_LENGTH) return undefined;
+  return deps.sessions.find(sha256(token), deps.clock.nowSeconds());
+}
+
+/**
+ * Ends the session and, with it, every grant made in it without offline_access: their refresh tokens stop
+ * working at once (OpenID Connect Core §11; RP-Initiated Logout 1.0 §2). Offline grants were recorded
+ * unbound (protocol/grants/session-binding.ts) and survive. Returns how many grants it revoked.
+ */
+export async function endSession(
+  token: string | undefined,
+  deps: { sessions: SessionStore; grants: Pick<GrantStore, 'revokeSessionGrants'>; clock: Clock },
+): Promise<number> {
+  if (token === undefined || token.length > MAX_COOKIE_LENGTH) return 0;
+  const hash = sha256(token);
+  await deps.sessions.delete(hash);
+  return deps.grants.revokeSessionGrants(hash, deps.clock.nowSeconds());
 }

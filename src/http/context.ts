@@ -1,6 +1,7 @@
 // What the HTTP layer is given by main.ts.
 import type { JWK } from 'jose';
 import type { AdminDeps } from '../admin/deps.ts';
+import type { AuthnDeps } from '../authn/deps.ts';
 import type { Endpoints } from '../config/endpoints.ts';
 import type { ProtocolDeps } from '../protocol/deps.ts';
 import type { ThrottleStore } from '../store/ports/index.ts';
@@ -8,6 +9,8 @@ import type { Metrics } from './plugins/metrics.ts';
 
 export interface AppDeps {
   protocol: ProtocolDeps;
+  /** The Authentication Service's use cases: logins, sessions, consent, the account page. */
+  authn: AuthnDeps;
   endpoints: Endpoints;
   jwks(): { keys: JWK[] };
   /** Signs the CSRF cookie; derived from the master key so every node agrees. */

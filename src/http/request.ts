@@ -1,12 +1,10 @@
-// Small request helpers shared by the routes: media type, form bodies, the SSO session, CORS.
+// Small request helpers shared by the routes: media type, form bodies, the SSO session cookie, CORS.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../authn/sessions.ts';
 import { PATHS } from '../config/endpoints.ts';
 import type { LiveConfig } from '../config/live.ts';
 import type { ClientRequest } from '../protocol/endpoints/client-request.ts';
 import type { RawParams } from '../protocol/params/parse.ts';
-import { sha256 } from '../shared/crypto.ts';
-import type { Session } from '../store/ports/index.ts';
 import type { AppDeps } from './context.ts';
 
 export const mediaType = (request: FastifyRequest): string | undefined =>
@@ -26,12 +24,6 @@ export function clientRequest(request: FastifyRequest): ClientRequest {
 
 export function sessionToken(request: FastifyRequest): string | undefined {
   return request.cookies[SESSION_COOKIE];
-}
-
-export async function currentSession(request: FastifyRequest, deps: AppDeps): Promise<Session | undefined> {
-  const token = sessionToken(request);
-  if (token === undefined || token.length > 100) return undefined;
-  return deps.protocol.sessions.find(sha256(token), deps.protocol.clock.nowSeconds());
 }
 
 /** CORS for browser clients (SPAs): only origins some client registered may read the response. */

@@ -1,6 +1,7 @@
 // Hand-built ProtocolDeps for protocol unit tests: memory store, frozen clock, counting random, real RS256 key.
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { compactVerify, SignJWT } from 'jose';
+import { findSession } from '../../src/authn/sessions.ts';
 import { compileConfig, type LiveConfig } from '../../src/config/live.ts';
 import { type SnapshotInput, snapshotSchema } from '../../src/config/schema.ts';
 import { createSecretHasher } from '../../src/keys/secrets.ts';
@@ -127,6 +128,7 @@ export function harness(snapshot: SnapshotInput = testSnapshot()): Harness {
         .sign(signingKey.privateKey),
     accounts: store.accounts,
     sessions: store.sessions,
+    findSession: (token) => findSession(token, { sessions: store.sessions, clock }),
     grants,
     consents: store.consents,
     codeLifetime: CODE_LIFETIME,

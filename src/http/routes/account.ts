@@ -1,10 +1,13 @@
 // The account page: a logged-in user edits their profile and sees and revokes the consents they gave.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { applyProfile, PROFILE_FIELDS, profileValue } from '../../authn/profile.ts';
+import { consentsOf, signedInAccount, updateProfile } from '../../authn/account.ts';
+import { withdrawConsent } from '../../authn/consent.ts';
+import { PROFILE_FIELDS, profileValue } from '../../authn/profile.ts';
 import { PATHS } from '../../config/endpoints.ts';
+import type { Account } from '../../store/ports/index.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { renderPage } from '../pages.ts';
-import { currentSession } from '../request.ts';
+import { sessionToken } from '../request.ts';
 
 export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { prefix } = deps.endpoints;
@@ -13,12 +16,12 @@ export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   /** The logged-in account, or a redirect to the login page that comes back here. */
   const requireAccount = async (request: FastifyRequest, reply: FastifyReply) => {
-    const session = await currentSession(request, deps);
-    const account = session && (await deps.protocol.accounts.findById(session.accountId));
-    if (account && !account.disabled) return account;
-    const authenticator = deps.protocol.config().authenticators.keys().next().value ?? 'username-password';
+    const account = await signedInAccount(sessionToken(request), deps.authn);
+    if (account) return account;
+    const first = deps.authn.config().authenticators.values().next().value;
+    const login = first ? `${first.type}/${first.id}` : 'html-form/username-password';
     reply.redirect(
-      `${prefix}${PATHS.authn}/authenticate/html-form/${authenticator}?return_to=${encodeURIComponent(page)}`,
+      `${prefix}${PATHS.authn}/authenticate/${login}?return_to=${encodeURIComponent(page)}`,
       303,
     );
     return undefined;
@@ -26,13 +29,12 @@ export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   const render = async (
     reply: FastifyReply,
-    account: { id: string; username: string; claims: Record<string, unknown> },
+    account: Account,
     form: Record<string, string> | undefined,
     errors: Record<string, string>,
     saved: boolean,
   ) => {
-    const config = deps.protocol.config();
-    const consents = await deps.protocol.consents.list(account.id);
+    const consents = await consentsOf(account, deps.authn);
     return renderPage(
       reply,
       'account',
@@ -50,7 +52,7 @@ export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
           error: errors[f.name],
         })),
         consents: consents.map((c) => ({
-          clientName: config.clients.get(c.clientId)?.name ?? c.clientId,
+          clientName: c.clientName,
           scope: c.scope || '(no scopes)',
           revokeAction: `${page}/consents/${encodeURIComponent(c.clientId)}/revoke`,
         })),
@@ -72,9 +74,8 @@ export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
     const form: Record<string, string> = {};
     for (const f of PROFILE_FIELDS)
       form[f.name] = typeof raw[f.name] === 'string' ? (raw[f.name] as string) : '';
-    const result = applyProfile(account.claims, form, deps.protocol.clock.nowSeconds());
+    const result = await updateProfile(account, form, deps.authn);
     if (!result.ok) return render(reply, account, form, result.errors, false);
-    await deps.protocol.accounts.updateClaims(account.id, result.claims);
     return reply.redirect(`${page}?saved=1`, 303);
   });
 
@@ -85,9 +86,7 @@ export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
       const account = await requireAccount(request, reply);
       if (!account) return reply;
       const { clientId } = request.params as { clientId: string };
-      await deps.protocol.consents.delete(account.id, clientId);
-      // Withdrawing consent withdraws the access it granted: the client's tokens for this user stop working.
-      await deps.protocol.grants.revokeClientTokens(account.id, clientId, deps.protocol.clock.nowSeconds());
+      await withdrawConsent(account, clientId, deps.authn);
       return reply.redirect(page, 303);
     },
   );

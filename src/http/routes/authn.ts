@@ -1,12 +1,10 @@
-// Authentication Service routes: the html-form login and registration pages, and their assets.
+// Authentication Service routes: a thin dispatcher over the authenticator registry (authn/authenticators/), and the assets.
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { checkCredentials, type FieldErrors, registerAccount } from '../../authn/accounts.ts';
-import { startSession } from '../../authn/sessions.ts';
-import { LoginThrottle } from '../../authn/throttle.ts';
+import { AUTHENTICATOR_TYPES } from '../../authn/authenticators/index.ts';
+import type { AuthenticatorType, PageSpec, Values } from '../../authn/authenticators/types.ts';
 import { PATHS } from '../../config/endpoints.ts';
 import type { AuthenticatorConfig } from '../../config/schema.ts';
-import { acrFor } from '../../protocol/endpoints/discovery.ts';
 import { sourceAsset } from '../../shared/paths.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { renderMessage, renderPage } from '../pages.ts';
@@ -20,100 +18,89 @@ const field = (form: Form, name: string): string => {
   const value = form[name];
   return typeof value === 'string' ? value : '';
 };
+/** The page's declared fields as strings (a repeated or missing field reads as empty). */
+const fieldsOf = (page: PageSpec, form: Form): Values =>
+  Object.fromEntries(page.fields.map((f) => [f.name, field(form, f.name)]));
+/** What the page shows again: every declared field that is not a secret, empty unless given. */
+const shown = (page: PageSpec, values: Values): Values =>
+  Object.fromEntries(page.fields.filter((f) => !f.secret).map((f) => [f.name, values[f.name] ?? '']));
 
 export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
+  for (const type of AUTHENTICATOR_TYPES) authenticatorRoutes(app, deps, type);
+  const assets = deps.endpoints.prefix + ASSETS_PATH;
+  app.get(`${assets}/style.css`, (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+  );
+}
+
+function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: AuthenticatorType): void {
   const { prefix } = deps.endpoints;
   const assets = prefix + ASSETS_PATH;
-  const loginPath = (id: string) =>
-    `${prefix}${PATHS.authn}/authenticate/html-form/${encodeURIComponent(id)}`;
-  const registerPath = (id: string) => `${prefix}${PATHS.authn}/register/html-form/${encodeURIComponent(id)}`;
+  const loginRoute = `${prefix}${PATHS.authn}/authenticate/${type.type}/:id`;
+  const registerRoute = `${prefix}${PATHS.authn}/register/${type.type}/:id`;
+  const pathOf = (route: string, id: string) => route.replace(':id', encodeURIComponent(id));
   const withReturn = (path: string, returnTo: string) =>
     returnTo === '' ? path : `${path}?return_to=${encodeURIComponent(returnTo)}`;
-
   const safeReturn = (value: unknown) => safeReturnPath(value, prefix);
-  const throttle = new LoginThrottle(deps.protocol.clock, deps.throttle, 'login');
 
+  /** The configured authenticator the path names, if it is of this type; otherwise a 404 page is sent. */
   const authenticator = (request: FastifyRequest, reply: FastifyReply): AuthenticatorConfig | undefined => {
     const { id } = request.params as { id: string };
-    const found = deps.protocol.config().authenticators.get(id);
-    if (!found) {
-      renderMessage(
-        reply,
-        assets,
-        {
-          title: 'Not found',
-          heading: 'Not found',
-          message: 'There is no such authenticator.',
-          isError: true,
-        },
-        404,
-      );
-    }
-    return found;
+    const found = deps.authn.config().authenticators.get(id);
+    if (found?.type === type.type) return found;
+    renderMessage(
+      reply,
+      assets,
+      { title: 'Not found', heading: 'Not found', message: 'There is no such authenticator.', isError: true },
+      404,
+    );
+    return undefined;
   };
 
-  const loginPage = (
-    reply: FastifyReply,
-    a: AuthenticatorConfig,
-    returnTo: string,
-    extra: { error?: string; username?: string } = {},
-    status = 200,
-  ) =>
-    renderPage(
+  const closed = (reply: FastifyReply) =>
+    renderMessage(
       reply,
-      'login',
+      assets,
       {
-        title: 'Log in',
-        assets,
-        action: loginPath(a.id),
-        csrf: reply.generateCsrf(),
-        returnTo,
-        username: extra.username ?? '',
-        error: extra.error,
-        registerUrl: a.registration ? withReturn(registerPath(a.id), returnTo) : undefined,
+        title: 'Not available',
+        heading: 'Registration is closed',
+        message: 'Ask an administrator for an account.',
+        isError: true,
       },
-      status,
+      404,
     );
 
-  const registerPage = (
+  const page = (
     reply: FastifyReply,
+    spec: PageSpec,
     a: AuthenticatorConfig,
     returnTo: string,
-    values: Form,
-    errors: FieldErrors & { _form?: string } = {},
+    shows: { values?: Values; error?: string; errors?: Record<string, string> },
     status = 200,
   ) =>
     renderPage(
       reply,
-      'register',
+      spec.view,
       {
-        title: 'Create account',
+        title: spec.title,
         assets,
-        action: registerPath(a.id),
+        action: pathOf(spec === type.pages.login ? loginRoute : registerRoute, a.id),
         csrf: reply.generateCsrf(),
         returnTo,
-        values: {
-          username: field(values, 'username'),
-          name: field(values, 'name'),
-          email: field(values, 'email'),
-        },
-        errors,
-        loginUrl: withReturn(loginPath(a.id), returnTo),
+        values: shown(spec, shows.values ?? {}),
+        error: shows.error,
+        errors: shows.errors ?? {},
+        registerUrl:
+          type.pages.register && type.registrationOpen(a)
+            ? withReturn(pathOf(registerRoute, a.id), returnTo)
+            : undefined,
+        loginUrl: withReturn(pathOf(loginRoute, a.id), returnTo),
       },
       status,
     );
 
   /** Logged in: set the SSO cookie and continue the authorization request, or say so. */
-  const finishLogin = async (
-    reply: FastifyReply,
-    a: AuthenticatorConfig,
-    accountId: string,
-    returnTo: string,
-  ) => {
-    const token = await startSession(
-      { accountId, authenticator: a.id, acr: acrFor(a.id), lifetime: deps.sessionLifetime },
-      deps.protocol,
-    );
+  const loggedIn = (reply: FastifyReply, token: string, returnTo: string) => {
     setSessionCookie(reply, deps, token);
     if (returnTo !== '') return reply.redirect(returnTo, 303);
     return renderMessage(reply, assets, {
@@ -123,110 +110,52 @@ export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
     });
   };
 
-  app.get(`${prefix}${PATHS.authn}/authenticate/html-form/:id`, (request, reply) => {
-    const a = authenticator(request, reply);
-    const query = request.query as Form;
-    // OIDC Core §3.1.2.1 login_hint: prefill the username the client suggested.
-    if (a)
-      return loginPage(reply, a, safeReturn(query['return_to']), {
-        username: field(query, 'login_hint').slice(0, 64),
-      });
-    return reply;
-  });
-
-  app.post(
-    `${prefix}${PATHS.authn}/authenticate/html-form/:id`,
-    { preHandler: app.csrfProtection },
-    async (request, reply) => {
-      const a = authenticator(request, reply);
-      if (!a) return reply;
-      const form = (request.body ?? {}) as Form;
-      const returnTo = safeReturn(form['return_to']);
-      const username = field(form, 'username').trim();
-      const wait = await throttle.blockedFor(username, request.ip);
-      if (wait > 0) {
-        request.log.warn({ event: 'login_throttled', authenticator: a.id }, 'login throttled');
-        reply.header('retry-after', String(wait));
-        return loginPage(
-          reply,
-          a,
-          returnTo,
-          { error: 'Too many failed attempts. Try again later.', username },
-          429,
-        );
-      }
-      const account = await checkCredentials(username, field(form, 'password'), deps.protocol.accounts);
-      if (!account) {
-        await throttle.fail(username, request.ip);
-        request.log.info({ event: 'login_failed', authenticator: a.id }, 'login failed');
-        deps.metrics.logins.inc({ result: 'failure' });
-        // One message for an unknown user and a wrong password: no account enumeration.
-        return loginPage(reply, a, returnTo, { error: 'Incorrect username or password.', username }, 401);
-      }
-      await throttle.succeed(username, request.ip);
-      request.log.info({ event: 'login_succeeded', authenticator: a.id }, 'login succeeded');
-      deps.metrics.logins.inc({ result: 'success' });
-      return finishLogin(reply, a, account.id, returnTo);
-    },
-  );
-
-  app.get(`${prefix}${PATHS.authn}/register/html-form/:id`, (request, reply) => {
+  app.get(loginRoute, (request, reply) => {
     const a = authenticator(request, reply);
     if (!a) return reply;
-    if (!a.registration) {
-      return renderMessage(
-        reply,
-        assets,
-        {
-          title: 'Not available',
-          heading: 'Registration is closed',
-          message: 'Ask an administrator for an account.',
-          isError: true,
-        },
-        404,
-      );
-    }
-    return registerPage(reply, a, safeReturn((request.query as Form)['return_to']), {});
+    const query = request.query as Form;
+    const values = type.prefill(Object.fromEntries(Object.keys(query).map((k) => [k, field(query, k)])));
+    return page(reply, type.pages.login, a, safeReturn(query['return_to']), { values });
   });
 
-  app.post(
-    `${prefix}${PATHS.authn}/register/html-form/:id`,
-    { preHandler: app.csrfProtection },
-    async (request, reply) => {
-      const a = authenticator(request, reply);
-      if (!a) return reply;
-      if (!a.registration) {
-        return renderMessage(
-          reply,
-          assets,
-          {
-            title: 'Not available',
-            heading: 'Registration is closed',
-            message: 'Ask an administrator for an account.',
-            isError: true,
-          },
-          404,
-        );
-      }
-      const form = (request.body ?? {}) as Form;
-      const returnTo = safeReturn(form['return_to']);
-      const result = await registerAccount(
-        {
-          username: field(form, 'username').trim(),
-          password: field(form, 'password'),
-          name: field(form, 'name').trim(),
-          email: field(form, 'email').trim(),
-        },
-        deps.protocol.accounts,
-        deps.protocol.clock,
-      );
-      if (!result.ok) return registerPage(reply, a, returnTo, form, result.errors, 400);
-      request.log.info({ event: 'account_created', authenticator: a.id }, 'account created');
-      return finishLogin(reply, a, result.account.id, returnTo);
-    },
-  );
+  app.post(loginRoute, { preHandler: app.csrfProtection }, async (request, reply) => {
+    const a = authenticator(request, reply);
+    if (!a) return reply;
+    const form = (request.body ?? {}) as Form;
+    const returnTo = safeReturn(form['return_to']);
+    const attempt = { authenticator: a, address: request.ip, log: request.log };
+    const outcome = await type.login(fieldsOf(type.pages.login, form), attempt, deps.authn);
+    switch (outcome.kind) {
+      case 'ok':
+        return loggedIn(reply, outcome.token, returnTo);
+      case 'throttled':
+        reply.header('retry-after', String(outcome.retryAfter));
+        return page(reply, type.pages.login, a, returnTo, outcome, 429);
+      case 'rejected':
+        return page(reply, type.pages.login, a, returnTo, outcome, 401);
+    }
+  });
 
-  app.get(`${assets}/style.css`, (_request, reply) =>
-    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
-  );
+  const registration = type.pages.register;
+  const register = type.register;
+  if (!registration || !register) return;
+
+  app.get(registerRoute, (request, reply) => {
+    const a = authenticator(request, reply);
+    if (!a) return reply;
+    if (!type.registrationOpen(a)) return closed(reply);
+    return page(reply, registration, a, safeReturn((request.query as Form)['return_to']), {});
+  });
+
+  app.post(registerRoute, { preHandler: app.csrfProtection }, async (request, reply) => {
+    const a = authenticator(request, reply);
+    if (!a) return reply;
+    if (!type.registrationOpen(a)) return closed(reply);
+    const form = (request.body ?? {}) as Form;
+    const returnTo = safeReturn(form['return_to']);
+    const attempt = { authenticator: a, address: request.ip, log: request.log };
+    const outcome = await register(fieldsOf(registration, form), attempt, deps.authn);
+    if (outcome.kind === 'invalid') return page(reply, registration, a, returnTo, outcome, 400);
+    return loggedIn(reply, outcome.token, returnTo);
+  });
 }

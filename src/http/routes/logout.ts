@@ -63,7 +63,8 @@ export function logoutRoutes(app: FastifyInstance, deps: AppDeps): void {
         hidden,
       });
     }
-    await endSession(sessionToken(request), deps.protocol.sessions);
+    // OIDC Core §11: the session's grants without offline_access end with it (authn/sessions.ts).
+    await endSession(sessionToken(request), deps.authn);
     clearSessionCookie(reply, deps);
     request.log.info({ event: 'logout' }, 'logged out');
     if (decision.redirect) return reply.redirect(decision.redirect, 303);

@@ -1,0 +1,41 @@
+// The account page's use cases: who is signed in, the consents they gave, and editing their profile.
+import type { Account } from '../store/ports/index.ts';
+import type { AuthnDeps } from './deps.ts';
+import { applyProfile } from './profile.ts';
+import { findSession } from './sessions.ts';
+
+/** The account the session cookie names, when the session is live and the account not disabled. */
+export async function signedInAccount(
+  sessionToken: string | undefined,
+  deps: Pick<AuthnDeps, 'sessions' | 'clock' | 'accounts'>,
+): Promise<Account | undefined> {
+  const session = await findSession(sessionToken, deps);
+  const account = session && (await deps.accounts.findById(session.accountId));
+  return account && !account.disabled ? account : undefined;
+}
+
+/** The consents an account gave, each named by its client's display name. */
+export async function consentsOf(
+  account: Pick<Account, 'id'>,
+  deps: Pick<AuthnDeps, 'consents' | 'config'>,
+): Promise<{ clientId: string; clientName: string; scope: string }[]> {
+  const config = deps.config();
+  const consents = await deps.consents.list(account.id);
+  return consents.map((c) => ({
+    clientId: c.clientId,
+    clientName: config.clients.get(c.clientId)?.name ?? c.clientId,
+    scope: c.scope,
+  }));
+}
+
+/** Applies the profile form to the account's claims and saves them, or returns the field errors. */
+export async function updateProfile(
+  account: Pick<Account, 'id' | 'claims'>,
+  form: Record<string, string>,
+  deps: Pick<AuthnDeps, 'accounts' | 'clock'>,
+): Promise<{ ok: true } | { ok: false; errors: Record<string, string> }> {
+  const result = applyProfile(account.claims, form, deps.clock.nowSeconds());
+  if (!result.ok) return result;
+  await deps.accounts.updateClaims(account.id, result.claims);
+  return { ok: true };
+}

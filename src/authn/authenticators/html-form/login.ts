@@ -1,0 +1,45 @@
+// The html-form login: throttle, credential check, session start, and the audit events, as one use case.
+import { checkCredentials } from '../../accounts.ts';
+import type { AuthnDeps } from '../../deps.ts';
+import { startSession } from '../../sessions.ts';
+import { LoginThrottle } from '../../throttle.ts';
+import type { Attempt, LoginOutcome, Values } from '../types.ts';
+import { htmlFormAcr } from './acr.ts';
+
+export async function login(form: Values, attempt: Attempt, deps: AuthnDeps): Promise<LoginOutcome> {
+  const { authenticator, address, log } = attempt;
+  const username = (form['username'] ?? '').trim();
+  const values = { username };
+  const throttle = new LoginThrottle(deps.clock, deps.throttle, 'login');
+  const wait = await throttle.blockedFor(username, address);
+  if (wait > 0) {
+    log.warn({ event: 'login_throttled', authenticator: authenticator.id }, 'login throttled');
+    return {
+      kind: 'throttled',
+      retryAfter: wait,
+      error: 'Too many failed attempts. Try again later.',
+      values,
+    };
+  }
+  const account = await checkCredentials(username, form['password'] ?? '', deps.accounts);
+  if (!account) {
+    await throttle.fail(username, address);
+    log.info({ event: 'login_failed', authenticator: authenticator.id }, 'login failed');
+    deps.countLogin('failure');
+    // One message for an unknown user and a wrong password: no account enumeration.
+    return { kind: 'rejected', error: 'Incorrect username or password.', values };
+  }
+  await throttle.succeed(username, address);
+  log.info({ event: 'login_succeeded', authenticator: authenticator.id }, 'login succeeded');
+  deps.countLogin('success');
+  const token = await startSession(
+    {
+      accountId: account.id,
+      authenticator: authenticator.id,
+      acr: htmlFormAcr(authenticator),
+      lifetime: deps.sessionLifetime,
+    },
+    deps,
+  );
+  return { kind: 'ok', token, accountId: account.id };
+}

@@ -1,0 +1,36 @@
+// Self-service registration on the html-form authenticator: create the account, then log it in.
+import { registerAccount } from '../../accounts.ts';
+import type { AuthnDeps } from '../../deps.ts';
+import { startSession } from '../../sessions.ts';
+import type { Attempt, RegisterOutcome, Values } from '../types.ts';
+import { htmlFormAcr } from './acr.ts';
+
+export async function register(form: Values, attempt: Attempt, deps: AuthnDeps): Promise<RegisterOutcome> {
+  const { authenticator, log } = attempt;
+  const result = await registerAccount(
+    {
+      username: (form['username'] ?? '').trim(),
+      password: form['password'] ?? '',
+      name: (form['name'] ?? '').trim(),
+      email: (form['email'] ?? '').trim(),
+    },
+    deps.accounts,
+    deps.clock,
+  );
+  if (!result.ok) {
+    // The form comes back as typed, untrimmed, without the password.
+    const { password: _secret, ...values } = form;
+    return { kind: 'invalid', errors: result.errors, values };
+  }
+  log.info({ event: 'account_created', authenticator: authenticator.id }, 'account created');
+  const token = await startSession(
+    {
+      accountId: result.account.id,
+      authenticator: authenticator.id,
+      acr: htmlFormAcr(authenticator),
+      lifetime: deps.sessionLifetime,
+    },
+    deps,
+  );
+  return { kind: 'ok', token, accountId: result.account.id };
+}
