@@ -4,7 +4,7 @@ import type { Session } from '../../store/ports/index.ts';
 import { validateAuthorizationRequest } from '../authorize/pipeline.ts';
 import type { AuthorizationRequest } from '../authorize/request.ts';
 import type { ProtocolDeps } from '../deps.ts';
-import { OAuthError } from '../errors.ts';
+import { OAuthError, safeErrorText } from '../errors.ts';
 import type { RawParams } from '../params/parse.ts';
 import { hashToken, mint } from '../tokens/opaque.ts';
 
@@ -140,7 +140,8 @@ function errorRedirect(
     error,
     location: redirectTo(uri, {
       error: error.code,
-      error_description: error.description,
+      // RFC 6749 §4.1.2.1: the description's charset, again at the edge that writes it.
+      error_description: safeErrorText(error.description),
       state,
       iss: deps.issuer,
     }),
