@@ -10,6 +10,7 @@ import type {
   Draft,
   Revision,
   Session,
+  StoredCode,
   StoredKey,
   StoredToken,
 } from './ports/index.ts';
@@ -54,7 +55,7 @@ export function rowMappers(columns: Columns) {
       authTime: int(r['auth_time']),
       expiresAt: int(r['expires_at']),
     }),
-    toCode: (r: Row): CodeRecord & { used: boolean } => ({
+    toCode: (r: Row): StoredCode => ({
       hash: text(r['hash']),
       grantId: text(r['grant_id']),
       clientId: text(r['client_id']),
@@ -68,6 +69,8 @@ export function rowMappers(columns: Columns) {
       acr: text(r['acr']),
       expiresAt: int(r['expires_at']),
       claims: textOrNull(r['claims']),
+      // From the grant's row (a join); a code read without it is unbound.
+      sessionHash: r['session_hash'] == null ? null : text(r['session_hash']),
       used: r['used_at'] !== null,
     }),
     toToken: (r: Row): StoredToken => ({

@@ -2,11 +2,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
+import { consumed } from '../../src/protocol/grants/code-replay.ts';
+import { rotateRefresh } from '../../src/protocol/grants/refresh-rotation.ts';
 import { ConflictError } from '../../src/store/ports/errors.ts';
 import type { Store } from '../../src/store/ports/index.ts';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
 import { adminContract } from './admin-contract.ts';
-import { code, revision, snapshot, T0, token } from './cases/fixtures.ts';
+import { code, revision, seedTokens, snapshot, T0, token } from './cases/fixtures.ts';
 import { storeContract } from './store-contract.ts';
 
 const DATABASE_URL = process.env['TESSERA_TEST_DATABASE_URL'];
@@ -91,14 +93,19 @@ function postgresSuites(base: string): void {
       const { stores } = await nodes(NODES);
       try {
         await stores[0]!.grants.saveCode(code());
+        // Each node runs the protocol's replay rule over its own store, as a token endpoint would.
         const results = await Promise.all(
-          stores.map((s, i) =>
-            s.grants.redeemCode(code().hash, T0 + 1, [token({ hash: `token-node-${i}` })]),
-          ),
+          stores.map(async (s, i) => {
+            const now = T0 + 1;
+            const result = await s.grants.consumeCode(code().hash, now, [token({ hash: `token-node-${i}` })]);
+            return { result, refused: await consumed(result, now, s) };
+          }),
         );
-        const winners = results.flatMap((r, i) => (r.status === 'redeemed' ? [i] : []));
-        assert.equal(winners.length, 1, JSON.stringify(results));
-        assert.ok(results.every((r) => r.status !== 'missing'));
+        const winners = results.flatMap((r, i) => (r.result.status === 'consumed' ? [i] : []));
+        assert.equal(winners.length, 1, JSON.stringify(results.map((r) => r.result)));
+        // A loser that comes after another loser's revocation finds the grant revoked: refused all the same.
+        assert.ok(results.every((r) => ['consumed', 'used', 'revoked'].includes(r.result.status)));
+        assert.ok(results.every((r, i) => (r.refused === undefined) === (i === winners[0])));
         const issued = await stores[1]!.grants.findToken(`token-node-${winners[0]}`);
         assert.equal(issued?.revoked, true, 'RFC 6749 §4.1.2: a replayed code revokes what it issued');
         for (let i = 0; i < NODES; i++) {
@@ -117,15 +124,23 @@ function postgresSuites(base: string): void {
         claims: null,
       });
       try {
-        await stores[0]!.grants.saveTokens([refresh('refresh-0')]);
+        await seedTokens(stores[0]!.grants, [refresh('refresh-0')]);
         const results = await Promise.all(
-          stores.map((s, i) =>
-            s.grants.rotateRefreshToken('refresh-0', T0 + 1, 10, [refresh(`refresh-node-${i}`)]),
-          ),
+          stores.map(async (s, i) => {
+            const successors = [refresh(`refresh-node-${i}`)];
+            const result = await s.grants.rotateRefreshToken('refresh-0', T0 + 1, successors);
+            if (result.status !== 'already_rotated') return result.status;
+            // Within the grace window the protocol issues the retry's successors from the live grant.
+            const refused = await rotateRefresh('refresh-0', T0 + 1, 10, successors, s);
+            return refused === undefined ? 'grace' : refused.code;
+          }),
         );
-        const statuses = results.map((r) => r.status).sort();
+        const statuses = results.sort();
         assert.deepEqual(statuses, ['rotated', ...Array<string>(NODES - 1).fill('grace')].sort());
         assert.equal((await stores[1]!.grants.findToken('refresh-0'))?.rotatedAt, T0 + 1);
+        for (let i = 0; i < NODES; i++) {
+          assert.equal((await stores[0]!.grants.findToken(`refresh-node-${i}`))?.revoked, false);
+        }
       } finally {
         await closeAll(stores);
       }

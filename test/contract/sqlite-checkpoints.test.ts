@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
-import { token } from './cases/fixtures.ts';
+import { seedTokens, token } from './cases/fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-checkpoints-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +18,7 @@ async function writeSomeTokens(file: string, backgroundCheckpoints: boolean) {
   const store = openSqliteStore(file, { backgroundCheckpoints });
   await sleep(300); // the thread is up and has taken over
   const before = statSync(file).size;
-  for (let i = 0; i < 60; i++) await store.grants.saveTokens([token({ hash: `h${i}`, grantId: `g${i}` })]);
+  for (let i = 0; i < 60; i++) await seedTokens(store.grants, [token({ hash: `h${i}`, grantId: `g${i}` })]);
   await sleep(800); // a few checkpoint rounds
   const afterWrites = statSync(file).size;
   await store.close();
@@ -41,7 +41,7 @@ test('without them (CLI commands), the same writes stay in the WAL until SQLite 
 test('closing the store stops the checkpoint thread and leaves a database another connection can read', async () => {
   const file = join(dir, 'close.db');
   const store = openSqliteStore(file, { backgroundCheckpoints: true });
-  await store.grants.saveTokens([token({ hash: 'kept' })]);
+  await seedTokens(store.grants, [token({ hash: 'kept' })]);
   await store.close();
   const db = new Database(file, { readonly: true });
   assert.equal((db.prepare('SELECT count(*) AS n FROM tokens').get() as { n: number }).n, 1);

@@ -7,6 +7,7 @@ import { configCases } from './cases/config.ts';
 import { consentCases } from './cases/consents.ts';
 import { keyCases } from './cases/keys.ts';
 import { maintenanceCases } from './cases/maintenance.ts';
+import { raceCases } from './cases/races.ts';
 import { sessionCases } from './cases/sessions.ts';
 import { throttleCases } from './cases/throttle.ts';
 import { tokenCases } from './cases/tokens.ts';
@@ -35,6 +36,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     describe('consents', () => consentCases(use));
     describe('grants: codes', () => codeCases(use));
     describe('grants: tokens', () => tokenCases(use));
+    describe('grants: issuing races a revocation', () => raceCases(use));
     describe('config revisions', () => configCases(use));
     describe('signing keys', () => keyCases(use));
     describe('maintenance', () => maintenanceCases(use));

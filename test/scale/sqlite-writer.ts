@@ -30,8 +30,12 @@ for (let i = Number(from); ; i++) {
     familyExpiresAt: kind === 'refresh_token' ? now + 86_400 : null,
     claims: filler,
   });
-  // Both tokens in one transaction: after a crash there are both or neither.
-  await store.grants.saveTokens([token('access_token'), token('refresh_token')]);
+  // The grant and both tokens in one transaction: after a crash there are all or none.
+  await store.grants.openGrant(
+    { id: `grant-${i}`, clientId: 'www', accountId: `account-${i}`, sessionHash: null, expiresAt: now + 86_400 },
+    now,
+    [token('access_token'), token('refresh_token')],
+  );
   // Written to a pipe, which is synchronous on Linux: once this returns, the parent will read it.
   process.stdout.write(`ack ${i}\n`);
 }

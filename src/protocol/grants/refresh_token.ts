@@ -1,9 +1,12 @@
 // grant_type=refresh_token (RFC 6749 §6), rotation with reuse detection (RFC 9700 §4.14), ID token per OIDC Core §12.2.
+
+import type { TokenRecord } from '../../store/ports/index.ts';
 import { OAuthError } from '../errors.ts';
 import { parseScope } from '../params/parse.ts';
 import { hashToken } from '../tokens/opaque.ts';
 import { issueTokens } from '../tokens/response.ts';
 import type { Grant } from './grant.ts';
+import { refreshWithoutRotation, rotateRefresh } from './refresh-rotation.ts';
 
 const invalidGrant = (description: string) => new OAuthError('invalid_grant', description);
 
@@ -32,7 +35,7 @@ export const refreshToken = {
     const account = await deps.accounts.findById(token.accountId);
     if (!account || account.disabled) return invalidGrant('the account behind this grant is disabled');
 
-    const rotate = client.refreshToken.rotation;
+    const rotating = client.refreshToken.rotation;
     const issued = await issueTokens(
       {
         client,
@@ -44,26 +47,26 @@ export const refreshToken = {
         acr: token.acr,
         nonce: null,
         claims: token.claims,
-        refresh: rotate
+        refresh: rotating
           ? { kind: 'rotate', familyExpiresAt: token.familyExpiresAt ?? token.expiresAt }
           : { kind: 'none' },
       },
       deps,
     );
-    if (!rotate) {
-      await deps.grants.saveTokens(issued.records);
-      return issued.response;
-    }
-    const successor = issued.records.find((r) => r.kind === 'refresh_token');
-    if (successor) successor.scope = token.scope;
-    const result = await deps.grants.rotateRefreshToken(
-      hash,
-      now,
-      client.refreshToken.reuseGrace,
-      issued.records,
-    );
-    if (result.status === 'rotated' || result.status === 'grace') return issued.response;
-    // A rotated-out token came back: someone holds a stolen copy, so the whole family is revoked.
-    return invalidGrant('the refresh token was already used; every token of this grant is revoked');
+    const refused = rotating
+      ? await rotateRefresh(
+          hash,
+          now,
+          client.refreshToken.reuseGrace,
+          keepScope(issued.records, token.scope),
+          deps,
+        )
+      : await refreshWithoutRotation(hash, token.grantId, now, issued.records, deps);
+    return refused ?? issued.response;
   },
 } satisfies Grant;
+
+/** A narrowed request does not shrink the grant: the successor refresh token keeps the original scope. */
+function keepScope(records: TokenRecord[], scope: string): TokenRecord[] {
+  return records.map((r) => (r.kind === 'refresh_token' ? { ...r, scope } : r));
+}

@@ -1,6 +1,9 @@
-// Codes and tokens on PostgreSQL: single-use redemption and refresh rotation, atomic across every node.
+// PostgreSQL GrantStore: codes, tokens and grants, atomic across every node. Every primitive that issues
+// locks the grant's row first (UPDATE ... WHERE revoked_at IS NULL) and every revocation does too, so the
+// two queue on that row: an issue that commits first is seen by the revocation, and one that comes after
+// finds the grant revoked. One lock order everywhere (grant, then its codes and tokens) rules out deadlocks.
 import type pg from 'pg';
-import type { GrantStore, TokenRecord } from '../ports/index.ts';
+import type { ConsumeResult, GrantStore, IssueResult, RotateResult, TokenRecord } from '../ports/index.ts';
 import { type Row, toCode, toToken } from './rows.ts';
 import { transaction } from './tx.ts';
 
@@ -50,73 +53,160 @@ async function insertTokens(db: Queryable, tokens: readonly TokenRecord[]): Prom
   );
 }
 
-// Rows are locked in hash order, so two transactions revoking the same grant at once queue instead of deadlocking.
-const REVOKE_GRANT =
+/** The latest moment any of these tokens (or their refresh family) can still be used. */
+const lastExpiry = (tokens: readonly TokenRecord[]) =>
+  Math.max(0, ...tokens.map((t) => Math.max(t.expiresAt, t.familyExpiresAt ?? 0)));
+
+/** Locks a live grant's row and extends its lifetime; false when the grant was revoked (or never recorded). */
+async function lockLiveGrant(
+  db: Queryable,
+  grantId: string,
+  tokens: readonly TokenRecord[],
+): Promise<boolean> {
+  const result = await db.query(
+    'UPDATE grants SET expires_at = greatest(expires_at, $1) WHERE id = $2 AND revoked_at IS NULL',
+    [lastExpiry(tokens), grantId],
+  );
+  return result.rowCount === 1;
+}
+
+// Rows are locked in hash order, so two transactions revoking tokens of the same grant queue instead of deadlocking.
+const REVOKE_GRANT_TOKENS =
   'UPDATE tokens SET revoked_at = $1 WHERE hash IN (SELECT hash FROM tokens WHERE grant_id = $2 AND revoked_at IS NULL ORDER BY hash FOR UPDATE)';
+
+/**
+ * Two statements, not one: under READ COMMITTED the second takes a fresh snapshot after the first has waited
+ * on the grant row, so it sees every token an issuer committed before the revocation got the lock.
+ */
+async function revokeGrants(db: Queryable, now: number, where: string, values: unknown[]): Promise<number> {
+  const { rows } = await db.query<Row>(
+    `UPDATE grants SET revoked_at = $1 WHERE id IN (SELECT id FROM grants WHERE ${where} AND revoked_at IS NULL ORDER BY id FOR UPDATE) RETURNING id`,
+    [now, ...values],
+  );
+  for (const row of rows) await db.query(REVOKE_GRANT_TOKENS, [now, row['id']]);
+  return rows.length;
+}
 
 export function postgresGrants(pool: pg.Pool): GrantStore {
   const one = async (text: string, values: unknown[]): Promise<Row | undefined> =>
     (await pool.query<Row>(text, values)).rows[0];
 
+  const issueFrom = async (
+    client: Queryable,
+    grantId: string,
+    from: string | null,
+    now: number,
+    tokens: readonly TokenRecord[],
+  ): Promise<IssueResult> => {
+    if (!(await lockLiveGrant(client, grantId, tokens))) return { status: 'revoked' };
+    if (from !== null) {
+      const row = (
+        await client.query<Row>('SELECT revoked_at, expires_at FROM tokens WHERE hash = $1', [from])
+      ).rows[0];
+      if (!row || row['revoked_at'] !== null || Number(row['expires_at']) <= now)
+        return { status: 'revoked' };
+    }
+    await insertTokens(client, tokens);
+    return { status: 'issued' };
+  };
+
   return {
-    async saveCode(c) {
-      await pool.query(
-        'INSERT INTO codes (hash, grant_id, client_id, account_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, auth_time, acr, expires_at, claims) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
-        [
-          c.hash,
-          c.grantId,
-          c.clientId,
-          c.accountId,
-          c.redirectUri,
-          c.scope,
-          c.nonce,
-          c.codeChallenge,
-          c.codeChallengeMethod,
-          c.authTime,
-          c.acr,
-          c.expiresAt,
-          c.claims,
-        ],
-      );
-    },
-    async findCode(hash) {
-      const row = await one('SELECT * FROM codes WHERE hash = $1', [hash]);
-      return row && toCode(row);
-    },
-    async redeemCode(hash, now, tokens) {
+    async openGrant(g, now, tokens) {
       return transaction(pool, async (client) => {
-        // Every redemption of this code first takes the code's row lock and keeps it to the end, so they
-        // run one after another: exactly one finds used_at empty, and revocations never interleave.
-        const code = (
-          await client.query<Row>('SELECT grant_id, used_at FROM codes WHERE hash = $1 FOR UPDATE', [hash])
-        ).rows[0];
-        if (!code) return { status: 'missing' } as const;
-        if (code['used_at'] === null) {
-          await client.query('UPDATE codes SET used_at = $1 WHERE hash = $2', [now, hash]);
-          await insertTokens(client, tokens);
-          return { status: 'redeemed' } as const;
-        }
-        // READ COMMITTED gives this statement a fresh snapshot, so it sees the tokens the winner committed
-        // while we waited on its row lock: RFC 6749 §4.1.2 asks for those to be revoked too.
-        await client.query(REVOKE_GRANT, [now, code['grant_id']]);
-        return { status: 'already_used' } as const;
+        await client.query(
+          'INSERT INTO grants (id, client_id, account_id, session_hash, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING',
+          [g.id, g.clientId, g.accountId, g.sessionHash, g.expiresAt],
+        );
+        return issueFrom(client, g.id, null, now, tokens);
       });
     },
-    async saveTokens(tokens) {
-      await insertTokens(pool, tokens);
+    async saveCode(c) {
+      await transaction(pool, async (client) => {
+        await client.query(
+          'INSERT INTO grants (id, client_id, account_id, session_hash, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET expires_at = greatest(grants.expires_at, excluded.expires_at)',
+          [c.grantId, c.clientId, c.accountId, c.sessionHash, c.expiresAt],
+        );
+        await client.query(
+          'INSERT INTO codes (hash, grant_id, client_id, account_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, auth_time, acr, expires_at, claims) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
+          [
+            c.hash,
+            c.grantId,
+            c.clientId,
+            c.accountId,
+            c.redirectUri,
+            c.scope,
+            c.nonce,
+            c.codeChallenge,
+            c.codeChallengeMethod,
+            c.authTime,
+            c.acr,
+            c.expiresAt,
+            c.claims,
+          ],
+        );
+      });
+    },
+    async findCode(hash) {
+      const row = await one(
+        'SELECT c.*, g.session_hash FROM codes c LEFT JOIN grants g ON g.id = c.grant_id WHERE c.hash = $1',
+        [hash],
+      );
+      return row && toCode(row);
+    },
+    async consumeCode(hash, now, tokens) {
+      return transaction(pool, async (client): Promise<ConsumeResult> => {
+        const code = (await client.query<Row>('SELECT grant_id FROM codes WHERE hash = $1', [hash])).rows[0];
+        if (!code) return { status: 'missing' };
+        const grantId = code['grant_id'] as string;
+        // Concurrent redemptions of one code queue on the grant's row lock: exactly one finds used_at empty.
+        if (!(await lockLiveGrant(client, grantId, tokens))) return { status: 'revoked' };
+        const used = await client.query('UPDATE codes SET used_at = $1 WHERE hash = $2 AND used_at IS NULL', [
+          now,
+          hash,
+        ]);
+        if (used.rowCount === 0) return { status: 'used', grantId };
+        await insertTokens(client, tokens);
+        return { status: 'consumed' };
+      });
+    },
+    async rotateRefreshToken(hash, now, tokens) {
+      return transaction(pool, async (client): Promise<RotateResult> => {
+        const read = async () => {
+          const row = (await client.query<Row>('SELECT * FROM tokens WHERE hash = $1', [hash])).rows[0];
+          return row && toToken(row);
+        };
+        const token = await read();
+        if (!token) return { status: 'missing' };
+        if (!(await lockLiveGrant(client, token.grantId, tokens))) return { status: 'revoked' };
+        // Read again under the grant's lock: a rotation or revocation may have committed while we waited.
+        const locked = (await read())!;
+        if (locked.revoked || locked.expiresAt <= now) return { status: 'revoked' };
+        if (locked.rotatedAt !== null) {
+          return { status: 'already_rotated', rotatedAt: locked.rotatedAt, grantId: locked.grantId };
+        }
+        // Conditional again: revoking a single token does not take the grant's lock.
+        const rotated = await client.query(
+          'UPDATE tokens SET rotated_at = $1 WHERE hash = $2 AND rotated_at IS NULL AND revoked_at IS NULL',
+          [now, hash],
+        );
+        if (rotated.rowCount === 0) return { status: 'revoked' };
+        await insertTokens(client, tokens);
+        return { status: 'rotated' };
+      });
+    },
+    async issue(grantId, from, now, tokens) {
+      return transaction(pool, (client) => issueFrom(client, grantId, from, now, tokens));
     },
     async findToken(hash) {
       const row = await one('SELECT * FROM tokens WHERE hash = $1', [hash]);
       return row && toToken(row);
     },
     async revokeGrant(grantId, now) {
-      await pool.query(REVOKE_GRANT, [now, grantId]);
-    },
-    async revokeClientTokens(accountId, clientId, now) {
-      await pool.query(
-        'UPDATE tokens SET revoked_at = $1 WHERE hash IN (SELECT hash FROM tokens WHERE account_id = $2 AND client_id = $3 AND revoked_at IS NULL ORDER BY hash FOR UPDATE)',
-        [now, accountId, clientId],
-      );
+      await transaction(pool, async (client) => {
+        await revokeGrants(client, now, 'id = $2', [grantId]);
+        // A grant without a row (or revoked before) still has its tokens revoked.
+        await client.query(REVOKE_GRANT_TOKENS, [now, grantId]);
+      });
     },
     async revokeToken(hash, now) {
       // A token revoked before keeps its first revocation time.
@@ -126,28 +216,17 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
       );
       return result.rowCount === 1;
     },
-    async rotateRefreshToken(hash, now, graceSeconds, tokens) {
-      return transaction(pool, async (client) => {
-        // As in redeemCode: the token's row lock, held to the end, makes concurrent rotations queue.
-        const row = (
-          await client.query<Row>('SELECT grant_id, rotated_at FROM tokens WHERE hash = $1 FOR UPDATE', [
-            hash,
-          ])
-        ).rows[0];
-        if (!row) return { status: 'missing' } as const;
-        if (row['rotated_at'] === null) {
-          await client.query('UPDATE tokens SET rotated_at = $1 WHERE hash = $2', [now, hash]);
-          await insertTokens(client, tokens);
-          return { status: 'rotated' } as const;
-        }
-        // A client retrying a rotation whose response it lost is not an attacker replaying a stolen token.
-        if (graceSeconds > 0 && now - Number(row['rotated_at']) <= graceSeconds) {
-          await insertTokens(client, tokens);
-          return { status: 'grace' } as const;
-        }
-        await client.query(REVOKE_GRANT, [now, row['grant_id']]);
-        return { status: 'reused' } as const;
+    async revokeClientGrants(accountId, clientId, now) {
+      await transaction(pool, async (client) => {
+        await revokeGrants(client, now, 'account_id = $2 AND client_id = $3', [accountId, clientId]);
+        await client.query(
+          'UPDATE tokens SET revoked_at = $1 WHERE hash IN (SELECT hash FROM tokens WHERE account_id = $2 AND client_id = $3 AND revoked_at IS NULL ORDER BY hash FOR UPDATE)',
+          [now, accountId, clientId],
+        );
       });
+    },
+    async revokeSessionGrants(sessionHash, now) {
+      return transaction(pool, (client) => revokeGrants(client, now, 'session_hash = $2', [sessionHash]));
     },
   };
 }

@@ -33,9 +33,12 @@ export function postgresMaintenance(pool: pg.Pool): MaintenanceStore {
          ), f AS (
            DELETE FROM login_failures WHERE key_hash IN
              (SELECT key_hash FROM login_failures WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1
+         ), g AS (
+           DELETE FROM grants WHERE id IN
+             (SELECT id FROM grants WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1
          )
          SELECT (SELECT count(*) FROM c) + (SELECT count(*) FROM t) + (SELECT count(*) FROM s)
-           + (SELECT count(*) FROM f) AS deleted`,
+           + (SELECT count(*) FROM f) + (SELECT count(*) FROM g) AS deleted`,
         [now, batch],
       );
       return Number(rows[0]?.deleted ?? 0);

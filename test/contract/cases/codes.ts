@@ -1,8 +1,8 @@
-// GrantStore contract, codes: found by hash, redeemed once, and a replay revokes every token of the grant.
+// GrantStore contract, codes: found by hash, consumed once, and only while their grant is live.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RedeemResult, TokenRecord } from '../../../src/store/ports/index.ts';
-import { code, T0, token, type UseStore } from './fixtures.ts';
+import type { ConsumeResult, TokenRecord } from '../../../src/store/ports/index.ts';
+import { code, seedTokens, T0, token, type UseStore } from './fixtures.ts';
 
 /** An access and a refresh token of one grant, their hashes prefixed so each call's tokens are told apart. */
 export function issued(prefix: string, grantId = 'grant-1'): TokenRecord[] {
@@ -22,12 +22,12 @@ export function issued(prefix: string, grantId = 'grant-1'): TokenRecord[] {
 export function codeCases(use: UseStore): void {
   const grants = () => use().grants;
 
-  test('findCode returns a saved code with every field as given, not yet used', async () => {
+  test('findCode returns a saved code with every field as given, its session binding included, not yet used', async () => {
     await grants().saveCode(code());
     assert.deepEqual(await grants().findCode('code-hash-1'), { ...code(), used: false });
   });
 
-  test('findCode keeps null redirect_uri, nonce, code_challenge, its method and claims as null', async () => {
+  test('findCode keeps null redirect_uri, nonce, code_challenge, its method, claims and session as null', async () => {
     const bare = code({
       redirectUri: null,
       nonce: null,
@@ -35,6 +35,7 @@ export function codeCases(use: UseStore): void {
       codeChallengeMethod: null,
       claims: null,
       scope: '',
+      sessionHash: null,
     });
     await grants().saveCode(bare);
     assert.deepEqual(await grants().findCode('code-hash-1'), { ...bare, used: false });
@@ -45,31 +46,69 @@ export function codeCases(use: UseStore): void {
     assert.equal(await grants().findCode('code-hash-2'), undefined);
   });
 
-  test('redeemCode on a fresh code answers redeemed, marks it used and stores the tokens unrevoked', async () => {
+  test('consumeCode on a fresh code answers consumed, marks it used and stores the tokens unrevoked', async () => {
     await grants().saveCode(code());
-    const result = await grants().redeemCode('code-hash-1', T0 + 1, issued('first'));
-    assert.deepEqual(result, { status: 'redeemed' });
+    const result = await grants().consumeCode('code-hash-1', T0 + 1, issued('first'));
+    assert.deepEqual(result, { status: 'consumed' });
     assert.equal((await grants().findCode('code-hash-1'))?.used, true);
     for (const record of issued('first')) {
       assert.deepEqual(await grants().findToken(record.hash), { ...record, revoked: false, rotatedAt: null });
     }
   });
 
-  test('redeemCode a second time answers already_used and stores none of the tokens it was given', async () => {
+  test('consumeCode a second time answers used with the grant, stores none of its tokens and revokes nothing', async () => {
     await grants().saveCode(code());
-    await grants().redeemCode('code-hash-1', T0 + 1, issued('first'));
-    const result = await grants().redeemCode('code-hash-1', T0 + 2, issued('second'));
-    assert.deepEqual(result, { status: 'already_used' });
+    await grants().consumeCode('code-hash-1', T0 + 1, issued('first'));
+    const result = await grants().consumeCode('code-hash-1', T0 + 2, issued('second'));
+    assert.deepEqual(result, { status: 'used', grantId: 'grant-1' });
     for (const record of issued('second')) assert.equal(await grants().findToken(record.hash), undefined);
+    // The store reports; protocol/grants/code-replay.ts decides to revoke.
+    assert.equal((await grants().findToken('first-at'))?.revoked, false);
   });
 
-  test('redeemCode a second time revokes every token of the grant and no token of another grant', async () => {
+  test('consumeCode of an unknown code answers missing and stores nothing', async () => {
     await grants().saveCode(code());
-    await grants().redeemCode('code-hash-1', T0 + 1, issued('first'));
+    const result = await grants().consumeCode('code-hash-2', T0, issued('stray'));
+    assert.deepEqual(result, { status: 'missing' });
+    for (const record of issued('stray')) assert.equal(await grants().findToken(record.hash), undefined);
+    assert.equal((await grants().findCode('code-hash-1'))?.used, false, 'other codes stay unused');
+  });
+
+  test('consumeCode of a code whose grant was revoked answers revoked, stores nothing and leaves it unused', async () => {
+    await grants().saveCode(code());
+    await grants().revokeGrant('grant-1', T0 + 1);
+    assert.deepEqual(await grants().consumeCode('code-hash-1', T0 + 2, issued('late')), {
+      status: 'revoked',
+    });
+    for (const record of issued('late')) assert.equal(await grants().findToken(record.hash), undefined);
+    assert.equal((await grants().findCode('code-hash-1'))?.used, false);
+  });
+
+  test('consumeCode after the account withdrew consent for the client answers revoked', async () => {
+    await grants().saveCode(code());
+    await grants().revokeClientGrants('acct-johndoe', 'client-1', T0 + 1);
+    assert.deepEqual(await grants().consumeCode('code-hash-1', T0 + 2, issued('late')), {
+      status: 'revoked',
+    });
+  });
+
+  test('consumeCode after the SSO session the code was bound to ended answers revoked', async () => {
+    await grants().saveCode(code());
+    assert.equal(await grants().revokeSessionGrants('session-hash-1', T0 + 1), 1);
+    assert.deepEqual(await grants().consumeCode('code-hash-1', T0 + 2, issued('late')), {
+      status: 'revoked',
+    });
+  });
+
+  test('revokeGrant after a consumption revokes every token of the grant, later ones too, and no other grant', async () => {
+    await grants().saveCode(code());
+    await grants().consumeCode('code-hash-1', T0 + 1, issued('first'));
     // A token issued later on the same grant (a refresh) falls with it.
-    await grants().saveTokens([token({ hash: 'refreshed-at' })]);
-    await grants().saveTokens(issued('unrelated', 'grant-2'));
-    await grants().redeemCode('code-hash-1', T0 + 2, []);
+    assert.deepEqual(await grants().issue('grant-1', null, T0 + 1, [token({ hash: 'refreshed-at' })]), {
+      status: 'issued',
+    });
+    await seedTokens(grants(), issued('unrelated', 'grant-2'));
+    await grants().revokeGrant('grant-1', T0 + 2);
     for (const hash of ['first-at', 'first-rt', 'refreshed-at']) {
       assert.equal((await grants().findToken(hash))?.revoked, true, `${hash} is revoked`);
     }
@@ -78,22 +117,14 @@ export function codeCases(use: UseStore): void {
     }
   });
 
-  test('redeemCode of an unknown code answers missing and stores nothing', async () => {
+  test('consumeCode with 20 concurrent calls on one code consumes exactly once and keeps only the winner tokens', async () => {
     await grants().saveCode(code());
-    const result = await grants().redeemCode('code-hash-2', T0, issued('stray'));
-    assert.deepEqual(result, { status: 'missing' });
-    for (const record of issued('stray')) assert.equal(await grants().findToken(record.hash), undefined);
-    assert.equal((await grants().findCode('code-hash-1'))?.used, false, 'other codes stay unused');
-  });
-
-  test('redeemCode with 20 concurrent calls on one code redeems exactly once and keeps only the winner tokens', async () => {
-    await grants().saveCode(code());
-    const results: RedeemResult[] = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => grants().redeemCode('code-hash-1', T0 + 1, issued(`call${i}`))),
+    const results: ConsumeResult[] = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => grants().consumeCode('code-hash-1', T0 + 1, issued(`call${i}`))),
     );
-    const winners = results.flatMap((r, i) => (r.status === 'redeemed' ? [i] : []));
-    assert.equal(winners.length, 1, `exactly one redeemed, got ${JSON.stringify(results)}`);
-    assert.equal(results.filter((r) => r.status === 'already_used').length, 19);
+    const winners = results.flatMap((r, i) => (r.status === 'consumed' ? [i] : []));
+    assert.equal(winners.length, 1, `exactly one consumed, got ${JSON.stringify(results)}`);
+    assert.equal(results.filter((r) => r.status === 'used').length, 19);
     for (let i = 0; i < 20; i++) {
       const stored = await grants().findToken(`call${i}-at`);
       assert.equal(stored !== undefined, i === winners[0], `tokens of call ${i} stored only if it won`);

@@ -3,6 +3,7 @@ import { type Snapshot, snapshotSchema } from '../../../src/config/schema.ts';
 import type {
   CodeRecord,
   Consent,
+  GrantStore,
   NewAccount,
   NewRevision,
   Session,
@@ -54,6 +55,7 @@ export function code(overrides: Partial<CodeRecord> = {}): CodeRecord {
     acr: 'urn:acr:1',
     expiresAt: T0 + 60,
     claims: '{"id_token":{"email":null}}',
+    sessionHash: 'session-hash-1',
     ...overrides,
   };
 }
@@ -126,4 +128,28 @@ export function consent(overrides: Partial<Consent> = {}): Consent {
     createdAt: T0,
     ...overrides,
   };
+}
+
+/** Far past every case's clock: a seeded grant's row outlives what the case does with it. */
+const SEEDED_GRANT_LIFETIME = 10_000_000;
+
+/** Stores tokens as issued from live grants: each distinct grant is opened first, then its tokens issued. */
+export async function seedTokens(grants: GrantStore, tokens: readonly TokenRecord[]): Promise<void> {
+  const byGrant = new Map<string, TokenRecord[]>();
+  for (const t of tokens) byGrant.set(t.grantId, [...(byGrant.get(t.grantId) ?? []), t]);
+  for (const [grantId, list] of byGrant) {
+    const first = list[0]!;
+    const result = await grants.openGrant(
+      {
+        id: grantId,
+        clientId: first.clientId,
+        accountId: first.accountId,
+        sessionHash: null,
+        expiresAt: T0 + SEEDED_GRANT_LIFETIME,
+      },
+      T0,
+      list,
+    );
+    if (result.status !== 'issued') throw new Error(`seeding grant ${grantId}: ${result.status}`);
+  }
 }

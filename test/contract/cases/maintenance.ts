@@ -1,7 +1,7 @@
 // MaintenanceStore contract: expired codes, tokens and sessions purged in batches by one lease holder at a time.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { account, code, session, T0, token, type UseStore } from './fixtures.ts';
+import { account, code, seedTokens, session, T0, token, type UseStore } from './fixtures.ts';
 
 const NOW = T0 + 1000;
 
@@ -11,12 +11,12 @@ export function maintenanceCases(use: UseStore): void {
   /** Two rows of each kind: one expired before NOW, one still valid after it. */
   async function seed(): Promise<void> {
     await store().accounts.create(account());
-    await store().grants.saveCode(code({ hash: 'code-old', expiresAt: NOW - 1 }));
-    await store().grants.saveCode(code({ hash: 'code-new', expiresAt: NOW + 1 }));
-    await store().grants.saveTokens([
+    await seedTokens(store().grants, [
       token({ hash: 'token-old', expiresAt: NOW - 1 }),
       token({ hash: 'token-new', expiresAt: NOW + 1 }),
     ]);
+    await store().grants.saveCode(code({ hash: 'code-old', expiresAt: NOW - 1 }));
+    await store().grants.saveCode(code({ hash: 'code-new', expiresAt: NOW + 1 }));
     await store().sessions.create(session({ idHash: 'session-old', expiresAt: NOW - 1 }));
     await store().sessions.create(session({ idHash: 'session-new', expiresAt: NOW + 1 }));
   }
@@ -37,7 +37,8 @@ export function maintenanceCases(use: UseStore): void {
   });
 
   test('purgeExpired deletes at most batch rows of a kind per call, and later calls delete the rest', async () => {
-    await store().grants.saveTokens(
+    await seedTokens(
+      store().grants,
       Array.from({ length: 5 }, (_, i) => token({ hash: `old-${i}`, expiresAt: NOW - 1 })),
     );
     const first = await store().maintenance.purgeExpired('node-a', NOW, 2);

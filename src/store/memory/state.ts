@@ -1,0 +1,49 @@
+// The memory store's tables: one object every aggregate's implementation shares, as the SQL stores share a database.
+import type {
+  Account,
+  Consent,
+  Revision,
+  Session,
+  StoredCode,
+  StoredKey,
+  StoredToken,
+} from '../ports/index.ts';
+
+export interface GrantRow {
+  clientId: string;
+  accountId: string;
+  sessionHash: string | null;
+  expiresAt: number;
+  revoked: boolean;
+}
+
+export interface MemoryState {
+  accounts: Map<string, Account>;
+  sessions: Map<string, Session>;
+  codes: Map<string, StoredCode>;
+  tokens: Map<string, StoredToken>;
+  grants: Map<string, GrantRow>;
+  revisions: Revision[];
+  keys: StoredKey[];
+  consents: Map<string, Consent>;
+  lease: { holder: string; expiresAt: number } | undefined;
+  loginFailures: Map<string, { count: number; expiresAt: number }>;
+}
+
+export const clone = <T>(value: T): T => structuredClone(value);
+export const consentKey = (accountId: string, clientId: string) => JSON.stringify([accountId, clientId]);
+
+export function emptyState(): MemoryState {
+  return {
+    accounts: new Map(),
+    sessions: new Map(),
+    codes: new Map(),
+    tokens: new Map(),
+    grants: new Map(),
+    revisions: [],
+    keys: [],
+    consents: new Map(),
+    lease: undefined,
+    loginFailures: new Map(),
+  };
+}

@@ -1,0 +1,22 @@
+// Accounts port: the end users of the Authentication Service.
+
+export interface Account {
+  id: string;
+  username: string;
+  passwordHash: string;
+  claims: Record<string, unknown>;
+  createdAt: number;
+  disabled: boolean;
+}
+
+export type NewAccount = Omit<Account, 'disabled'>;
+
+export interface AccountStore {
+  /** Throws DuplicateError when the username is taken (compared case-insensitively). */
+  create(account: NewAccount): Promise<Account>;
+  findByUsername(username: string): Promise<Account | undefined>;
+  findById(id: string): Promise<Account | undefined>;
+  list(limit: number): Promise<Account[]>;
+  updateClaims(id: string, claims: Record<string, unknown>): Promise<void>;
+  setDisabled(id: string, disabled: boolean): Promise<void>;
+}

@@ -1,0 +1,55 @@
+// SQLite AccountStore: end users; usernames unique without regard to case (COLLATE NOCASE).
+import type Database from 'better-sqlite3';
+import { DuplicateError } from '../ports/errors.ts';
+import type { AccountStore } from '../ports/index.ts';
+import { type Row, toAccount } from './rows.ts';
+
+export function createSqliteAccounts(db: Database.Database): AccountStore {
+  const q = {
+    insert: db.prepare(
+      'INSERT INTO accounts (id, username, password_hash, claims, created_at) VALUES (@id, @username, @passwordHash, @claims, @createdAt)',
+    ),
+    byName: db.prepare('SELECT * FROM accounts WHERE username = ?'),
+    byId: db.prepare('SELECT * FROM accounts WHERE id = ?'),
+    list: db.prepare('SELECT * FROM accounts ORDER BY created_at, id LIMIT ?'),
+    updateClaims: db.prepare('UPDATE accounts SET claims = ? WHERE id = ?'),
+    setDisabled: db.prepare('UPDATE accounts SET disabled = ? WHERE id = ?'),
+    deleteSessions: db.prepare('DELETE FROM sessions WHERE account_id = ?'),
+  };
+  const disable = db.transaction((id: string, disabled: boolean) => {
+    q.setDisabled.run(disabled ? 1 : 0, id);
+    // A disabled account keeps no SSO session.
+    if (disabled) q.deleteSessions.run(id);
+  });
+
+  return {
+    async create(account) {
+      try {
+        q.insert.run({ ...account, claims: JSON.stringify(account.claims) });
+      } catch (error) {
+        if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+          throw new DuplicateError(`account "${account.username}"`);
+        }
+        throw error;
+      }
+      return { ...account, disabled: false };
+    },
+    async findByUsername(username) {
+      const row = q.byName.get(username) as Row | undefined;
+      return row && toAccount(row);
+    },
+    async findById(id) {
+      const row = q.byId.get(id) as Row | undefined;
+      return row && toAccount(row);
+    },
+    async list(limit) {
+      return (q.list.all(limit) as Row[]).map(toAccount);
+    },
+    async updateClaims(id, claims) {
+      q.updateClaims.run(JSON.stringify(claims), id);
+    },
+    async setDisabled(id, disabled) {
+      disable.immediate(id, disabled);
+    },
+  };
+}
