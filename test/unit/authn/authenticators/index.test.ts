@@ -1,0 +1,33 @@
+// The authenticator registry: every type is filed under its own name and declares its schema, pages, acr and amr.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AUTHENTICATORS, amrFor, authenticatorType } from '../../../../src/authn/authenticators/index.ts';
+import { acrFor } from '../../../../src/protocol/endpoints/discovery.ts';
+import { liveConfig } from '../../helpers.ts';
+
+test('each registry entry is filed under its type and its config schema accepts a config of that type', () => {
+  for (const [name, type] of Object.entries(AUTHENTICATORS)) {
+    assert.equal(type.type, name);
+    const parsed = type.configSchema.safeParse({ id: 'probe', type: name });
+    assert.ok(parsed.success, `${name}: ${JSON.stringify(parsed.error?.issues)}`);
+    assert.ok(type.pages.login.view, `${name} names a login view`);
+    assert.ok(type.amr.length > 0, `${name} declares its RFC 8176 amr values`);
+  }
+  assert.equal(authenticatorType('toString'), undefined, 'no prototype member is a type');
+  assert.equal(authenticatorType('passkey'), undefined);
+});
+
+test('html-form establishes amr ["pwd"] (RFC 8176 §2) and the acr that discovery publishes', () => {
+  const htmlForm = AUTHENTICATORS['html-form'];
+  assert.deepEqual(htmlForm.amr, ['pwd']);
+  const config = { id: 'staff', type: 'html-form', registration: false } as const;
+  assert.equal(htmlForm.acr(config), acrFor('staff'));
+  assert.equal(htmlForm.registrationOpen(config), false);
+  assert.ok(
+    htmlForm.pages.login.fields.some((f) => f.name === 'password' && f.secret),
+    'the password is secret',
+  );
+  assert.deepEqual(htmlForm.prefill({ login_hint: 'x'.repeat(70) }), { username: 'x'.repeat(64) });
+  assert.deepEqual(amrFor('staff', liveConfig()), ['pwd']);
+  assert.equal(amrFor('nope', liveConfig()), undefined);
+});

@@ -1,0 +1,92 @@
+// AuthnDeps for the Authentication Service's unit tests: memory store, frozen clock, counting random, a log that records.
+import type { AuthnDeps, AuthnLog } from '../../../src/authn/deps.ts';
+import { FixedClock } from '../../../src/shared/clock.ts';
+import { sha256 } from '../../../src/shared/crypto.ts';
+import { createMemoryStore } from '../../../src/store/memory/index.ts';
+import type { CodeRecord, Store, TokenRecord } from '../../../src/store/ports/index.ts';
+import { countingRandom, liveConfig, NOW } from '../helpers.ts';
+
+export { NOW };
+export const SESSION_LIFETIME = 3600;
+
+export interface AuthnHarness {
+  deps: AuthnDeps;
+  store: Store;
+  clock: FixedClock;
+  /** Every login result countLogin was told, in order. */
+  counted: string[];
+}
+
+export function authnHarness(): AuthnHarness {
+  const store = createMemoryStore();
+  const clock = new FixedClock(NOW);
+  const counted: string[] = [];
+  const config = liveConfig();
+  const deps: AuthnDeps = {
+    config: () => config,
+    clock,
+    random: countingRandom(),
+    accounts: store.accounts,
+    sessions: store.sessions,
+    consents: store.consents,
+    grants: store.grants,
+    throttle: store.throttle,
+    sessionLifetime: SESSION_LIFETIME,
+    countLogin: (result) => counted.push(result),
+  };
+  return { deps, store, clock, counted };
+}
+
+/** A log that keeps each event name with its level. */
+export function recordingLog(): AuthnLog & { events: string[] } {
+  const events: string[] = [];
+  const keep = (level: string) => (fields: Record<string, unknown>) => {
+    events.push(`${level}:${String(fields['event'])}`);
+  };
+  return { events, info: keep('info'), warn: keep('warn') };
+}
+
+/**
+ * Opens a grant the way the authorize endpoint does (bound to `sessionToken`'s hash, or unbound for
+ * offline access) and redeems its code for a refresh token; returns that token's hash.
+ */
+export async function grantWithRefreshToken(
+  h: AuthnHarness,
+  input: { grantId: string; clientId?: string; sessionToken: string | null },
+): Promise<string> {
+  const clientId = input.clientId ?? 'web';
+  const code: CodeRecord = {
+    hash: `code-${input.grantId}`,
+    grantId: input.grantId,
+    clientId,
+    accountId: 'alice',
+    redirectUri: null,
+    scope: 'openid',
+    nonce: null,
+    codeChallenge: null,
+    codeChallengeMethod: null,
+    authTime: NOW,
+    acr: 'urn:acr',
+    expiresAt: NOW + 60,
+    claims: null,
+    sessionHash: input.sessionToken === null ? null : sha256(input.sessionToken),
+  };
+  const refresh: TokenRecord = {
+    hash: `refresh-${input.grantId}`,
+    kind: 'refresh_token',
+    grantId: input.grantId,
+    clientId,
+    accountId: 'alice',
+    scope: 'openid',
+    authTime: NOW,
+    acr: 'urn:acr',
+    issuedAt: NOW,
+    expiresAt: NOW + 7200,
+    familyExpiresAt: NOW + 7200,
+    claims: null,
+  };
+  await h.store.grants.saveCode(code);
+  const consumed = await h.store.grants.consumeCode(code.hash, NOW, [refresh]);
+  if (consumed.status !== 'consumed') throw new Error(`code not consumed: ${consumed.status}`);
+  return refresh.hash;
+}
