@@ -3,6 +3,6 @@
 import type { Overrides } from '../config/load.ts';
 
 export async function openLocal(opts: Overrides) {
-  const { openLocal: open } = await import('../main.ts');
+  const { openLocal: open } = await import('../runtime/open.ts');
   return open(opts);
 }

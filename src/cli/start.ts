@@ -2,8 +2,8 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Overrides } from '../config/load.ts';
-import { serveClusterMetrics } from '../http/plugins/metrics.ts';
 import type { Tessera } from '../main.ts';
+import { serveClusterMetrics } from '../metrics/cluster.ts';
 import { fail } from './common.ts';
 import { createLogger } from './logger.ts';
 
@@ -46,7 +46,10 @@ function banner(
 /** One server process; in a cluster, one worker. Stops gracefully on SIGTERM/SIGINT. */
 async function serve(overrides: Overrides, workers: number): Promise<void> {
   // Loaded here, not at the top: a cluster's primary never needs the server code (it stays small).
-  const { createTessera, describeStore } = await import('../main.ts');
+  const [{ createTessera }, { describeStore }] = await Promise.all([
+    import('../main.ts'),
+    import('../runtime/open.ts'),
+  ]);
   const tessera = await createTessera({ overrides, logger: createLogger() });
   const { server } = tessera.config;
   await tessera.app.listen({ port: server.port, host: server.host });

@@ -1,7 +1,8 @@
 // Prometheus metrics: requests by route and status, latency histograms, tokens issued, logins. Served at /metrics.
 import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
-import { AggregatorRegistry, Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { clusterMetrics, joinClusterMetrics } from '../../metrics/cluster.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -11,20 +12,11 @@ export interface Metrics {
   poolWaiting: Gauge;
 }
 
-let workerListening = false;
-
 /** `pool` reports the database pool when the store has one (PostgreSQL). */
 export function createMetrics(pool?: () => { total: number; idle: number; waiting: number }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tessera_' });
-  if (cluster.isWorker) {
-    // Constructing one installs prom-client's worker-side listener; the primary's AggregatorRegistry asks it.
-    if (!workerListening) {
-      new AggregatorRegistry();
-      workerListening = true;
-    }
-    AggregatorRegistry.setRegistries([registry]);
-  }
+  if (cluster.isWorker) joinClusterMetrics(registry);
   return {
     registry,
     tokensIssued: new Counter({
@@ -84,49 +76,5 @@ export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
     // In a worker cluster the primary sums every worker's metrics, so one scrape sees the whole server.
     const text = cluster.isWorker ? await clusterMetrics() : await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(text);
-  });
-}
-
-let pending = 0;
-const waiting = new Map<number, (text: string) => void>();
-
-/** Asks the primary (see supervise in cli/start.ts) for the cluster-wide metrics text. */
-function clusterMetrics(): Promise<string> {
-  const id = ++pending;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      waiting.delete(id);
-      reject(new Error('metrics aggregation timed out'));
-    }, 5000);
-    waiting.set(id, (text) => {
-      clearTimeout(timer);
-      resolve(text);
-    });
-    process.send?.({ type: 'tessera:metrics-request', id });
-  });
-}
-
-if (cluster.isWorker) {
-  process.on('message', (message: { type?: string; id?: number; text?: string }) => {
-    if (message?.type !== 'tessera:metrics-response' || message.id === undefined) return;
-    waiting.get(message.id)?.(message.text ?? '');
-    waiting.delete(message.id);
-  });
-}
-
-/** The primary's side: answers workers' requests with every worker's metrics summed. */
-export function serveClusterMetrics(): void {
-  const aggregator = new AggregatorRegistry();
-  cluster.on('message', (worker, message: { type?: string; id?: number }) => {
-    if (message?.type !== 'tessera:metrics-request') return;
-    aggregator.clusterMetrics().then(
-      (text) => worker.send({ type: 'tessera:metrics-response', id: message.id, text }),
-      (error: Error) =>
-        worker.send({
-          type: 'tessera:metrics-response',
-          id: message.id,
-          text: `# error: ${error.message}\n`,
-        }),
-    );
   });
 }

@@ -1,0 +1,45 @@
+// The expired-row cleanup loop: once a minute, on whichever node holds the store's cleanup lease.
+import type { Clock } from '../shared/clock.ts';
+import type { MaintenanceStore } from '../store/ports/maintenance.ts';
+import type { Log } from './log.ts';
+
+const CLEANUP_INTERVAL_MS = 60_000;
+const CLEANUP_BATCH = 1000;
+/** Bounds one run, so a large backlog is worked off over several minutes instead of one long burst. */
+const MAX_ROUNDS = 50;
+
+/** Deletes expired rows in bounded batches; 0 rows on a node without the lease. */
+export async function purgeExpired(
+  maintenance: MaintenanceStore,
+  holder: string,
+  clock: Clock,
+): Promise<number> {
+  let total = 0;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const deleted = await maintenance.purgeExpired(holder, clock.nowSeconds(), CLEANUP_BATCH);
+    if (deleted === null) return total;
+    total += deleted;
+    if (deleted < CLEANUP_BATCH) return total;
+  }
+  return total;
+}
+
+export interface CleanupDeps {
+  maintenance: MaintenanceStore;
+  /** This node's name for the lease: one per process. */
+  holder: string;
+  clock: Clock;
+  log: Log;
+  intervalMs?: number;
+}
+
+/** Starts the loop; the timer never keeps the process alive. Returns the function that stops it. */
+export function startCleanup(deps: CleanupDeps): () => void {
+  const timer = setInterval(() => {
+    purgeExpired(deps.maintenance, deps.holder, deps.clock).catch((error) =>
+      deps.log.warn({ err: error }, 'cleanup failed'),
+    );
+  }, deps.intervalMs ?? CLEANUP_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
