@@ -39,5 +39,5 @@ export async function readClientRequest<K extends string>(
   if (client.public && !allowPublic) {
     return new OAuthError('invalid_client', 'this endpoint needs an authenticated confidential client');
   }
-  return { params: params as Params<K | 'client_id' | 'client_secret'>, client };
+  return { params, client };
 }
