@@ -5,8 +5,9 @@ import { validateAuthorizationRequest } from '../authorize/pipeline.ts';
 import type { AuthorizationRequest } from '../authorize/request.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { OAuthError, safeErrorText } from '../errors.ts';
+import { sessionBinding } from '../grants/session-binding.ts';
 import type { RawParams } from '../params/parse.ts';
-import { hashToken, mint } from '../tokens/opaque.ts';
+import { mint } from '../tokens/opaque.ts';
 
 export type AuthorizeOutcome =
   /** The client or redirect URI cannot be trusted: show the error to the user, never redirect. */
@@ -121,6 +122,7 @@ async function authorizeValid(
     acr: session.acr,
     expiresAt: now + deps.codeLifetime,
     claims: request.claims ?? null,
+    sessionHash: sessionBinding(request.scope, session),
   });
   // RFC 9207: iss lets the client detect mix-up attacks.
   return {
@@ -154,8 +156,7 @@ async function findSession(
   request: AuthorizationRequest,
   deps: ProtocolDeps,
 ): Promise<Session | undefined> {
-  if (token === undefined || token.length > 100) return undefined;
-  const session = await deps.sessions.find(hashToken(token), deps.clock.nowSeconds());
+  const session = await deps.findSession(token);
   return session?.authenticator === request.client.authenticator ? session : undefined;
 }
 

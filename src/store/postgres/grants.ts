@@ -121,30 +121,31 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
       });
     },
     async saveCode(c) {
-      await transaction(pool, async (client) => {
-        await client.query(
-          'INSERT INTO grants (id, client_id, account_id, session_hash, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET expires_at = greatest(grants.expires_at, excluded.expires_at)',
-          [c.grantId, c.clientId, c.accountId, c.sessionHash, c.expiresAt],
-        );
-        await client.query(
-          'INSERT INTO codes (hash, grant_id, client_id, account_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, auth_time, acr, expires_at, claims) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
-          [
-            c.hash,
-            c.grantId,
-            c.clientId,
-            c.accountId,
-            c.redirectUri,
-            c.scope,
-            c.nonce,
-            c.codeChallenge,
-            c.codeChallengeMethod,
-            c.authTime,
-            c.acr,
-            c.expiresAt,
-            c.claims,
-          ],
-        );
-      });
+      // One statement, so one round trip and atomic: a data-modifying WITH runs whether or not it is read.
+      await pool.query(
+        `WITH g AS (
+           INSERT INTO grants (id, client_id, account_id, session_hash, expires_at) VALUES ($2, $3, $4, $14, $12)
+           ON CONFLICT (id) DO UPDATE SET expires_at = greatest(grants.expires_at, excluded.expires_at)
+         )
+         INSERT INTO codes (hash, grant_id, client_id, account_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, auth_time, acr, expires_at, claims)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        [
+          c.hash,
+          c.grantId,
+          c.clientId,
+          c.accountId,
+          c.redirectUri,
+          c.scope,
+          c.nonce,
+          c.codeChallenge,
+          c.codeChallengeMethod,
+          c.authTime,
+          c.acr,
+          c.expiresAt,
+          c.claims,
+          c.sessionHash,
+        ],
+      );
     },
     async findCode(hash) {
       const row = await one(
@@ -155,11 +156,16 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
     },
     async consumeCode(hash, now, tokens) {
       return transaction(pool, async (client): Promise<ConsumeResult> => {
-        const code = (await client.query<Row>('SELECT grant_id FROM codes WHERE hash = $1', [hash])).rows[0];
-        if (!code) return { status: 'missing' };
-        const grantId = code['grant_id'] as string;
         // Concurrent redemptions of one code queue on the grant's row lock: exactly one finds used_at empty.
-        if (!(await lockLiveGrant(client, grantId, tokens))) return { status: 'revoked' };
+        const locked = await client.query<Row>(
+          'UPDATE grants g SET expires_at = greatest(g.expires_at, $1) FROM codes c WHERE c.hash = $2 AND g.id = c.grant_id AND g.revoked_at IS NULL RETURNING g.id',
+          [lastExpiry(tokens), hash],
+        );
+        const grantId = locked.rows[0]?.['id'] as string | undefined;
+        if (grantId === undefined) {
+          const code = await client.query('SELECT 1 FROM codes WHERE hash = $1', [hash]);
+          return { status: code.rowCount === 0 ? 'missing' : 'revoked' };
+        }
         const used = await client.query('UPDATE codes SET used_at = $1 WHERE hash = $2 AND used_at IS NULL', [
           now,
           hash,
@@ -175,21 +181,22 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
           const row = (await client.query<Row>('SELECT * FROM tokens WHERE hash = $1', [hash])).rows[0];
           return row && toToken(row);
         };
-        const token = await read();
-        if (!token) return { status: 'missing' };
-        if (!(await lockLiveGrant(client, token.grantId, tokens))) return { status: 'revoked' };
-        // Read again under the grant's lock: a rotation or revocation may have committed while we waited.
-        const locked = (await read())!;
-        if (locked.revoked || locked.expiresAt <= now) return { status: 'revoked' };
-        if (locked.rotatedAt !== null) {
-          return { status: 'already_rotated', rotatedAt: locked.rotatedAt, grantId: locked.grantId };
-        }
-        // Conditional again: revoking a single token does not take the grant's lock.
+        const locked = await client.query(
+          'UPDATE grants g SET expires_at = greatest(g.expires_at, $1) FROM tokens t WHERE t.hash = $2 AND g.id = t.grant_id AND g.revoked_at IS NULL',
+          [lastExpiry(tokens), hash],
+        );
+        if (locked.rowCount === 0) return { status: (await read()) ? 'revoked' : 'missing' };
+        // Under the grant's lock; conditional still, since revoking a single token does not take that lock.
         const rotated = await client.query(
-          'UPDATE tokens SET rotated_at = $1 WHERE hash = $2 AND rotated_at IS NULL AND revoked_at IS NULL',
+          'UPDATE tokens SET rotated_at = $1 WHERE hash = $2 AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > $1',
           [now, hash],
         );
-        if (rotated.rowCount === 0) return { status: 'revoked' };
+        if (rotated.rowCount === 0) {
+          const token = (await read())!;
+          if (token.revoked || token.expiresAt <= now || token.rotatedAt === null)
+            return { status: 'revoked' };
+          return { status: 'already_rotated', rotatedAt: token.rotatedAt, grantId: token.grantId };
+        }
         await insertTokens(client, tokens);
         return { status: 'rotated' };
       });

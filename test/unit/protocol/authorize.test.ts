@@ -107,6 +107,8 @@ describe('authorize: authentication', () => {
         acr: 'urn:tessera:authentication:html-form:username-password',
         expiresAt: NOW + 30 + 60,
         claims: null,
+        // Without offline_access the grant ends with the SSO session it was made in (OIDC Core §11).
+        sessionHash: sha256(session),
       },
     );
   });
