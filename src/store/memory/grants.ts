@@ -77,6 +77,10 @@ export function memoryGrants(state: MemoryState): GrantStore {
     async consumeCode(hash, _now, tokens) {
       const code = state.codes.get(hash);
       if (!code) return { status: 'missing' };
+      // A grant bound to an SSO session that has since ended (a logout between the authorization request's
+      // session check and the code's save) must not be redeemed.
+      const sessionHash = state.grants.get(code.grantId)?.sessionHash ?? null;
+      if (sessionHash !== null && !state.sessions.has(sessionHash)) return { status: 'revoked' };
       if (!live(code.grantId, tokens)) return { status: 'revoked' };
       if (code.used) return { status: 'used', grantId: code.grantId };
       code.used = true;

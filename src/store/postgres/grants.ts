@@ -158,7 +158,9 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
       return transaction(pool, async (client): Promise<ConsumeResult> => {
         // Concurrent redemptions of one code queue on the grant's row lock: exactly one finds used_at empty.
         const locked = await client.query<Row>(
-          'UPDATE grants g SET expires_at = greatest(g.expires_at, $1) FROM codes c WHERE c.hash = $2 AND g.id = c.grant_id AND g.revoked_at IS NULL RETURNING g.id',
+          // A grant bound to an SSO session that has since ended (a logout between the authorization
+          // request's session check and the code's save) is not live: the code must not be redeemed.
+          'UPDATE grants g SET expires_at = greatest(g.expires_at, $1) FROM codes c WHERE c.hash = $2 AND g.id = c.grant_id AND g.revoked_at IS NULL AND (g.session_hash IS NULL OR EXISTS (SELECT 1 FROM sessions s WHERE s.id_hash = g.session_hash)) RETURNING g.id',
           [lastExpiry(tokens), hash],
         );
         const grantId = locked.rows[0]?.['id'] as string | undefined;

@@ -30,6 +30,11 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
       'SELECT c.*, g.session_hash FROM codes c LEFT JOIN grants g ON g.id = c.grant_id WHERE c.hash = ?',
     ),
     codeState: db.prepare('SELECT grant_id, used_at FROM codes WHERE hash = ?'),
+    // A code whose grant is bound to an SSO session that has since ended (a logout that came between the
+    // authorization request's session check and the code's save) must not be redeemed.
+    sessionGone: db.prepare(
+      'SELECT 1 FROM grants g WHERE g.id = ? AND g.session_hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id_hash = g.session_hash)',
+    ),
     useCode: db.prepare('UPDATE codes SET used_at = ? WHERE hash = ? AND used_at IS NULL'),
     // Live check and lifetime extension in one statement: no row changed means the grant was revoked.
     extendLiveGrant: db.prepare(
@@ -71,7 +76,7 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
       const code = q.codeState.get(hash) as Row | undefined;
       if (!code) return { status: 'missing' };
       const grantId = code['grant_id'] as string;
-      if (!live(grantId, tokens)) return { status: 'revoked' };
+      if (!live(grantId, tokens) || q.sessionGone.get(grantId)) return { status: 'revoked' };
       if (q.useCode.run(now, hash).changes === 0) return { status: 'used', grantId };
       insertTokens(tokens);
       return { status: 'consumed' };

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ConsumeResult, TokenRecord } from '../../../src/store/ports/index.ts';
-import { code, seedTokens, T0, token, type UseStore } from './fixtures.ts';
+import { code, seedTokens, signedIn, T0, token, type UseStore } from './fixtures.ts';
 
 /** An access and a refresh token of one grant, their hashes prefixed so each call's tokens are told apart. */
 export function issued(prefix: string, grantId = 'grant-1'): TokenRecord[] {
@@ -23,8 +23,9 @@ export function codeCases(use: UseStore): void {
   const grants = () => use().grants;
 
   test('findCode returns a saved code with every field as given, its session binding included, not yet used', async () => {
-    await grants().saveCode(code());
-    assert.deepEqual(await grants().findCode('code-hash-1'), { ...code(), used: false });
+    const bound = code({ sessionHash: 'session-hash-1' });
+    await grants().saveCode(bound);
+    assert.deepEqual(await grants().findCode('code-hash-1'), { ...bound, used: false });
   });
 
   test('findCode keeps null redirect_uri, nonce, code_challenge, its method, claims and session as null', async () => {
@@ -93,10 +94,31 @@ export function codeCases(use: UseStore): void {
   });
 
   test('consumeCode after the SSO session the code was bound to ended answers revoked', async () => {
-    await grants().saveCode(code());
+    await signedIn(use());
+    await grants().saveCode(code({ sessionHash: 'session-hash-1' }));
     assert.equal(await grants().revokeSessionGrants('session-hash-1', T0 + 1), 1);
     assert.deepEqual(await grants().consumeCode('code-hash-1', T0 + 2, issued('late')), {
       status: 'revoked',
+    });
+  });
+
+  test('consumeCode of a code bound to a session that ended before the code was saved answers revoked', async () => {
+    // The logout came between the authorization request's session check and the code's save.
+    await signedIn(use());
+    await use().sessions.delete('session-hash-1');
+    await grants().revokeSessionGrants('session-hash-1', T0);
+    await grants().saveCode(code({ sessionHash: 'session-hash-1' }));
+    assert.deepEqual(await grants().consumeCode('code-hash-1', T0 + 1, issued('late')), {
+      status: 'revoked',
+    });
+    assert.equal(await grants().findToken('late-at'), undefined);
+  });
+
+  test('consumeCode of a code bound to a live session consumes it', async () => {
+    await signedIn(use());
+    await grants().saveCode(code({ sessionHash: 'session-hash-1' }));
+    assert.deepEqual(await grants().consumeCode('code-hash-1', T0 + 1, issued('first')), {
+      status: 'consumed',
     });
   });
 

@@ -55,7 +55,7 @@ export function code(overrides: Partial<CodeRecord> = {}): CodeRecord {
     acr: 'urn:acr:1',
     expiresAt: T0 + 60,
     claims: '{"id_token":{"email":null}}',
-    sessionHash: 'session-hash-1',
+    sessionHash: null,
     ...overrides,
   };
 }
@@ -152,4 +152,10 @@ export async function seedTokens(grants: GrantStore, tokens: readonly TokenRecor
     );
     if (result.status !== 'issued') throw new Error(`seeding grant ${grantId}: ${result.status}`);
   }
+}
+
+/** The account and its SSO sessions (session-hash-1, and any other hashes named) that bound codes refer to. */
+export async function signedIn(store: Store, ...otherHashes: string[]): Promise<void> {
+  await store.accounts.create(account());
+  for (const idHash of ['session-hash-1', ...otherHashes]) await store.sessions.create(session({ idHash }));
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { GrantStore } from '../../../src/store/ports/index.ts';
 import { issued } from './codes.ts';
-import { code, seedTokens, T0, type UseStore } from './fixtures.ts';
+import { code, seedTokens, signedIn, T0, type UseStore } from './fixtures.ts';
 
 const CALLERS = 20;
 
@@ -77,6 +77,7 @@ export function raceCases(use: UseStore): void {
     calls.push(...redemptions(CALLERS / 2));
     await withdrawal;
     await assertNothingLive(grants(), await Promise.all(calls));
+    await signedIn(use());
     for (let i = 0; i < CALLERS; i++) {
       const late = await grants().consumeCode(`code${i}`, T0 + 2, issued(`late${i}`, `grant-${i}`));
       assert.notEqual(late.status, 'consumed', `code${i} cannot be redeemed after the withdrawal`);
@@ -85,7 +86,9 @@ export function raceCases(use: UseStore): void {
 
   test(`${CALLERS} code redemptions racing the end of their SSO session leave no live token`, async () => {
     for (let i = 0; i < CALLERS; i++)
-      await grants().saveCode(code({ hash: `code${i}`, grantId: `grant-${i}` }));
+      await grants().saveCode(
+        code({ hash: `code${i}`, grantId: `grant-${i}`, sessionHash: 'session-hash-1' }),
+      );
     const calls = redemptions();
     const logout = grants().revokeSessionGrants('session-hash-1', T0 + 1);
     calls.push(...redemptions(CALLERS / 2));

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RotateResult } from '../../../src/store/ports/index.ts';
 import { issued } from './codes.ts';
-import { code, seedTokens, T0, type UseStore } from './fixtures.ts';
+import { code, seedTokens, signedIn, T0, type UseStore } from './fixtures.ts';
 
 export function tokenCases(use: UseStore): void {
   const grants = () => use().grants;
@@ -122,7 +122,8 @@ export function tokenCases(use: UseStore): void {
     grants().rotateRefreshToken(hash, now, issued(prefix));
 
   test('revokeSessionGrants revokes the grants bound to that session only and counts them', async () => {
-    await grants().saveCode(code({ hash: 'bound', grantId: 'grant-bound' }));
+    await signedIn(use(), 'session-hash-2');
+    await grants().saveCode(code({ hash: 'bound', grantId: 'grant-bound', sessionHash: 'session-hash-1' }));
     await grants().saveCode(code({ hash: 'offline', grantId: 'grant-offline', sessionHash: null }));
     await grants().saveCode(
       code({ hash: 'elsewhere', grantId: 'grant-other', sessionHash: 'session-hash-2' }),

@@ -40,7 +40,7 @@ describe('code replay', () => {
 
   test('a consumption of a revoked grant is invalid_grant and revokes nothing more', async () => {
     const store = await withCode();
-    await store.grants.revokeSessionGrants('session-hash-1', T0);
+    await store.grants.revokeGrant('grant-1', T0);
     const error = await consumed(await store.grants.consumeCode('code-hash-1', T0, [token()]), T0, store);
     assert.equal(error?.code, 'invalid_grant');
     assert.equal(await store.grants.findToken('token-hash-1'), undefined);
