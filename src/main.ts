@@ -81,7 +81,6 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       signJwt: createJwtSigner(keyRing, clock),
       verifyIdTokenHint: createIdTokenHintVerifier(keyRing, endpoints.issuer, clock),
       accounts: store.accounts,
-      sessions: store.sessions,
       findSession: (token) => findSession(token, { sessions: store.sessions, clock }),
       grants: store.grants,
       consents: store.consents,

@@ -4,7 +4,7 @@ import type { SecretHasher } from '../keys/secrets.ts';
 import type { JwtSigner } from '../keys/signer.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
-import type { AccountStore, ConsentStore, GrantStore, Session, SessionStore } from '../store/ports/index.ts';
+import type { AccountStore, ConsentStore, GrantStore, Session } from '../store/ports/index.ts';
 
 export interface ProtocolDeps {
   /** The live config; a function because a commit swaps it while the server runs. */
@@ -15,7 +15,6 @@ export interface ProtocolDeps {
   secrets: SecretHasher;
   signJwt: JwtSigner;
   accounts: AccountStore;
-  sessions: SessionStore;
   /** The live SSO session a cookie value names (authn/sessions.ts findSession, passed in: protocol does not import authn). */
   findSession(token: string | undefined): Promise<Session | undefined>;
   grants: GrantStore;

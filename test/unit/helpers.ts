@@ -127,7 +127,6 @@ export function harness(snapshot: SnapshotInput = testSnapshot()): Harness {
         .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'test-kid' })
         .sign(signingKey.privateKey),
     accounts: store.accounts,
-    sessions: store.sessions,
     findSession: (token) => findSession(token, { sessions: store.sessions, clock }),
     grants,
     consents: store.consents,
