@@ -85,8 +85,9 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       grants: store.grants,
       consents: store.consents,
       codeLifetime: config.server.authorization_code_lifetime,
+      // Each authenticator type serves its login page under its own name (authn/authenticators/).
       loginUrl: (authenticator, returnTo, loginHint) =>
-        `${endpoints.base}/authn/authenticate/html-form/${encodeURIComponent(authenticator)}?${new URLSearchParams(
+        `${endpoints.base}/authn/authenticate/${follower.live().authenticators.get(authenticator)?.type ?? 'html-form'}/${encodeURIComponent(authenticator)}?${new URLSearchParams(
           {
             return_to: returnTo,
             ...(loginHint === undefined ? {} : { login_hint: loginHint }),

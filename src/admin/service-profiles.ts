@@ -23,7 +23,7 @@ export function profiles(endpoints: Endpoints, snapshot: Snapshot) {
       endpoints: { base: authn, account: `${authn}/account` },
       authenticators: snapshot.authenticators.map((a) => ({
         ...a,
-        login: `${authn}/authenticate/html-form/${encodeURIComponent(a.id)}`,
+        login: `${authn}/authenticate/${a.type}/${encodeURIComponent(a.id)}`,
       })),
     },
   };

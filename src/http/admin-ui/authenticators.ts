@@ -27,7 +27,7 @@ export function authenticatorRoutes(app: FastifyInstance, ui: Ui): void {
         authenticators: snapshot.authenticators.map((a) => ({
           ...a,
           action: `${path}/${encodeURIComponent(a.id)}`,
-          login: `${ui.deps.endpoints.base}${PATHS.authn}/authenticate/html-form/${encodeURIComponent(a.id)}`,
+          login: `${ui.deps.endpoints.base}${PATHS.authn}/authenticate/${a.type}/${encodeURIComponent(a.id)}`,
           clients: users(a.id),
         })),
         issues: issues ?? [],
