@@ -1,11 +1,11 @@
 // Token endpoint rules before any grant runs (RFC 6749 §3.2, §5.2): body format, parameters, grant_type.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { wireError } from '../../../src/http/errors.ts';
-import { tokenEndpoint } from '../../../src/protocol/endpoints/token.ts';
-import { OAuthError } from '../../../src/protocol/errors.ts';
-import type { RawParams } from '../../../src/protocol/params/parse.ts';
-import { basic, exchange, harness, issueCode, ok, token, WEB_CB, WEB_SECRET } from '../helpers.ts';
+import { wireError } from '../../../../src/http/errors.ts';
+import { tokenEndpoint } from '../../../../src/protocol/endpoints/token.ts';
+import { OAuthError } from '../../../../src/protocol/errors.ts';
+import type { RawParams } from '../../../../src/protocol/params/parse.ts';
+import { basic, exchange, harness, issueCode, ok, token, WEB_CB, WEB_SECRET } from '../../helpers.ts';
 
 const WEB = basic('web', WEB_SECRET);
 

@@ -1,7 +1,7 @@
 // Authorization endpoint (RFC 6749 §4.1.2, RFC 9207, OIDC Core §3.1.2): login, prompt, and the code it issues.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { sha256 } from '../../../src/shared/crypto.ts';
+import { sha256 } from '../../../../src/shared/crypto.ts';
 import {
   AUTHORIZE_PATH,
   authorize,
@@ -13,7 +13,7 @@ import {
   redirectParams,
   authorizeParams as valid,
   WEB_CB,
-} from '../helpers.ts';
+} from '../../helpers.ts';
 
 describe('authorize: authentication', () => {
   test('without a session the user is sent to the client authenticator login, which returns to this request', async () => {
