@@ -11,9 +11,11 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { PATHS } from '../config/endpoints.ts';
+import { OAuthError, safeErrorText } from '../protocol/errors.ts';
 import { type AppDeps, ASSETS_PATH } from './context.ts';
 import { logFailure, sendOAuthError, statusOf, toOAuthError } from './errors.ts';
 import { renderMessage } from './pages.ts';
+import { InputRejectedError, registerInputHygiene } from './plugins/input-hygiene.ts';
 import { registerMetrics } from './plugins/metrics.ts';
 import { registerSecurityHeaders } from './plugins/security.ts';
 import { accountRoutes } from './routes/account.ts';
@@ -45,6 +47,12 @@ export interface AppOptions {
   https?: { key: Buffer; cert: Buffer };
 }
 
+/** What a client is told when Fastify refuses a request before any route is chosen. */
+const frameworkRefusal = (code: string) =>
+  code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? 'a path segment is longer than any name Tessera uses'
+    : 'the request path is not valid percent-encoding';
+
 export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -53,10 +61,16 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     logController: new OneLinePerRequest(),
+    // A path that is not valid percent-encoding, or a segment over the router's limit, is refused before
+    // routing; without this Fastify writes its own JSON (with its FST_ code) past every error handler.
+    frameworkErrors: (error, request, reply) =>
+      onError(new InputRejectedError(frameworkRefusal(error.code)), request, reply, isPage(request.url)),
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
 
   registerSecurityHeaders(app, deps.secureCookies);
+  // Before every route, so each one (the admin's included) inherits the checks.
+  registerInputHygiene(app);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(cookie, { secret: deps.cookieSecret });
   await app.register(csrf, {
@@ -75,8 +89,17 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   const htmlPaths = [PATHS.authn, PATHS.authorize, PATHS.logout].map((p) => deps.endpoints.prefix + p);
   const wantsHtml = (url: string) => htmlPaths.some((p) => url.startsWith(p));
   const assets = deps.endpoints.prefix + ASSETS_PATH;
+  const admin = deps.endpoints.prefix + PATHS.admin;
+  /** Only a refusal before routing reaches the admin's pages through here; their own handler does the rest. */
+  const isPage = (url: string) =>
+    wantsHtml(url) || (url.startsWith(admin) && !url.startsWith(`${admin}/api`));
 
-  app.setErrorHandler((error, request, reply) => {
+  function onError(
+    error: unknown,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    page = wantsHtml(request.url),
+  ) {
     const code = (error as { code?: string }).code;
     if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
       request.log.info({ code }, 'form rejected: CSRF token missing or invalid');
@@ -93,10 +116,14 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
         403,
       );
     }
-    const oauthError = toOAuthError(error as Error);
+    // RFC 6749 §5.2: input refused at the edge is invalid_request, on a page or as JSON like any other.
+    const oauthError =
+      error instanceof InputRejectedError
+        ? new OAuthError('invalid_request', error.description)
+        : toOAuthError(error as Error);
     logFailure(request, oauthError, error);
     const status = statusOf(oauthError);
-    if (wantsHtml(request.url)) {
+    if (page) {
       return renderMessage(
         reply,
         assets,
@@ -111,7 +138,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
       );
     }
     return sendOAuthError(reply, oauthError);
-  });
+  }
+  app.setErrorHandler((error, request, reply) => onError(error, request, reply));
 
   app.setNotFoundHandler((request, reply) => {
     if (wantsHtml(request.url)) {
@@ -124,7 +152,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     }
     return reply.code(404).send({
       error: 'not_found',
-      error_description: `no endpoint at ${request.method} ${request.url.split('?')[0]}`,
+      // The path is the client's own text: kept in the RFC 6749 §5.2 charset like every description.
+      error_description: safeErrorText(`no endpoint at ${request.method} ${request.url.split('?')[0]}`),
     });
   });
 

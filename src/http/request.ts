@@ -54,7 +54,9 @@ export function preflight(deps: AppDeps) {
 
 /** Where a login or consent may send the browser next: only Tessera's own pages, so no open redirect. */
 export function safeReturnPath(value: unknown, prefix: string): string {
-  if (typeof value !== 'string' || /[\\\r\n]/.test(value)) return '';
+  // Our own return paths are URLSearchParams output: printable ASCII only. Anything else (a control
+  // character, a space, non-ASCII, a backslash) was not made here and must never reach a Location header.
+  if (typeof value !== 'string' || /[^\x21-\x7e]|\\/.test(value)) return '';
   if (value.startsWith(`${prefix}${PATHS.authorize}?`)) return value;
   return value === `${prefix}${PATHS.authn}/account` ? value : '';
 }
