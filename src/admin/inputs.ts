@@ -54,6 +54,9 @@ export const commitInput = z
   .object({ message: z.string().trim().min(1, 'say what the change is for').max(500) })
   .strict();
 
+/** A revision id in a path: the engines keep ids in 32-bit INTEGER columns, and PostgreSQL errors on a larger one. */
+export const revisionId = z.coerce.number().int().min(1).max(2_147_483_647);
+
 export const rollbackInput = z.object({ message: z.string().trim().min(1).max(500).optional() }).strict();
 
 export type ClientCreateInput = z.input<typeof clientCreateInput>;

@@ -46,6 +46,7 @@ export const changeOperations = [
       'All or nothing. When another commit landed since your draft started, the answer is 409 conflict with the live revision in `current`: rebase and commit again.',
     tag,
     body: commitInput,
+    multiline: ['message'],
     responses: {
       201: { description: 'Committed', schema: z.object({ revision: revisionSummarySchema }) },
     },

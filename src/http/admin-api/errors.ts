@@ -1,6 +1,8 @@
 // The one place an admin failure becomes an API response: status, JSON body, every issue listed; nothing internal leaks.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError, type AdminErrorCode } from '../../admin/errors.ts';
+import { ConflictError } from '../../store/ports/errors.ts';
+import { requestRefusal } from '../plugins/input-hygiene.ts';
 
 export const STATUS: Record<AdminErrorCode, number> = {
   invalid_request: 400,
@@ -26,10 +28,21 @@ export function sendAdminError(reply: FastifyReply, error: AdminError): FastifyR
 
 export function apiErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AdminError) return sendAdminError(reply, error);
-  const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500) {
-    // Fastify's own refusals: unreadable JSON, a body too large, an unsupported media type.
-    return reply.code(status).send({ error: 'invalid_request', error_description: error.message });
+  reply.header('cache-control', 'no-store');
+  // Two saves of one draft at once: the store refused the second, nothing of it was written.
+  if (error instanceof ConflictError) {
+    return reply.code(409).send({
+      error: 'conflict',
+      error_description:
+        'someone else changed this draft at the same time; read it again and retry your edit',
+    });
+  }
+  // Refused at the edge or by Fastify itself (unreadable JSON, a body too large, an unsupported media type).
+  const refusal = requestRefusal(error, 'application/json');
+  if (refusal) {
+    return reply
+      .code(refusal.status)
+      .send({ error: 'invalid_request', error_description: refusal.description });
   }
   request.log.error({ err: error }, 'admin API request failed');
   return reply

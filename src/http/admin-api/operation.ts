@@ -36,6 +36,8 @@ export interface Operation<
   params?: P;
   query?: Q;
   body?: B;
+  /** Body fields that may span lines (a commit message): the edge allows tab, CR and LF only there. */
+  multiline?: readonly string[];
   /** Success responses; the error responses every operation can give are added by the document. */
   responses: Record<number, Response>;
   /** Error statuses this operation can answer with besides 400 and 401. */

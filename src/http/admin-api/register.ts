@@ -47,13 +47,14 @@ export async function adminApi(app: FastifyInstance, deps: AppDeps, service: Adm
       api.route({
         method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
         url: '/*',
+        config: { jsonBody: true },
         handler: (request, reply) =>
           reply.code(404).send({
             error: 'not_found',
             error_description: `no operation ${request.method} ${request.url.split('?')[0]}`,
           }),
       });
-      api.get('/openapi.json', (_request, reply) => {
+      api.get('/openapi.json', { config: { jsonBody: true } }, (_request, reply) => {
         document ??= openApiDocument(OPERATIONS, deps.endpoints.base + API_PATH);
         return reply.header('cache-control', 'no-cache').send(document);
       });
@@ -62,6 +63,8 @@ export async function adminApi(app: FastifyInstance, deps: AppDeps, service: Adm
         api.route({
           method: op.method,
           url: op.path.replace(/\{(\w+)\}/g, ':$1'),
+          // The body is JSON checked by the operation's schema; the edge checks its text (input-hygiene.ts).
+          config: { jsonBody: true, multiline: op.multiline ?? [] },
           handler: (request, reply) => handle(op, request, reply),
         });
       }

@@ -1,12 +1,12 @@
 // Admin API: history of committed revisions, each with its diff, and rollback to any of them as a new commit.
 import { z } from 'zod';
-import { rollbackInput } from '../../admin/inputs.ts';
+import { revisionId, rollbackInput } from '../../admin/inputs.ts';
 import { snapshotView } from '../../admin/views.ts';
 import { revisionSummary } from './changes.ts';
 import { operation } from './operation.ts';
 import { revisionDetailSchema, revisionSummarySchema } from './schemas.ts';
 
-const byId = z.object({ id: z.coerce.number().int().positive() });
+const byId = z.object({ id: revisionId });
 const tag = 'History';
 
 export const revisionOperations = [
@@ -54,6 +54,7 @@ export const revisionOperations = [
     tag,
     params: byId,
     body: rollbackInput,
+    multiline: ['message'],
     responses: {
       201: { description: 'Rolled back', schema: z.object({ revision: revisionSummarySchema }) },
     },

@@ -35,9 +35,13 @@ export function principalOf(request: FastifyRequest): Principal {
   return principal;
 }
 
-/** Where the login form may send the admin afterwards: only admin pages, so no open redirect. */
+/**
+ * Where the login form may send the admin afterwards: only admin pages, so no open redirect; and only
+ * printable ASCII (a URL as a browser sends it), so nothing but a plain path reaches the Location header.
+ */
 export function safeNext(value: unknown, base: string): string {
-  if (typeof value !== 'string' || !value.startsWith(`${base}/`) || /[\\\r\n]|\/\//.test(value)) return base;
+  if (typeof value !== 'string' || !value.startsWith(`${base}/`) || /[^\x21-\x7e]|\\|\/\//.test(value))
+    return base;
   return value;
 }
 

@@ -1,6 +1,8 @@
 // The Changes page: the draft's diff and what would block it, Commit with a message, Rebase, Discard.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/errors.ts';
+import { commitInput } from '../../admin/inputs.ts';
+import { parseInput } from '../../admin/parse.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import { diffView, issuesOf } from './diff-view.ts';
@@ -39,7 +41,7 @@ export function changeRoutes(app: FastifyInstance, ui: Ui): void {
 
   app.get(path, { preHandler: requireAdmin(ui.deps) }, (request, reply) => page(request, reply));
 
-  app.post(`${path}/commit`, guardPost, async (request, reply) => {
+  app.post(`${path}/commit`, { ...guardPost, config: { multiline: ['message'] } }, async (request, reply) => {
     const message = field(formOf(request), 'message').trim();
     try {
       if (message === '') {
@@ -47,7 +49,9 @@ export function changeRoutes(app: FastifyInstance, ui: Ui): void {
           issues: [{ path: 'message', message: 'Write a commit message: what the change is for.' }],
         });
       }
-      const revision = await service.commit(principalOf(request), message);
+      // The same rules as the API's commit (at most 500 characters).
+      const input = parseInput(commitInput, { message });
+      const revision = await service.commit(principalOf(request), input.message);
       request.log.info({ event: 'config_committed', revision: revision.id }, 'config committed');
       return reply.redirect(`${base}/history/${revision.id}?committed=1`, 303);
     } catch (error) {

@@ -1,6 +1,8 @@
 // History pages: every revision with author, time and message; one revision's diff; rollback as a new commit.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/errors.ts';
+import { revisionId, rollbackInput } from '../../admin/inputs.ts';
+import { parseInput } from '../../admin/parse.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import { diffView, issuesOf } from './diff-view.ts';
@@ -10,6 +12,13 @@ import { adminPage, type Ui } from './render.ts';
 /** UTC, to the minute: the same on every admin's screen, and what the server logs say. */
 export const when = (seconds: number) =>
   `${new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** The revision a path names, or undefined when it names none (not a positive 32-bit integer). */
+const idOf = (request: FastifyRequest): number | undefined => {
+  const raw = (request.params as { id: string }).id;
+  const parsed = revisionId.safeParse(raw);
+  return /^[1-9][0-9]*$/.test(raw) && parsed.success ? parsed.data : undefined;
+};
 
 export function historyRoutes(app: FastifyInstance, ui: Ui): void {
   const { base, service } = ui;
@@ -32,9 +41,9 @@ export function historyRoutes(app: FastifyInstance, ui: Ui): void {
   });
 
   const detail = async (request: FastifyRequest, reply: FastifyReply, refusal: ConfigIssue[] = []) => {
-    const id = Number((request.params as { id: string }).id);
+    const id = idOf(request);
     try {
-      if (!Number.isSafeInteger(id)) throw new AdminError('not_found', 'no such revision');
+      if (id === undefined) throw new AdminError('not_found', 'no such revision');
       const { revision, changes, live } = await service.revision(id);
       return adminPage(
         ui,
@@ -76,16 +85,16 @@ export function historyRoutes(app: FastifyInstance, ui: Ui): void {
 
   app.post(
     `${path}/:id/rollback`,
-    { preHandler: [requireAdmin(ui.deps), app.csrfProtection] },
+    { preHandler: [requireAdmin(ui.deps), app.csrfProtection], config: { multiline: ['message'] } },
     async (request, reply) => {
-      const id = Number((request.params as { id: string }).id);
+      const id = idOf(request);
+      // No such revision: the detail page says so (404), as for any other id that names none.
+      if (id === undefined) return detail(request, reply);
       const message = field(formOf(request), 'message').trim();
       try {
-        const revision = await service.rollback(
-          principalOf(request),
-          id,
-          message === '' ? undefined : message,
-        );
+        // The same rules as the API's rollback (a message of at most 500 characters).
+        const input = parseInput(rollbackInput, message === '' ? {} : { message });
+        const revision = await service.rollback(principalOf(request), id, input.message);
         request.log.info(
           { event: 'config_rolled_back', to: id, revision: revision.id },
           'config rolled back',

@@ -8,6 +8,7 @@ import { requireAdmin } from '../admin-ui/auth.ts';
 import { authenticatorRoutes } from '../admin-ui/authenticators.ts';
 import { changeRoutes } from '../admin-ui/changes.ts';
 import { clientRoutes } from '../admin-ui/clients.ts';
+import { adminErrorHandler } from '../admin-ui/errors.ts';
 import { historyRoutes } from '../admin-ui/history.ts';
 import { profileRoutes } from '../admin-ui/home.ts';
 import { loginRoutes } from '../admin-ui/login.ts';
@@ -34,37 +35,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     admin.addHook('onSend', async (_request, reply) => {
       reply.header('content-security-policy', ADMIN_CSP);
     });
-    admin.setErrorHandler((error, request, reply) => {
-      const code = (error as { code?: string }).code;
-      if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
-        request.log.info({ code }, 'admin form rejected: CSRF token missing or invalid');
-        return plainPage(
-          ui,
-          reply,
-          'message',
-          {
-            title: 'Form expired',
-            heading: 'This form has expired',
-            message: 'For your security the form was not accepted. Go back, reload the page and try again.',
-            isError: true,
-          },
-          403,
-        );
-      }
-      request.log.error({ err: error }, 'admin page failed');
-      return plainPage(
-        ui,
-        reply,
-        'message',
-        {
-          title: 'Error',
-          heading: 'Something went wrong',
-          message: 'The request failed; see the server log.',
-          isError: true,
-        },
-        500,
-      );
-    });
+    admin.setErrorHandler(adminErrorHandler(ui));
     admin.get(`${base}/assets/admin.css`, (_request, reply) =>
       reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
     );
