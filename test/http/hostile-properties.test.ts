@@ -310,6 +310,37 @@ function engineSuite(engine: string, databaseUrl: string | undefined, skip: stri
       }
     });
 
+    test('tab, CR and LF pass where text spans lines: pretty-printed claims, a multi-line commit message', async () => {
+      const claims = JSON.stringify({ id_token: { email: null } }, null, 2);
+      const base = BASE['/oauth/v2/oauth-authorize']!;
+      const url = '/oauth/v2/oauth-authorize';
+      const pretty = await sendProbe(h, {
+        method: 'GET',
+        url,
+        kind: 'query',
+        as: 'nobody',
+        fields: ['claims'],
+        text: claims,
+        base,
+      });
+      assert.equal(pretty.status, 303, pretty.body.slice(0, 200));
+      const tabbed = await sendProbe(h, {
+        method: 'GET',
+        url,
+        kind: 'query',
+        as: 'nobody',
+        fields: ['state'],
+        text: 'a\tb',
+        base,
+      });
+      assert.equal(tabbed.status, 400, 'but not in a single-line parameter');
+      await request(h, 'POST', '/admin/api/scopes', 'token', { name: 'multi.line' }, 'json');
+      const message = 'Add a scope\r\n\n\tfor the probes';
+      const commit = await request(h, 'POST', '/admin/api/changes/commit', 'token', { message }, 'json');
+      assert.equal(commit.status, 201, commit.body);
+      assert.equal(JSON.parse(commit.body).revision.message, message);
+    });
+
     test('a draft saved by two at once: 409 saying someone else changed it, on the page and from the API', async () => {
       const drafts = server.tessera.store.admin.drafts;
       const save = drafts.save;

@@ -118,13 +118,20 @@ export interface RouteEntry {
 const registered = new WeakMap<FastifyInstance, RouteEntry[]>();
 export const routesOf = (app: FastifyInstance): readonly RouteEntry[] => registered.get(app) ?? [];
 
+export interface HygieneOptions {
+  /** Multi-line fields of routes that do not declare them in their own config, by route URL. */
+  multiline?: Readonly<Record<string, readonly string[]>>;
+}
+
 /** Registers the checks on the root instance, before any route, so every route and plugin inherits them. */
-export function registerInputHygiene(app: FastifyInstance): void {
+export function registerInputHygiene(app: FastifyInstance, options: HygieneOptions = {}): void {
   const routes: RouteEntry[] = [];
   registered.set(app, routes);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) routes.push({ method, url: route.url });
+    const extra = options.multiline?.[route.url];
+    if (extra) route.config = { ...route.config, multiline: [...(route.config?.multiline ?? []), ...extra] };
   });
   // preValidation: after the body is parsed, before any route's own preHandler (CSRF, login guard).
   app.addHook('preValidation', async (request) => checkRequest(request));
