@@ -1,20 +1,15 @@
 // Hostile input at every route the app registers, on SQLite and PostgreSQL: never a 5xx, never internals, always the product's shape.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import Fastify from 'fastify';
-import pg from 'pg';
-import { stringify } from 'yaml';
 import { createAdmin } from '../../src/admin/admins.ts';
 import { createApiToken } from '../../src/admin/api-tokens.ts';
 import { startAdminSession } from '../../src/admin/sessions.ts';
 import { errorSchema } from '../../src/http/admin-api/schemas.ts';
 import { registerInputHygiene, routesOf, textProblem } from '../../src/http/plugins/input-hygiene.ts';
 import { safeReturnPath } from '../../src/http/request.ts';
-import { createTessera, type Tessera } from '../../src/main.ts';
+import type { Tessera } from '../../src/main.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { cryptoRandom } from '../../src/shared/random.ts';
 import { ConflictError } from '../../src/store/ports/errors.ts';
@@ -27,53 +22,13 @@ import {
   probe,
   request,
   sendProbe,
+  startTessera,
 } from '../fixtures/hostile-probes.ts';
-import { MASTER_KEY, wwwClient } from '../fixtures/server.ts';
 
 /** Fixed, so a failure replays: fast-check prints the seed and the shrunk counterexample. */
 const SEED = 20_261_201;
 const RUNS_PER_ROUTE = 12;
 const DATABASE_URL = process.env['TESSERA_TEST_DATABASE_URL'];
-
-/** A Tessera in-process, on SQLite in a temp dir or on PostgreSQL in a schema of its own. */
-async function startTessera(databaseUrl?: string): Promise<{ tessera: Tessera; close(): Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-hostile-'));
-  const configFile = join(dataDir, 'tessera.yaml');
-  writeFileSync(configFile, stringify({ clients: [wwwClient] }));
-  const env: NodeJS.ProcessEnv = { TESSERA_MASTER_KEY: MASTER_KEY };
-  let schema: string | undefined;
-  let pool: pg.Pool | undefined;
-  if (databaseUrl) {
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-    schema = `tessera_hostile_${process.pid}_${Date.now()}`;
-    await pool.query(`CREATE SCHEMA ${schema}`);
-    const url = new URL(databaseUrl);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    env['DATABASE_URL'] = url.href;
-  }
-  const tessera = await createTessera({
-    overrides: {
-      config: configFile,
-      data: dataDir,
-      port: 8443,
-      host: '127.0.0.1',
-      baseUrl: 'http://127.0.0.1:8443',
-    },
-    env,
-  });
-  await tessera.app.ready();
-  return {
-    tessera,
-    async close() {
-      await tessera.close();
-      if (pool) {
-        await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await pool.end();
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** Logs everyone in that a hostile request may act as: an admin (cookie and API token), an end user. */
 async function harness(tessera: Tessera): Promise<Harness> {
