@@ -11,13 +11,13 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { PATHS } from '../config/endpoints.ts';
-import { OAuthError, safeErrorText } from '../protocol/errors.ts';
+import { safeErrorText } from '../protocol/errors.ts';
 import { type AppDeps, ASSETS_PATH } from './context.ts';
 import { logFailure, sendOAuthError, statusOf, toOAuthError } from './errors.ts';
 import { renderMessage } from './pages.ts';
 import { InputRejectedError, registerInputHygiene } from './plugins/input-hygiene.ts';
 import { registerMetrics } from './plugins/metrics.ts';
-import { registerSecurityHeaders } from './plugins/security.ts';
+import { registerSecurityHeaders, securityHeaders } from './plugins/security.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authnRoutes } from './routes/authn.ts';
@@ -54,6 +54,7 @@ const frameworkRefusal = (code: string) =>
     : 'the request path is not valid percent-encoding';
 
 export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const headers = securityHeaders(deps.secureCookies);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
@@ -63,12 +64,15 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     logController: new OneLinePerRequest(),
     // A path that is not valid percent-encoding, or a segment over the router's limit, is refused before
     // routing; without this Fastify writes its own JSON (with its FST_ code) past every error handler.
+    // No onRequest hook runs for these, so the security headers are set here.
     frameworkErrors: (error, request, reply) =>
-      onError(new InputRejectedError(frameworkRefusal(error.code)), request, reply, isPage(request.url)),
+      headers(request.raw, reply.raw, () =>
+        onError(new InputRejectedError(frameworkRefusal(error.code)), request, reply, isPage(request.url)),
+      ),
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
 
-  registerSecurityHeaders(app, deps.secureCookies);
+  registerSecurityHeaders(app, headers);
   // Before every route, so each one (the admin's included) inherits the checks. OIDC Core §5.5: the claims
   // parameter is JSON, which may come pretty-printed across lines.
   registerInputHygiene(app, { multiline: { [deps.endpoints.prefix + PATHS.authorize]: ['claims'] } });
@@ -118,10 +122,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
       );
     }
     // RFC 6749 §5.2: input refused at the edge is invalid_request, on a page or as JSON like any other.
-    const oauthError =
-      error instanceof InputRejectedError
-        ? new OAuthError('invalid_request', error.description)
-        : toOAuthError(error as Error);
+    const oauthError = toOAuthError(error as Error);
     logFailure(request, oauthError, error);
     const status = statusOf(oauthError);
     if (page) {

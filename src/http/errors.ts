@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError, type OAuthErrorCode, type OAuthErrorHint, safeErrorText } from '../protocol/errors.ts';
 import { StoreUnavailableError } from '../store/ports/errors.ts';
+import { InputRejectedError } from './plugins/input-hygiene.ts';
 
 /** RFC 6749 §5.2, RFC 6750 §3.1: each code's status when no hint says otherwise. */
 const CODE_STATUS: Record<OAuthErrorCode, number> = {
@@ -37,8 +38,42 @@ const HINT_STATUS: Record<OAuthErrorHint, number | undefined> = {
 
 /** A request Fastify itself refused with a 4xx of its own choosing; that status is kept. */
 class FrameworkRejection extends OAuthError {
-  constructor(readonly frameworkStatus: number) {
-    super('invalid_request', 'the request could not be understood');
+  constructor(
+    readonly frameworkStatus: number,
+    description: string,
+  ) {
+    super('invalid_request', description);
+  }
+}
+
+/** What a request refused for its input gets, on every surface (OAuth JSON, pages, the admin API). */
+export interface Refusal {
+  status: number;
+  description: string;
+}
+
+/**
+ * The one table for refusals of bad input: the edge's own (input-hygiene.ts) and Fastify's (body parsing,
+ * limits, content types). `bodyType` names what the surface expects, for the 415's description. Undefined
+ * for any other failure.
+ */
+export function requestRefusal(error: unknown, bodyType: string): Refusal | undefined {
+  if (error instanceof InputRejectedError) return { status: 400, description: error.description };
+  const { code, statusCode } = error as Partial<FastifyError>;
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, description: 'the request body is too large' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, description: `unsupported content type; send ${bodyType}` };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, description: 'the request body could not be read' };
+    default:
+      if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
+        return { status: statusCode, description: 'the request could not be understood' };
+      }
+      return undefined;
   }
 }
 
@@ -73,7 +108,9 @@ export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyR
   return reply.code(wire.status).headers(wire.headers).send(wire.body);
 }
 
-/** Fastify's own request failures (body parsing, limits), expressed as the OAuth error a client expects. */
+const REFUSAL_HINT: Record<number, OAuthErrorHint> = { 413: 'body-too-large', 415: 'unsupported-media-type' };
+
+/** Any failure as the OAuth error a client expects: refused input per requestRefusal, else server_error. */
 export function toOAuthError(error: FastifyError | Error): OAuthError {
   if (error instanceof OAuthError) return error;
   if (error instanceof StoreUnavailableError) {
@@ -83,28 +120,17 @@ export function toOAuthError(error: FastifyError | Error): OAuthError {
       { detail: error.message },
     );
   }
-  const { code, statusCode } = error as FastifyError;
-  switch (code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new OAuthError('invalid_request', 'the request body is too large', { hint: 'body-too-large' });
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new OAuthError(
-        'invalid_request',
-        'unsupported content type; send application/x-www-form-urlencoded',
-        { hint: 'unsupported-media-type' },
-      );
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new OAuthError('invalid_request', 'the request body could not be read');
-    default:
-      if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
-        return new FrameworkRejection(statusCode);
-      }
-      return new OAuthError('server_error', 'the server failed to process the request', {
-        detail: error.message,
-      });
+  const refusal = requestRefusal(error, 'application/x-www-form-urlencoded');
+  if (refusal === undefined) {
+    return new OAuthError('server_error', 'the server failed to process the request', {
+      detail: error.message,
+    });
   }
+  const hint = REFUSAL_HINT[refusal.status];
+  if (hint) return new OAuthError('invalid_request', refusal.description, { hint });
+  return refusal.status === 400
+    ? new OAuthError('invalid_request', refusal.description)
+    : new FrameworkRejection(refusal.status, refusal.description);
 }
 
 export function logFailure(request: FastifyRequest, error: OAuthError, cause?: unknown): void {

@@ -268,3 +268,14 @@ describe('userinfo', () => {
     assert.match(bad.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
   });
 });
+
+describe('refusals before routing', () => {
+  test('a path that is not valid percent-encoding gets the error page with the security headers', async () => {
+    const res = await fetch(`${server.url}/authn/authenticate/html-form/%E0%A4%A`);
+    const text = await res.text();
+    assert.equal(res.status, 400);
+    assert.doesNotMatch(text, /FST_/);
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
+  });
+});

@@ -32,7 +32,13 @@ for (let i = Number(from); ; i++) {
   });
   // The grant and both tokens in one transaction: after a crash there are all or none.
   await store.grants.openGrant(
-    { id: `grant-${i}`, clientId: 'www', accountId: `account-${i}`, sessionHash: null, expiresAt: now + 86_400 },
+    {
+      id: `grant-${i}`,
+      clientId: 'www',
+      accountId: `account-${i}`,
+      sessionHash: null,
+      expiresAt: now + 86_400,
+    },
     now,
     [token('access_token'), token('refresh_token')],
   );

@@ -2,7 +2,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError, type AdminErrorCode } from '../../admin/errors.ts';
 import { ConflictError } from '../../store/ports/errors.ts';
-import { requestRefusal } from '../plugins/input-hygiene.ts';
+import { requestRefusal } from '../errors.ts';
 
 export const STATUS: Record<AdminErrorCode, number> = {
   invalid_request: 400,

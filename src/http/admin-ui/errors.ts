@@ -3,7 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/errors.ts';
 import { ConflictError, StoreUnavailableError } from '../../store/ports/errors.ts';
 import { STATUS } from '../admin-api/errors.ts';
-import { requestRefusal } from '../plugins/input-hygiene.ts';
+import { requestRefusal } from '../errors.ts';
 import { plainPage, type Ui } from './render.ts';
 
 interface Shown {

@@ -1,5 +1,5 @@
 // Input hygiene at the edge: text no field can hold is refused before any route or store sees it.
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -145,27 +145,4 @@ export function registerInputHygiene(app: FastifyInstance, options: HygieneOptio
     }
     return payload;
   });
-}
-
-/** What a refused request gets, for the edge's refusals and Fastify's own (body parsing, limits). */
-export interface Refusal {
-  status: number;
-  description: string;
-}
-
-/** The status and client-safe description of a refusal of bad input, or undefined for any other failure. */
-export function requestRefusal(error: unknown, bodyType: string): Refusal | undefined {
-  if (error instanceof InputRejectedError) return { status: 400, description: error.description };
-  const { code, statusCode } = error as Partial<FastifyError>;
-  switch (code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, description: 'the request body is too large' };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, description: `unsupported content type; send ${bodyType}` };
-    default:
-      if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
-        return { status: statusCode, description: 'the request could not be read' };
-      }
-      return undefined;
-  }
 }

@@ -2,9 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 
-export function registerSecurityHeaders(app: FastifyInstance, https: boolean): void {
-  // Built once: the middleware only sets precomputed header values (@fastify/helmet rebuilds it per request).
-  const setHeaders = helmet({
+export type HeaderSetter = ReturnType<typeof helmet>;
+
+/** Built once: the middleware only sets precomputed header values (@fastify/helmet rebuilds it per request). */
+export function securityHeaders(https: boolean): HeaderSetter {
+  return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -23,6 +25,9 @@ export function registerSecurityHeaders(app: FastifyInstance, https: boolean): v
     crossOriginResourcePolicy: false,
     crossOriginOpenerPolicy: { policy: 'same-origin' },
   });
+}
+
+export function registerSecurityHeaders(app: FastifyInstance, setHeaders: HeaderSetter): void {
   app.addHook('onRequest', (request, reply, done) => {
     setHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
   });
