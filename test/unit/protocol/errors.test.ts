@@ -10,6 +10,7 @@ import { revokeEndpoint } from '../../../src/protocol/endpoints/revoke.ts';
 import { tokenEndpoint } from '../../../src/protocol/endpoints/token.ts';
 import { userinfoEndpoint } from '../../../src/protocol/endpoints/userinfo.ts';
 import { OAuthError, safeErrorText } from '../../../src/protocol/errors.ts';
+import { TOKEN_PARAMS } from '../../../src/protocol/grants/grant.ts';
 import type { RawParams } from '../../../src/protocol/params/parse.ts';
 import { authorize, authorizeParams, basic, harness, login, token, WEB_SECRET } from '../helpers.ts';
 
@@ -101,16 +102,7 @@ describe('OAuthError: error_description in the RFC 6749 §5.2 charset', () => {
 describe('every endpoint answers hostile parameters with a clean error_description', () => {
   test('token endpoint', async () => {
     const h = harness();
-    const names = [
-      'grant_type',
-      'code',
-      'redirect_uri',
-      'code_verifier',
-      'refresh_token',
-      'scope',
-      'client_id',
-      'client_secret',
-    ];
+    const names = [...TOKEN_PARAMS];
     await fc.assert(
       fc.asyncProperty(contentType, params(names), authorization, async (type, body, auth) => {
         const result = await tokenEndpoint({ contentType: type, body, authorization: auth }, h.deps);
