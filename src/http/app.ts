@@ -73,9 +73,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   }) as unknown as FastifyInstance;
 
   registerSecurityHeaders(app, headers);
-  // Before every route, so each one (the admin's included) inherits the checks. OIDC Core §5.5: the claims
-  // parameter is JSON, which may come pretty-printed across lines.
-  registerInputHygiene(app, { multiline: { [deps.endpoints.prefix + PATHS.authorize]: ['claims'] } });
+  // Before every route, so each one (the admin's included) inherits the checks.
+  registerInputHygiene(app);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(cookie, { secret: deps.cookieSecret });
   await app.register(csrf, {

@@ -7,11 +7,12 @@ import { createAdmin } from '../../src/admin/admins.ts';
 import { createApiToken } from '../../src/admin/api-tokens.ts';
 import { startAdminSession } from '../../src/admin/sessions.ts';
 import { errorSchema } from '../../src/http/admin-api/schemas.ts';
-import { registerInputHygiene, routesOf, textProblem } from '../../src/http/plugins/input-hygiene.ts';
+import { registerInputHygiene, routesOf } from '../../src/http/plugins/input-hygiene.ts';
 import { safeReturnPath } from '../../src/http/request.ts';
 import type { Tessera } from '../../src/main.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { cryptoRandom } from '../../src/shared/random.ts';
+import { textProblem } from '../../src/shared/text.ts';
 import { ConflictError } from '../../src/store/ports/errors.ts';
 import {
   BASE,
@@ -24,6 +25,7 @@ import {
   sendProbe,
   startTessera,
 } from '../fixtures/hostile-probes.ts';
+import { CALLBACK } from '../fixtures/oidc.ts';
 
 /** Fixed, so a failure replays: fast-check prints the seed and the shrunk counterexample. */
 const SEED = 20_261_201;
@@ -156,7 +158,6 @@ function engineSuite(engine: string, databaseUrl: string | undefined, skip: stri
       const login = { username: h.user, password: PASSWORD };
       // [cause, method, route, kind, field, text, base]: every one reached the store or a header before.
       const cases: [string, string, string, Kind, string, string?, Record<string, string>?][] = [
-        ['authorize nonce', 'GET', '/oauth/v2/oauth-authorize', 'query', 'nonce'],
         ['login username', 'POST', '/authn/authenticate/html-form/:id', 'form', 'username'],
         ['registration name', 'POST', '/authn/register/html-form/:id', 'form', 'name'],
         ['registration email', 'POST', '/authn/register/html-form/:id', 'form', 'email'],
@@ -199,6 +200,18 @@ function engineSuite(engine: string, databaseUrl: string | undefined, skip: stri
         const res = await sendProbe(h, { method, url, kind, as, fields: field ? [field] : [], text, base });
         assert.equal(res.status, 400, `${cause}: ${res.status} ${res.body.slice(0, 200)}`);
       }
+      // The authorization endpoint's client and redirect URI are trusted: RFC 6749 §4.1.2.1 sends the
+      // invalid_request back to the client with its state, and no code.
+      const nonce = await sendProbe(h, {
+        method: 'GET',
+        url: '/oauth/v2/oauth-authorize',
+        kind: 'query',
+        as: 'session',
+        fields: ['nonce'],
+        text: NUL,
+        base: { ...BASE['/oauth/v2/oauth-authorize']!, state: 's-1' },
+      });
+      assertErrorRedirect(nonce, 'authorize nonce');
       // Text the edge lets through but a header cannot carry: safeReturnPath drops it, the login page says done.
       const emoji = '/oauth/v2/oauth-authorize?client_id=www&x=\u{1F600}';
       const url = '/authn/authenticate/html-form/:id';
@@ -288,7 +301,7 @@ function engineSuite(engine: string, databaseUrl: string | undefined, skip: stri
         text: 'a\tb',
         base,
       });
-      assert.equal(tabbed.status, 400, 'but not in a single-line parameter');
+      assertErrorRedirect(tabbed, 'but not in a single-line parameter');
       await request(h, 'POST', '/admin/api/scopes', 'token', { name: 'multi.line' }, 'json');
       const message = 'Add a scope\r\n\n\tfor the probes';
       const commit = await request(h, 'POST', '/admin/api/changes/commit', 'token', { message }, 'json');
@@ -323,6 +336,15 @@ function engineSuite(engine: string, databaseUrl: string | undefined, skip: stri
       await request(h, 'DELETE', '/admin/api/changes', 'token');
     });
   });
+}
+
+/** An RFC 6749 §4.1.2.1 error redirect to the seed client's callback: invalid_request, no code. */
+function assertErrorRedirect(answer: { status: number; location: string | undefined }, what: string): void {
+  assert.equal(answer.status, 303, what);
+  const location = new URL(answer.location ?? '');
+  assert.equal(`${location.origin}${location.pathname}`, CALLBACK, what);
+  assert.equal(location.searchParams.get('error'), 'invalid_request', what);
+  assert.equal(location.searchParams.get('code'), null, what);
 }
 
 describe('the edge alone', () => {

@@ -1,5 +1,6 @@
 // Input hygiene at the edge: text no field can hold is refused before any route or store sees it.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { textProblem } from '../../shared/text.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -7,6 +8,12 @@ declare module 'fastify' {
     multiline?: readonly string[];
     /** The body is a JSON document its route checks against a schema; every other body must be form fields. */
     jsonBody?: boolean;
+    /**
+     * The route's protocol core checks the text of its parameters itself, so that it can answer the way
+     * its RFC says (the authorization endpoint redirects the error to a trusted client); only the shape
+     * of query and body is checked here.
+     */
+    textCheckedByProtocol?: boolean;
   }
 }
 
@@ -23,27 +30,6 @@ export class InputRejectedError extends Error {
 const MAX_DEPTH = 16;
 const MAX_FIELDS = 1000;
 
-/**
- * Why a text value cannot be accepted, or undefined. NUL, C0 and C1 controls and DEL never belong in
- * a field (PostgreSQL refuses NUL in text outright); tab, CR and LF only where a value spans lines. A
- * lone UTF-16 surrogate is not Unicode text at all.
- */
-export function textProblem(value: string, multiline = false): string | undefined {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-      if (multiline && (c === 0x09 || c === 0x0a || c === 0x0d)) continue;
-      return 'a control character';
-    }
-    if (c >= 0xd800 && c <= 0xdfff) {
-      const next = value.charCodeAt(i + 1);
-      if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return 'text that is not valid Unicode';
-      i++;
-    }
-  }
-  return undefined;
-}
-
 /** Names the field in a description only when the name itself is plain (RFC 6749 §5.2 description characters). */
 const named = (where: string, name: string) =>
   /^[A-Za-z0-9_.[\]-]{1,64}$/.test(name) ? `${where} ${name}` : `a ${where}`;
@@ -52,7 +38,7 @@ const refuse = (where: string, name: string, problem: string) =>
   new InputRejectedError(`${named(where, name)} contains ${problem}`);
 
 /** Query strings and form bodies: every value text or a list of text, as urlencoded parsing yields. */
-function checkFields(value: unknown, where: string, multiline: readonly string[]): void {
+function checkFields(value: unknown, where: string, multiline: readonly string[], text = true): void {
   if (value === undefined || value === null) return;
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new InputRejectedError(`the ${where} must be form fields with text values`);
@@ -67,7 +53,7 @@ function checkFields(value: unknown, where: string, multiline: readonly string[]
     for (const item of list) {
       // A JSON object where a form field belongs: refused here, not crashed on in a route.
       if (typeof item !== 'string') throw new InputRejectedError(`${named(where, name)} must be text`);
-      const problem = textProblem(item, multiline.includes(name));
+      const problem = text ? textProblem(item, multiline.includes(name)) : undefined;
       if (problem) throw refuse(where, name, problem);
     }
   }
@@ -102,9 +88,10 @@ export function checkRequest(request: FastifyRequest): void {
     const problem = typeof value === 'string' ? textProblem(value) : undefined;
     if (problem) throw refuse('path segment', name, problem);
   }
-  checkFields(request.query, 'query parameter', multiline);
+  const text = config.textCheckedByProtocol !== true;
+  checkFields(request.query, 'query parameter', multiline, text);
   if (config.jsonBody) checkJson(request.body, multiline);
-  else checkFields(request.body, 'form field', multiline);
+  else checkFields(request.body, 'form field', multiline, text);
 }
 
 /** A Location header is printable ASCII: a URI has no spaces or controls, and Node refuses CR, LF and NUL. */

@@ -58,8 +58,10 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (outcome.kind === 'redirect' && outcome.error) logFailure(request, outcome.error);
     return reply.redirect(outcome.location, 303);
   };
-  app.get(prefix + PATHS.authorize, authorize);
-  app.post(prefix + PATHS.authorize, authorize);
+  // protocol/authorize/text.ts checks the parameters' text, so a bad one is redirected to a trusted client.
+  const authorizeConfig = { config: { textCheckedByProtocol: true } };
+  app.get(prefix + PATHS.authorize, authorizeConfig, authorize);
+  app.post(prefix + PATHS.authorize, authorizeConfig, authorize);
 
   /** The JSON endpoints that clients call: same CORS, caching and error handling. */
   const clientEndpoint = (path: string, handle: (request: FastifyRequest) => Promise<unknown>) => {

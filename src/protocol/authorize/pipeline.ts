@@ -17,12 +17,14 @@ import {
 } from './request.ts';
 import { responseTypeCheck } from './response-type.ts';
 import { scopeCheck } from './scope.ts';
+import { textCheck } from './text.ts';
 
 export const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [
   clientCheck,
   redirectUriCheck,
   openidRedirectUriCheck,
   repeatedCheck,
+  textCheck,
   responseTypeCheck,
   scopeCheck,
   pkceCheck,

@@ -35,6 +35,24 @@ describe('authorize: errors after the redirect URI is trusted go back to the cli
       description: /nonce must not be repeated/,
     },
     {
+      rule: 'a NUL in nonce (PostgreSQL could not store it)',
+      params: valid({ nonce: 'a\u0000b' }),
+      error: 'invalid_request',
+      description: /nonce contains a control character/,
+    },
+    {
+      rule: 'a line break in state',
+      params: valid({ state: 'a\nb' }),
+      error: 'invalid_request',
+      description: /state contains a control character/,
+    },
+    {
+      rule: 'a lone surrogate in login_hint',
+      params: valid({ login_hint: 'a\ud800' }),
+      error: 'invalid_request',
+      description: /login_hint contains text that is not valid Unicode/,
+    },
+    {
       rule: 'a missing response_type',
       params: valid({ response_type: undefined }),
       error: 'invalid_request',
