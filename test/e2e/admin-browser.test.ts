@@ -272,6 +272,21 @@ describe('the admin UI in Chromium', { skip }, () => {
     await phone.close();
   });
 
+  test('refused input gets a readable page: a revision id that names none, a control character at the edge', async () => {
+    const missing = await page.goto(`${server.url}/admin/history/not-a-number`);
+    assert.equal(missing?.status(), 404);
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'No such revision');
+    await shot(page, 'revision-not-found');
+
+    const refused = await page.goto(
+      `${server.url}/authn/authenticate/html-form/username-password?login_hint=a%00b`,
+    );
+    assert.equal(refused?.status(), 400);
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Bad request');
+    assert.match((await page.locator('main').textContent()) ?? '', /login_hint contains a control character/);
+    await page.screenshot({ path: join(ARTIFACTS, 'authn-refused-input.png'), fullPage: true });
+  });
+
   test('keyboard: the skip link comes first and the focused control is visibly outlined', async () => {
     await page.goto(`${server.url}/admin/clients`);
     await page.keyboard.press('Tab');

@@ -63,7 +63,7 @@ export function historyRoutes(app: FastifyInstance, ui: Ui): void {
         refusal.length > 0 ? 409 : 200,
       );
     } catch (error) {
-      const issues = issuesOf(error);
+      if (!(error instanceof AdminError) || error.code !== 'not_found') throw error;
       return adminPage(
         ui,
         request,
@@ -73,7 +73,7 @@ export function historyRoutes(app: FastifyInstance, ui: Ui): void {
           title: 'Not found',
           section: 'history',
           heading: 'No such revision',
-          message: issues[0]!.message,
+          message: 'There is no committed revision with this number. History lists every one of them.',
           isError: true,
         },
         404,
