@@ -29,7 +29,9 @@ export async function readClientRequest<K extends string>(
     );
   }
   // Whatever a client-auth method reads is allowed too: client_id, client_secret, later client_assertion.
-  const { params, repeated } = pickParams<string>(request.body, [...allowed, ...CLIENT_AUTH_PARAMS]);
+  const { params, repeated } = pickParams<string>(request.body, [
+    ...new Set([...allowed, ...CLIENT_AUTH_PARAMS]),
+  ]);
   const repeatedError = refuseRepeated(repeated);
   if (repeatedError) return repeatedError;
   const missing = required.find((name) => params[name] === undefined);

@@ -69,6 +69,11 @@ describe('token endpoint: request format', () => {
       names: /client_secret must not be repeated/,
     },
     {
+      rule: 'client_id, named once',
+      body: { grant_type: 'authorization_code', code: 'c', client_id: ['web', 'web'] },
+      names: /^parameter client_id must not be repeated$/,
+    },
+    {
       rule: 'two parameters at once',
       body: { grant_type: 'refresh_token', refresh_token: ['a', 'b'], scope: ['x', 'y'] },
       names: /parameters refresh_token, scope must not be repeated/,
