@@ -189,7 +189,10 @@ describe('one node at info level, driven through every kind of request', () => {
     for (const value of secrets) assert.ok(!m.includes(value), 'a secret in the metrics');
   });
 
-  test('logs: JSON lines with request ids, and never a client secret, password, code or token', () => {
+  test('logs: JSON lines with request ids, and never a client secret, password, code or token', async () => {
+    // A request's line is written when it completes, and reaches this process through a pipe a moment
+    // after its response did: wait (bounded) for the last request sent before reading the log.
+    for (let i = 0; i < 40 && !node.output().includes('lb-request-7f3a'); i++) await sleep(50);
     const output = node.output();
     const lines = output.split('\n').filter((l) => l.startsWith('{'));
     assert.ok(lines.length > 20, `only ${lines.length} log lines`);
