@@ -1,4 +1,5 @@
 // OpenID Provider metadata (OIDC Discovery §3) and RFC 8414 metadata: exactly what is implemented, no more.
+import { acrFor } from '../../config/acr.ts';
 import type { Endpoints } from '../../config/endpoints.ts';
 import type { LiveConfig } from '../../config/live.ts';
 import { SIGNING_ALGS } from '../../shared/algorithms.ts';
@@ -40,11 +41,6 @@ export function discoveryDocument(endpoints: Endpoints, config: LiveConfig): Rec
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
     ui_locales_supported: ['en'],
-    acr_values_supported: [...config.authenticators.values()].map((a) => acrFor(a.id)),
+    acr_values_supported: [...config.authenticators.values()].map(acrFor),
   };
-}
-
-/** The acr value an authenticator stamps on the sessions it makes (the seed's URN shape). */
-export function acrFor(authenticatorId: string): string {
-  return `urn:tessera:authentication:html-form:${authenticatorId}`;
 }

@@ -29,11 +29,12 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
     findCode: db.prepare(
       'SELECT c.*, g.session_hash FROM codes c LEFT JOIN grants g ON g.id = c.grant_id WHERE c.hash = ?',
     ),
-    codeState: db.prepare('SELECT grant_id, used_at FROM codes WHERE hash = ?'),
-    // A code whose grant is bound to an SSO session that has since ended (a logout that came between the
-    // authorization request's session check and the code's save) must not be redeemed.
-    sessionGone: db.prepare(
-      'SELECT 1 FROM grants g WHERE g.id = ? AND g.session_hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id_hash = g.session_hash)',
+    codeExists: db.prepare('SELECT 1 FROM codes WHERE hash = ?'),
+    // Finds the code's grant, checks it is live and extends it, in one statement. A grant bound to an SSO
+    // session that has since ended (a logout between the authorization request's session check and the
+    // code's save) is not live: its code must not be redeemed.
+    consumableGrant: db.prepare(
+      'UPDATE grants SET expires_at = max(expires_at, ?) WHERE id = (SELECT grant_id FROM codes WHERE hash = ?) AND revoked_at IS NULL AND (session_hash IS NULL OR EXISTS (SELECT 1 FROM sessions s WHERE s.id_hash = grants.session_hash)) RETURNING id',
     ),
     useCode: db.prepare('UPDATE codes SET used_at = ? WHERE hash = ? AND used_at IS NULL'),
     // Live check and lifetime extension in one statement: no row changed means the grant was revoked.
@@ -73,10 +74,9 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
 
   const consume = db.transaction(
     (hash: string, now: number, tokens: readonly TokenRecord[]): ConsumeResult => {
-      const code = q.codeState.get(hash) as Row | undefined;
-      if (!code) return { status: 'missing' };
-      const grantId = code['grant_id'] as string;
-      if (!live(grantId, tokens) || q.sessionGone.get(grantId)) return { status: 'revoked' };
+      const grant = q.consumableGrant.get(lastExpiry(tokens), hash) as Row | undefined;
+      if (!grant) return { status: q.codeExists.get(hash) ? 'revoked' : 'missing' };
+      const grantId = grant['id'] as string;
       if (q.useCode.run(now, hash).changes === 0) return { status: 'used', grantId };
       insertTokens(tokens);
       return { status: 'consumed' };

@@ -1,14 +1,15 @@
 // The html-form authenticator: username and password on a form, with optional self-service registration.
+
+import { acrFor } from '../../../config/acr.ts';
 import { authenticatorSchema } from '../../../config/schema.ts';
 import type { AuthenticatorType } from '../types.ts';
-import { htmlFormAcr } from './acr.ts';
 import { login } from './login.ts';
 import { register } from './register.ts';
 
 export const htmlForm = {
   type: 'html-form',
   configSchema: authenticatorSchema,
-  acr: htmlFormAcr,
+  acr: acrFor,
   // RFC 8176 §2: "pwd", password-based authentication.
   amr: ['pwd'],
   pages: {

@@ -1,10 +1,11 @@
 // The html-form login: throttle, credential check, session start, and the audit events, as one use case.
+
+import { acrFor } from '../../../config/acr.ts';
 import { checkCredentials } from '../../accounts.ts';
 import type { AuthnDeps } from '../../deps.ts';
 import { startSession } from '../../sessions.ts';
 import { LoginThrottle } from '../../throttle.ts';
 import type { Attempt, LoginOutcome, Values } from '../types.ts';
-import { htmlFormAcr } from './acr.ts';
 
 export async function login(form: Values, attempt: Attempt, deps: AuthnDeps): Promise<LoginOutcome> {
   const { authenticator, address, log } = attempt;
@@ -36,7 +37,7 @@ export async function login(form: Values, attempt: Attempt, deps: AuthnDeps): Pr
     {
       accountId: account.id,
       authenticator: authenticator.id,
-      acr: htmlFormAcr(authenticator),
+      acr: acrFor(authenticator),
       lifetime: deps.sessionLifetime,
     },
     deps,

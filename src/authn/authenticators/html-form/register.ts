@@ -1,9 +1,10 @@
 // Self-service registration on the html-form authenticator: create the account, then log it in.
+
+import { acrFor } from '../../../config/acr.ts';
 import { registerAccount } from '../../accounts.ts';
 import type { AuthnDeps } from '../../deps.ts';
 import { startSession } from '../../sessions.ts';
 import type { Attempt, RegisterOutcome, Values } from '../types.ts';
-import { htmlFormAcr } from './acr.ts';
 
 export async function register(form: Values, attempt: Attempt, deps: AuthnDeps): Promise<RegisterOutcome> {
   const { authenticator, log } = attempt;
@@ -27,7 +28,7 @@ export async function register(form: Values, attempt: Attempt, deps: AuthnDeps):
     {
       accountId: result.account.id,
       authenticator: authenticator.id,
-      acr: htmlFormAcr(authenticator),
+      acr: acrFor(authenticator),
       lifetime: deps.sessionLifetime,
     },
     deps,

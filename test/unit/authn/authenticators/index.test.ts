@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AUTHENTICATORS, amrFor, authenticatorType } from '../../../../src/authn/authenticators/index.ts';
-import { acrFor } from '../../../../src/protocol/endpoints/discovery.ts';
+import { acrFor } from '../../../../src/config/acr.ts';
 import { liveConfig } from '../../helpers.ts';
 
 test('each registry entry is filed under its type and its config schema accepts a config of that type', () => {
@@ -21,7 +21,7 @@ test('html-form establishes amr ["pwd"] (RFC 8176 §2) and the acr that discover
   const htmlForm = AUTHENTICATORS['html-form'];
   assert.deepEqual(htmlForm.amr, ['pwd']);
   const config = { id: 'staff', type: 'html-form', registration: false } as const;
-  assert.equal(htmlForm.acr(config), acrFor('staff'));
+  assert.equal(htmlForm.acr(config), acrFor({ id: 'staff', type: 'html-form' }));
   assert.equal(htmlForm.registrationOpen(config), false);
   assert.ok(
     htmlForm.pages.login.fields.some((f) => f.name === 'password' && f.secret),
