@@ -13,7 +13,7 @@ import Fastify, {
 import { PATHS } from '../config/endpoints.ts';
 import { safeErrorText } from '../protocol/errors.ts';
 import { type AppDeps, ASSETS_PATH } from './context.ts';
-import { logFailure, sendOAuthError, statusOf, toOAuthError } from './errors.ts';
+import { FORM_EXPIRED, isCsrfRefusal, logFailure, sendOAuthError, statusOf, toOAuthError } from './errors.ts';
 import { renderMessage } from './pages.ts';
 import { InputRejectedError, registerInputHygiene } from './plugins/input-hygiene.ts';
 import { registerMetrics } from './plugins/metrics.ts';
@@ -104,21 +104,12 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     reply: FastifyReply,
     page = wantsHtml(request.url),
   ) {
-    const code = (error as { code?: string }).code;
-    if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
-      request.log.info({ code }, 'form rejected: CSRF token missing or invalid');
-      return renderMessage(
-        reply,
-        assets,
-        {
-          title: 'Form expired',
-          heading: 'This form has expired',
-          message:
-            'For your security the form could not be accepted. Go back, reload the page and try again.',
-          isError: true,
-        },
-        403,
+    if (isCsrfRefusal(error)) {
+      request.log.info(
+        { code: (error as { code?: string }).code },
+        'form rejected: CSRF token missing or invalid',
       );
+      return renderMessage(reply, assets, { ...FORM_EXPIRED, isError: true }, 403);
     }
     // RFC 6749 §5.2: input refused at the edge is invalid_request, on a page or as JSON like any other.
     const oauthError = toOAuthError(error as Error);

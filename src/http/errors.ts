@@ -46,6 +46,17 @@ class FrameworkRejection extends OAuthError {
   }
 }
 
+/** A form whose CSRF token is missing or wrong (@fastify/csrf-protection's codes), and what its sender is told. */
+export const isCsrfRefusal = (error: unknown): boolean => {
+  const code = (error as { code?: string }).code;
+  return code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET';
+};
+export const FORM_EXPIRED = {
+  title: 'Form expired',
+  heading: 'This form has expired',
+  message: 'For your security the form could not be accepted. Go back, reload the page and try again.',
+} as const;
+
 /** What a request refused for its input gets, on every surface (OAuth JSON, pages, the admin API). */
 export interface Refusal {
   status: number;

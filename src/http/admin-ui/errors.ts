@@ -3,7 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/errors.ts';
 import { ConflictError, StoreUnavailableError } from '../../store/ports/errors.ts';
 import { STATUS } from '../admin-api/errors.ts';
-import { requestRefusal } from '../errors.ts';
+import { FORM_EXPIRED, isCsrfRefusal, requestRefusal } from '../errors.ts';
 import { plainPage, type Ui } from './render.ts';
 
 interface Shown {
@@ -13,18 +13,9 @@ interface Shown {
   message: string;
 }
 
-const CSRF_CODES = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
-
 /** What the admin sees for an error; undefined for an unexpected one (logged, shown as a plain 500). */
 function shown(error: unknown): Shown | undefined {
-  if (CSRF_CODES.has((error as { code?: string }).code ?? '')) {
-    return {
-      status: 403,
-      title: 'Form expired',
-      heading: 'This form has expired',
-      message: 'For your security the form was not accepted. Go back, reload the page and try again.',
-    };
-  }
+  if (isCsrfRefusal(error)) return { status: 403, ...FORM_EXPIRED };
   // Two saves of one draft at once (two tabs, two admins on one account): the loser lost nothing yet.
   if (error instanceof ConflictError) {
     return {
