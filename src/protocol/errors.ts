@@ -83,6 +83,3 @@ export class OAuthError extends Error {
     this.hint = options.hint;
   }
 }
-
-export const invalidRequest = (description: string): OAuthError =>
-  new OAuthError('invalid_request', description);
