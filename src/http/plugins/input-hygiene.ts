@@ -105,31 +105,33 @@ export interface RouteEntry {
 const registered = new WeakMap<FastifyInstance, RouteEntry[]>();
 export const routesOf = (app: FastifyInstance): readonly RouteEntry[] => registered.get(app) ?? [];
 
-export interface HygieneOptions {
-  /** Multi-line fields of routes that do not declare them in their own config, by route URL. */
-  multiline?: Readonly<Record<string, readonly string[]>>;
-}
-
 /** Registers the checks on the root instance, before any route, so every route and plugin inherits them. */
-export function registerInputHygiene(app: FastifyInstance, options: HygieneOptions = {}): void {
+export function registerInputHygiene(app: FastifyInstance): void {
   const routes: RouteEntry[] = [];
   registered.set(app, routes);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) routes.push({ method, url: route.url });
-    const extra = options.multiline?.[route.url];
-    if (extra) route.config = { ...route.config, multiline: [...(route.config?.multiline ?? []), ...extra] };
   });
   // preValidation: after the body is parsed, before any route's own preHandler (CSRF, login guard).
-  app.addHook('preValidation', async (request) => checkRequest(request));
-  app.addHook('onSend', async (request, reply, payload) => {
+  // Callback hooks, not async ones: they run on every request, the token endpoint's included.
+  app.addHook('preValidation', (request, _reply, done) => {
+    try {
+      checkRequest(request);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+  app.addHook('onSend', (request, reply, payload, done) => {
     const location = reply.getHeader('location');
     if (typeof location === 'string' && unsafeLocation(location)) {
       // A redirect built from input that slipped past a route's own check: never onto the wire.
       reply.removeHeader('location');
       request.log.warn({ event: 'unsafe_location' }, 'refused a redirect to an unsafe location');
-      throw new InputRejectedError('the request leads to an address that is not allowed');
+      done(new InputRejectedError('the request leads to an address that is not allowed'));
+      return;
     }
-    return payload;
+    done(null, payload);
   });
 }
