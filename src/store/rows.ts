@@ -8,6 +8,7 @@ import type {
   CodeRecord,
   Consent,
   Draft,
+  PushedRequest,
   Revision,
   Session,
   StoredCode,
@@ -71,6 +72,9 @@ export function rowMappers(columns: Columns) {
       claims: textOrNull(r['claims']),
       // From the grant's row (a join); a code read without it is unbound.
       sessionHash: r['session_hash'] == null ? null : text(r['session_hash']),
+      // Added by migration 008: a code saved before reads null (no resource named, not DPoP-bound).
+      resource: textOrNull(r['resource']),
+      jkt: textOrNull(r['jkt']),
       used: r['used_at'] !== null,
     }),
     toToken: (r: Row): StoredToken => ({
@@ -86,8 +90,18 @@ export function rowMappers(columns: Columns) {
       expiresAt: int(r['expires_at']),
       familyExpiresAt: intOrNull(r['family_expires_at']),
       claims: textOrNull(r['claims']),
+      // Added by migration 008: a token issued before reads null (the client's own audience, bearer).
+      audience: textOrNull(r['audience']),
+      jkt: textOrNull(r['jkt']),
       revoked: r['revoked_at'] !== null,
       rotatedAt: intOrNull(r['rotated_at']),
+    }),
+    toPushedRequest: (r: Row): PushedRequest => ({
+      hash: text(r['hash']),
+      clientId: text(r['client_id']),
+      // TEXT on both engines, not a JSON column: the parameters come back exactly as they were pushed.
+      params: JSON.parse(text(r['params'])) as PushedRequest['params'],
+      expiresAt: int(r['expires_at']),
     }),
     toRevisionMeta,
     toRevision: (r: Row): Revision => ({

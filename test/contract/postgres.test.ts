@@ -8,7 +8,7 @@ import { ConflictError } from '../../src/store/ports/errors.ts';
 import type { Store } from '../../src/store/ports/index.ts';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
 import { adminContract } from './admin-contract.ts';
-import { code, revision, seedTokens, snapshot, T0, token } from './cases/fixtures.ts';
+import { code, pushedRequest, revision, seedTokens, snapshot, T0, token } from './cases/fixtures.ts';
 import { storeContract } from './store-contract.ts';
 
 const DATABASE_URL = process.env['TESSERA_TEST_DATABASE_URL'];
@@ -174,6 +174,27 @@ function postgresSuites(base: string): void {
           stores.map((s, i) => s.maintenance.purgeExpired(`node-${i}`, T0, 100)),
         );
         assert.equal(results.filter((r) => r !== null).length, 1, JSON.stringify(results));
+      } finally {
+        await closeAll(stores);
+      }
+    });
+
+    test('one jti recorded on every node at once is first on exactly one node', async () => {
+      const { stores } = await nodes(NODES);
+      try {
+        const results = await Promise.all(stores.map((s) => s.replay.recordOnce('jti-1', T0 + 60, T0)));
+        assert.equal(results.filter(Boolean).length, 1, JSON.stringify(results));
+      } finally {
+        await closeAll(stores);
+      }
+    });
+
+    test('one pushed request taken on every node at once is taken by exactly one node', async () => {
+      const { stores } = await nodes(NODES);
+      try {
+        await stores[0]!.pushedRequests.push(pushedRequest());
+        const results = await Promise.all(stores.map((s) => s.pushedRequests.take('par-hash-1', T0 + 1)));
+        assert.equal(results.filter((r) => r !== undefined).length, 1);
       } finally {
         await closeAll(stores);
       }

@@ -7,7 +7,9 @@ import { configCases } from './cases/config.ts';
 import { consentCases } from './cases/consents.ts';
 import { keyCases } from './cases/keys.ts';
 import { maintenanceCases } from './cases/maintenance.ts';
-import { raceCases } from './cases/races.ts';
+import { pushedRequestCases } from './cases/pushed-requests.ts';
+import { raceCases, singleUseRaceCases } from './cases/races.ts';
+import { replayCases } from './cases/replay.ts';
 import { sessionCases } from './cases/sessions.ts';
 import { throttleCases } from './cases/throttle.ts';
 import { tokenCases } from './cases/tokens.ts';
@@ -41,5 +43,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     describe('signing keys', () => keyCases(use));
     describe('maintenance', () => maintenanceCases(use));
     describe('login throttle', () => throttleCases(use));
+    describe('replay keys', () => replayCases(use));
+    describe('pushed authorization requests', () => pushedRequestCases(use));
+    describe('single-use values under concurrency', () => singleUseRaceCases(use));
   });
 }

@@ -19,7 +19,7 @@ import { T0, token } from './cases/fixtures.ts';
 const PREVIOUS = 6;
 const DATABASE_URL = process.env['TESSERA_TEST_DATABASE_URL'];
 
-/** Rows as the previous version wrote them: column lists of schema 006, nothing of 007. */
+/** Rows as the previous version wrote them: column lists of schema 006, nothing of 007 or 008. */
 const ROWS: [string, unknown[]][] = [
   [
     'INSERT INTO accounts (id, username, password_hash, claims, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -93,6 +93,10 @@ async function assertSurvives(store: Store): Promise<void> {
   // A code issued before the upgrade: unbound to any session, and redeemable once.
   const code = await store.grants.findCode('code-old');
   assert.equal(code?.sessionHash, null);
+  // Columns of 008 read null on older rows: no resource was named, nothing is DPoP-bound.
+  assert.deepEqual([code?.resource, code?.jkt], [null, null]);
+  const old = await store.grants.findToken('old-refresh_token');
+  assert.deepEqual([old?.audience, old?.jkt], [null, null]);
   assert.deepEqual(
     await store.grants.consumeCode('code-old', now, [
       token({ hash: 'new-at', grantId: 'grant-code', clientId: 'www', accountId: 'acct-1' }),

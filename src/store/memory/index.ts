@@ -7,6 +7,8 @@ import { memoryConsents } from './consents.ts';
 import { memoryGrants } from './grants.ts';
 import { memoryKeys } from './keys.ts';
 import { memoryMaintenance } from './maintenance.ts';
+import { memoryPushedRequests } from './pushed-requests.ts';
+import { memoryReplay } from './replay.ts';
 import { memorySessions } from './sessions.ts';
 import { emptyState } from './state.ts';
 import { memoryThrottle } from './throttle.ts';
@@ -22,6 +24,8 @@ export function createMemoryStore(): Store {
     config: memoryConfig(state),
     keys: memoryKeys(state),
     throttle: memoryThrottle(state),
+    replay: memoryReplay(state),
+    pushedRequests: memoryPushedRequests(state),
     maintenance: memoryMaintenance(state),
     admin: createMemoryAdminStore(),
     async close() {},

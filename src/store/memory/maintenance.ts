@@ -8,10 +8,16 @@ export function memoryMaintenance(state: MemoryState): MaintenanceStore {
       if (state.lease && state.lease.holder !== holder && state.lease.expiresAt >= now) return null;
       state.lease = { holder, expiresAt: now + 120 };
       let deleted = 0;
-      for (const map of [state.codes, state.tokens, state.sessions, state.loginFailures, state.grants] as Map<
-        string,
-        { expiresAt: number }
-      >[]) {
+      const tables = [
+        state.codes,
+        state.tokens,
+        state.sessions,
+        state.loginFailures,
+        state.grants,
+        state.replayKeys,
+        state.pushedRequests,
+      ] as Map<string, { expiresAt: number }>[];
+      for (const map of tables) {
         for (const [key, row] of map) {
           if (deleted >= batch) break;
           if (row.expiresAt < now) {

@@ -2,6 +2,7 @@
 import type {
   Account,
   Consent,
+  PushedRequest,
   Revision,
   Session,
   StoredCode,
@@ -28,6 +29,8 @@ export interface MemoryState {
   consents: Map<string, Consent>;
   lease: { holder: string; expiresAt: number } | undefined;
   loginFailures: Map<string, { count: number; expiresAt: number }>;
+  replayKeys: Map<string, { expiresAt: number }>;
+  pushedRequests: Map<string, PushedRequest & { used: boolean }>;
 }
 
 export const clone = <T>(value: T): T => structuredClone(value);
@@ -45,5 +48,7 @@ export function emptyState(): MemoryState {
     consents: new Map(),
     lease: undefined,
     loginFailures: new Map(),
+    replayKeys: new Map(),
+    pushedRequests: new Map(),
   };
 }

@@ -23,6 +23,10 @@ export interface CodeRecord {
   claims: string | null;
   /** Hash of the SSO session the grant ends with, or null for a grant that outlives it (offline access). */
   sessionHash: string | null;
+  /** RFC 8707 resource values sent at authorize, space-separated, or null when none was sent. */
+  resource: string | null;
+  /** RFC 9449 §10: the DPoP key thumbprint (dpop_jkt) the code is bound to, or null. */
+  jkt: string | null;
 }
 
 export type TokenKind = 'access_token' | 'refresh_token';
@@ -32,6 +36,7 @@ export interface TokenRecord {
   kind: TokenKind;
   grantId: string;
   clientId: string;
+  /** The resource owner; '' for a grant with none (client credentials: the client acts for itself). */
   accountId: string;
   scope: string;
   authTime: number;
@@ -41,6 +46,13 @@ export interface TokenRecord {
   /** Refresh tokens: the absolute end of the token family, however often it is rotated. */
   familyExpiresAt: number | null;
   claims: string | null;
+  /**
+   * Access tokens: the audience (RFC 8707 resource identifiers, space-separated), or null for the
+   * client's own. Refresh tokens: the resources the grant may ask tokens for, or null for none named.
+   */
+  audience: string | null;
+  /** RFC 9449 §6: thumbprint of the DPoP key the token is bound to (cnf.jkt), or null for a bearer token. */
+  jkt: string | null;
 }
 
 export interface StoredToken extends TokenRecord {

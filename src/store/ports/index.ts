@@ -6,6 +6,8 @@ import type { ConsentStore } from './consents.ts';
 import type { GrantStore } from './grants.ts';
 import type { KeyStore } from './keys.ts';
 import type { MaintenanceStore } from './maintenance.ts';
+import type { PushedRequestStore } from './pushed-requests.ts';
+import type { ReplayStore } from './replay.ts';
 import type { SessionStore } from './sessions.ts';
 import type { ThrottleStore } from './throttle.ts';
 
@@ -16,6 +18,8 @@ export type * from './consents.ts';
 export type * from './grants.ts';
 export type * from './keys.ts';
 export type * from './maintenance.ts';
+export type * from './pushed-requests.ts';
+export type * from './replay.ts';
 export type * from './sessions.ts';
 export type * from './throttle.ts';
 
@@ -28,6 +32,8 @@ export interface Store {
   readonly keys: KeyStore;
   readonly consents: ConsentStore;
   readonly throttle: ThrottleStore;
+  readonly replay: ReplayStore;
+  readonly pushedRequests: PushedRequestStore;
   readonly maintenance: MaintenanceStore;
   readonly admin: AdminStore;
   close(): Promise<void>;

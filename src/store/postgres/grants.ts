@@ -22,6 +22,8 @@ const TOKEN_COLUMNS = [
   'expires_at',
   'family_expires_at',
   'claims',
+  'audience',
+  'jkt',
 ];
 
 const tokenValues = (t: TokenRecord): unknown[] => [
@@ -37,6 +39,8 @@ const tokenValues = (t: TokenRecord): unknown[] => [
   t.expiresAt,
   t.familyExpiresAt,
   t.claims,
+  t.audience,
+  t.jkt,
 ];
 
 /** One multi-row INSERT: atomic on its own, and one round trip however many tokens a grant issues. */
@@ -127,8 +131,8 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
            INSERT INTO grants (id, client_id, account_id, session_hash, expires_at) VALUES ($2, $3, $4, $14, $12)
            ON CONFLICT (id) DO UPDATE SET expires_at = greatest(grants.expires_at, excluded.expires_at)
          )
-         INSERT INTO codes (hash, grant_id, client_id, account_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, auth_time, acr, expires_at, claims)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         INSERT INTO codes (hash, grant_id, client_id, account_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, auth_time, acr, expires_at, claims, resource, jkt)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $16)`,
         [
           c.hash,
           c.grantId,
@@ -144,6 +148,8 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
           c.expiresAt,
           c.claims,
           c.sessionHash,
+          c.resource,
+          c.jkt,
         ],
       );
     },

@@ -9,6 +9,8 @@ import { postgresGrants } from './grants.ts';
 import { postgresKeys } from './keys.ts';
 import { postgresMaintenance } from './maintenance.ts';
 import { migrate } from './migrate.ts';
+import { postgresPushedRequests } from './pushed-requests.ts';
+import { postgresReplay } from './replay.ts';
 import { postgresSessions } from './sessions.ts';
 import { postgresThrottle } from './throttle.ts';
 import { GuardedPool } from './unavailable.ts';
@@ -54,6 +56,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     config: postgresConfig(pool, url),
     keys: postgresKeys(pool),
     throttle: postgresThrottle(pool),
+    replay: postgresReplay(pool),
+    pushedRequests: postgresPushedRequests(pool),
     maintenance: postgresMaintenance(pool),
     admin: postgresAdmin(pool),
     async close() {

@@ -36,9 +36,16 @@ export function postgresMaintenance(pool: pg.Pool): MaintenanceStore {
          ), g AS (
            DELETE FROM grants WHERE id IN
              (SELECT id FROM grants WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1
+         ), r AS (
+           DELETE FROM replay_keys WHERE key_hash IN
+             (SELECT key_hash FROM replay_keys WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1
+         ), p AS (
+           DELETE FROM pushed_requests WHERE hash IN
+             (SELECT hash FROM pushed_requests WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1
          )
          SELECT (SELECT count(*) FROM c) + (SELECT count(*) FROM t) + (SELECT count(*) FROM s)
-           + (SELECT count(*) FROM f) + (SELECT count(*) FROM g) AS deleted`,
+           + (SELECT count(*) FROM f) + (SELECT count(*) FROM g) + (SELECT count(*) FROM r)
+           + (SELECT count(*) FROM p) AS deleted`,
         [now, batch],
       );
       return Number(rows[0]?.deleted ?? 0);

@@ -8,6 +8,7 @@ export const {
   toSession,
   toCode,
   toToken,
+  toPushedRequest,
   toRevisionMeta,
   toRevision,
   toKey,

@@ -24,7 +24,7 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
       'INSERT INTO grants (id, client_id, account_id, session_hash, expires_at) VALUES (@id, @clientId, @accountId, @sessionHash, @expiresAt) ON CONFLICT (id) DO NOTHING',
     ),
     insertCode: db.prepare(
-      'INSERT INTO codes (hash, grant_id, client_id, account_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, auth_time, acr, expires_at, claims) VALUES (@hash, @grantId, @clientId, @accountId, @redirectUri, @scope, @nonce, @codeChallenge, @codeChallengeMethod, @authTime, @acr, @expiresAt, @claims)',
+      'INSERT INTO codes (hash, grant_id, client_id, account_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, auth_time, acr, expires_at, claims, resource, jkt) VALUES (@hash, @grantId, @clientId, @accountId, @redirectUri, @scope, @nonce, @codeChallenge, @codeChallengeMethod, @authTime, @acr, @expiresAt, @claims, @resource, @jkt)',
     ),
     findCode: db.prepare(
       'SELECT c.*, g.session_hash FROM codes c LEFT JOIN grants g ON g.id = c.grant_id WHERE c.hash = ?',
@@ -42,7 +42,7 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
       'UPDATE grants SET expires_at = max(expires_at, ?) WHERE id = ? AND revoked_at IS NULL',
     ),
     insertToken: db.prepare(
-      'INSERT INTO tokens (hash, kind, grant_id, client_id, account_id, scope, auth_time, acr, issued_at, expires_at, family_expires_at, claims) VALUES (@hash, @kind, @grantId, @clientId, @accountId, @scope, @authTime, @acr, @issuedAt, @expiresAt, @familyExpiresAt, @claims)',
+      'INSERT INTO tokens (hash, kind, grant_id, client_id, account_id, scope, auth_time, acr, issued_at, expires_at, family_expires_at, claims, audience, jkt) VALUES (@hash, @kind, @grantId, @clientId, @accountId, @scope, @authTime, @acr, @issuedAt, @expiresAt, @familyExpiresAt, @claims, @audience, @jkt)',
     ),
     findToken: db.prepare('SELECT * FROM tokens WHERE hash = ?'),
     rotate: db.prepare(

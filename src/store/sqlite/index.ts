@@ -12,6 +12,8 @@ import { createSqliteGrants } from './grants.ts';
 import { createSqliteKeys } from './keys.ts';
 import { createSqliteMaintenance } from './maintenance.ts';
 import { migrate } from './migrate.ts';
+import { createSqlitePushedRequests } from './pushed-requests.ts';
+import { createSqliteReplay } from './replay.ts';
 import { createSqliteSessions } from './sessions.ts';
 import { createSqliteThrottle } from './throttle.ts';
 
@@ -42,6 +44,8 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     keys: createSqliteKeys(db),
     maintenance: createSqliteMaintenance(db),
     throttle: createSqliteThrottle(db),
+    replay: createSqliteReplay(db),
+    pushedRequests: createSqlitePushedRequests(db),
     admin: createSqliteAdminStore(db),
     async close() {
       await checkpointer?.stop();

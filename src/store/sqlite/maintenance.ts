@@ -4,7 +4,15 @@ import type { MaintenanceStore } from '../ports/index.ts';
 import { migrations } from './migrate.ts';
 
 const LATEST_MIGRATION = Math.max(...migrations().map((m) => m.version));
-const PURGED = ['codes', 'tokens', 'sessions', 'login_failures', 'grants'] as const;
+const PURGED = [
+  'codes',
+  'tokens',
+  'sessions',
+  'login_failures',
+  'grants',
+  'replay_keys',
+  'pushed_requests',
+] as const;
 
 export function createSqliteMaintenance(db: Database.Database): MaintenanceStore {
   const q = {

@@ -7,6 +7,7 @@ export const {
   toAccount,
   toCode,
   toToken,
+  toPushedRequest,
   toRevision,
   toRevisionMeta,
   toKey,

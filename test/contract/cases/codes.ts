@@ -4,10 +4,22 @@ import { test } from 'node:test';
 import type { ConsumeResult, TokenRecord } from '../../../src/store/ports/index.ts';
 import { code, seedTokens, signedIn, T0, token, type UseStore } from './fixtures.ts';
 
-/** An access and a refresh token of one grant, their hashes prefixed so each call's tokens are told apart. */
+/** A DPoP key thumbprint (RFC 7638 §3.1's example), for codes and tokens bound to one. */
+export const JKT = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+
+/**
+ * An access and a refresh token of one grant, their hashes prefixed so each call's tokens are told apart;
+ * both DPoP-bound, with distinct audiences, so every path that stores them shows the new columns round-trip.
+ */
 export function issued(prefix: string, grantId = 'grant-1'): TokenRecord[] {
   return [
-    token({ hash: `${prefix}-at`, kind: 'access_token', grantId }),
+    token({
+      hash: `${prefix}-at`,
+      kind: 'access_token',
+      grantId,
+      audience: 'https://api.example/',
+      jkt: JKT,
+    }),
     token({
       hash: `${prefix}-rt`,
       kind: 'refresh_token',
@@ -15,6 +27,8 @@ export function issued(prefix: string, grantId = 'grant-1'): TokenRecord[] {
       expiresAt: T0 + 3600,
       familyExpiresAt: T0 + 86_400,
       claims: '{"userinfo":{"email":null}}',
+      audience: 'https://api.example/ https://reports.example/',
+      jkt: JKT,
     }),
   ];
 }
@@ -22,14 +36,20 @@ export function issued(prefix: string, grantId = 'grant-1'): TokenRecord[] {
 export function codeCases(use: UseStore): void {
   const grants = () => use().grants;
 
-  test('findCode returns a saved code with every field as given, its session binding included, not yet used', async () => {
-    const bound = code({ sessionHash: 'session-hash-1' });
+  test('findCode returns a saved code with every field as given, its session binding, resources and DPoP jkt included, not yet used', async () => {
+    const bound = code({
+      sessionHash: 'session-hash-1',
+      resource: 'https://api.example/ https://reports.example/',
+      jkt: JKT,
+    });
     await grants().saveCode(bound);
     assert.deepEqual(await grants().findCode('code-hash-1'), { ...bound, used: false });
   });
 
-  test('findCode keeps null redirect_uri, nonce, code_challenge, its method, claims and session as null', async () => {
+  test('findCode keeps null redirect_uri, nonce, code_challenge, its method, claims, session, resource and jkt as null', async () => {
     const bare = code({
+      resource: null,
+      jkt: null,
       redirectUri: null,
       nonce: null,
       codeChallenge: null,

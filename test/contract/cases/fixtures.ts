@@ -6,6 +6,7 @@ import type {
   GrantStore,
   NewAccount,
   NewRevision,
+  PushedRequest,
   Session,
   Store,
   StoredKey,
@@ -56,6 +57,8 @@ export function code(overrides: Partial<CodeRecord> = {}): CodeRecord {
     expiresAt: T0 + 60,
     claims: '{"id_token":{"email":null}}',
     sessionHash: null,
+    resource: null,
+    jkt: null,
     ...overrides,
   };
 }
@@ -74,6 +77,28 @@ export function token(overrides: Partial<TokenRecord> = {}): TokenRecord {
     expiresAt: T0 + 300,
     familyExpiresAt: null,
     claims: null,
+    audience: null,
+    jkt: null,
+    ...overrides,
+  };
+}
+
+export function pushedRequest(overrides: Partial<PushedRequest> = {}): PushedRequest {
+  return {
+    hash: 'par-hash-1',
+    clientId: 'client-1',
+    // Characters a JSON column or a text encoding could change: quotes, a backslash, non-ASCII, an emoji.
+    params: {
+      response_type: 'code',
+      client_id: 'client-1',
+      redirect_uri: 'https://app.example/cb?x="1"&y=\\',
+      scope: 'openid profile',
+      state: 'état 😀',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+      resource: 'https://api.example/',
+    },
+    expiresAt: T0 + 60,
     ...overrides,
   };
 }

@@ -1,7 +1,8 @@
-// MaintenanceStore contract: expired codes, tokens and sessions purged in batches by one lease holder at a time.
+// MaintenanceStore contract: expired codes, tokens, sessions, replay keys and pushed requests purged in
+// batches by one lease holder at a time.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { account, code, seedTokens, session, T0, token, type UseStore } from './fixtures.ts';
+import { account, code, pushedRequest, seedTokens, session, T0, token, type UseStore } from './fixtures.ts';
 
 const NOW = T0 + 1000;
 
@@ -30,6 +31,17 @@ export function maintenanceCases(use: UseStore): void {
     assert.ok(await store().grants.findCode('code-new'));
     assert.ok(await store().grants.findToken('token-new'));
     assert.ok(await store().sessions.find('session-new', NOW));
+  });
+
+  test('purgeExpired deletes expired replay keys and pushed requests, keeps live ones, and counts them', async () => {
+    await store().replay.recordOnce('jti-old', NOW - 1, T0);
+    await store().replay.recordOnce('jti-new', NOW + 1, T0);
+    await store().pushedRequests.push(pushedRequest({ hash: 'par-old', expiresAt: NOW - 1 }));
+    await store().pushedRequests.push(pushedRequest({ hash: 'par-new', expiresAt: NOW + 1 }));
+    assert.equal(await store().maintenance.purgeExpired('node-a', NOW, 100), 2);
+    assert.equal(await store().maintenance.purgeExpired('node-a', NOW, 100), 0, 'nothing expired is left');
+    assert.equal(await store().replay.recordOnce('jti-new', NOW + 100, NOW), false, 'the live key stays');
+    assert.equal((await store().pushedRequests.take('par-new', NOW))?.hash, 'par-new');
   });
 
   test('purgeExpired with nothing expired answers 0 to the lease holder', async () => {

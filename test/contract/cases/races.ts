@@ -1,10 +1,11 @@
-// GrantStore contract, races: whatever order parallel issuers and one revocation commit in, no token of a
-// revoked grant is left live (issue 10: "a race that leaves a revoked grant alive").
+// Races: whatever order parallel issuers and one revocation commit in, no token of a revoked grant is left
+// live (issue 10: "a race that leaves a revoked grant alive"); of parallel uses of one single-use value
+// (a jti, a pushed request), exactly one wins.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { GrantStore } from '../../../src/store/ports/index.ts';
 import { issued } from './codes.ts';
-import { code, seedTokens, signedIn, T0, type UseStore } from './fixtures.ts';
+import { code, pushedRequest, seedTokens, signedIn, T0, type UseStore } from './fixtures.ts';
 
 const CALLERS = 20;
 
@@ -94,5 +95,34 @@ export function raceCases(use: UseStore): void {
     calls.push(...redemptions(CALLERS / 2));
     assert.equal(await logout, CALLERS, 'every grant of the session is revoked, redeemed or not');
     await assertNothingLive(grants(), await Promise.all(calls));
+  });
+}
+
+export function singleUseRaceCases(use: UseStore): void {
+  const winners = (results: readonly unknown[]) => results.filter((r) => r === true).length;
+
+  test(`${CALLERS} concurrent recordOnce of one key: exactly one is first`, async () => {
+    const results = await Promise.all(
+      Array.from({ length: CALLERS }, () => use().replay.recordOnce('jti-1', T0 + 60, T0)),
+    );
+    assert.equal(winners(results), 1, JSON.stringify(results));
+  });
+
+  test(`${CALLERS} concurrent recordOnce of one expired key: exactly one records it afresh`, async () => {
+    await use().replay.recordOnce('jti-1', T0 + 60, T0);
+    const results = await Promise.all(
+      Array.from({ length: CALLERS }, () => use().replay.recordOnce('jti-1', T0 + 120, T0 + 60)),
+    );
+    assert.equal(winners(results), 1, JSON.stringify(results));
+  });
+
+  test(`${CALLERS} concurrent takes of one pushed request: exactly one gets it`, async () => {
+    await use().pushedRequests.push(pushedRequest());
+    const results = await Promise.all(
+      Array.from({ length: CALLERS }, () => use().pushedRequests.take('par-hash-1', T0 + 1)),
+    );
+    const taken = results.filter((r) => r !== undefined);
+    assert.equal(taken.length, 1, `taken ${taken.length} times`);
+    assert.deepEqual(taken[0], pushedRequest());
   });
 }

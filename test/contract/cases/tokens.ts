@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RotateResult } from '../../../src/store/ports/index.ts';
 import { issued } from './codes.ts';
-import { code, seedTokens, signedIn, T0, type UseStore } from './fixtures.ts';
+import { code, seedTokens, signedIn, T0, token, type UseStore } from './fixtures.ts';
 
 export function tokenCases(use: UseStore): void {
   const grants = () => use().grants;
@@ -13,6 +13,22 @@ export function tokenCases(use: UseStore): void {
   test('findToken returns tokens issued from a grant with every field as given, unrevoked and unrotated', async () => {
     await seedTokens(grants(), issued('saved'));
     for (const record of issued('saved')) {
+      assert.deepEqual(await grants().findToken(record.hash), { ...record, revoked: false, rotatedAt: null });
+    }
+  });
+
+  test('findToken keeps a null audience and jkt as null: a bearer token for the client itself', async () => {
+    const bearer = token({ hash: 'bearer-at', audience: null, jkt: null });
+    await seedTokens(grants(), [bearer]);
+    assert.deepEqual(await grants().findToken('bearer-at'), { ...bearer, revoked: false, rotatedAt: null });
+  });
+
+  test('issue stores the audience and DPoP jkt of tokens issued from a live grant', async () => {
+    await seedTokens(grants(), issued('a'));
+    assert.deepEqual(await grants().issue('grant-1', 'a-rt', T0 + 1, issued('refreshed')), {
+      status: 'issued',
+    });
+    for (const record of issued('refreshed')) {
       assert.deepEqual(await grants().findToken(record.hash), { ...record, revoked: false, rotatedAt: null });
     }
   });
