@@ -11,9 +11,11 @@ import type { LiveConfig } from './config/live.ts';
 import type { LoadedConfig, Overrides } from './config/load.ts';
 import { buildApp } from './http/app.ts';
 import { createMetrics } from './http/plugins/metrics.ts';
+import { createClientKeys } from './keys/client-jwks.ts';
 import { deriveKey } from './keys/encryption.ts';
 import { type KeyRing, loadKeyRing } from './keys/keyring.ts';
 import type { MasterKey } from './keys/master-key.ts';
+import { unsealSecret } from './keys/sealed-secret.ts';
 import { createJwtSigner } from './keys/signer.ts';
 import { createIdTokenHintVerifier } from './keys/verify.ts';
 import type { ProtocolDeps } from './protocol/deps.ts';
@@ -75,6 +77,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     const protocol: ProtocolDeps = {
       config: follower.live,
       issuer: endpoints.issuer,
+      endpoints,
       clock,
       random,
       secrets,
@@ -84,6 +87,16 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       findSession: (token) => findSession(token, { sessions: store.sessions, clock }),
       grants: store.grants,
       consents: store.consents,
+      replay: store.replay,
+      pushedRequests: store.pushedRequests,
+      clientKeys: createClientKeys(),
+      unsealSecret: (sealed) => unsealSecret(masterKey.key, sealed),
+      server: {
+        requirePar: config.server.require_pushed_authorization_requests,
+        parLifetime: config.server.pushed_request_lifetime,
+        dpopNonceRequired: config.server.dpop_nonce_required,
+      },
+      nonceKey: deriveKey(masterKey.key, 'dpop-nonce'),
       codeLifetime: config.server.authorization_code_lifetime,
       // Each authenticator type serves its login page under its own name (authn/authenticators/).
       loginUrl: (authenticator, returnTo, loginHint) =>

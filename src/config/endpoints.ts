@@ -3,6 +3,7 @@ export const PATHS = {
   issuer: '/oauth/v2/oauth-anonymous',
   authorize: '/oauth/v2/oauth-authorize',
   token: '/oauth/v2/oauth-token',
+  par: '/oauth/v2/oauth-par',
   userinfo: '/oauth/v2/oauth-userinfo',
   introspect: '/oauth/v2/oauth-introspect',
   revoke: '/oauth/v2/oauth-revoke',
@@ -22,6 +23,8 @@ export interface Endpoints {
   issuer: string;
   authorize: string;
   token: string;
+  /** RFC 9126 pushed authorization request endpoint. */
+  par: string;
   userinfo: string;
   introspect: string;
   revoke: string;
@@ -38,6 +41,7 @@ export function endpointsFor(baseUrl: string): Endpoints {
     issuer: base + PATHS.issuer,
     authorize: base + PATHS.authorize,
     token: base + PATHS.token,
+    par: base + PATHS.par,
     userinfo: base + PATHS.userinfo,
     introspect: base + PATHS.introspect,
     revoke: base + PATHS.revoke,

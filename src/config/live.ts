@@ -1,20 +1,50 @@
 // The in-memory config the hot paths read: a committed snapshot compiled into lookup maps, frozen.
 
-import type { SigningAlg } from '../shared/algorithms.ts';
+import type { ClientAssertionAlg, SigningAlg } from '../shared/algorithms.ts';
 import { deepFreeze } from './load.ts';
+import { FAPI2_CODE_LIFETIME } from './profile-fapi2.ts';
 
 export { mergeSnapshots } from './merge.ts';
 
-import { type AuthenticatorConfig, type ClientConfig, type Snapshot, STANDARD_SCOPES } from './schema.ts';
+import {
+  type ApiConfig,
+  type AuthenticatorConfig,
+  type ClientConfig,
+  type Snapshot,
+  STANDARD_SCOPES,
+} from './schema.ts';
+
+export type ClientAuthMethodName = ClientConfig['token_endpoint_auth_method'];
+export type Capability = ClientConfig['capabilities'][number];
 
 export interface Client {
   readonly client_id: string;
   readonly name: string;
+  readonly capabilities: ReadonlySet<Capability>;
   readonly redirect_uris: readonly string[];
   /** Public clients (token_endpoint_auth_method none) have no secret. */
   readonly public: boolean;
-  /** Keyed hash of the client secret (see keys/secrets.ts); empty for public clients. */
+  /** The one token_endpoint_auth_method it is registered with (the secret methods accept each other). */
+  readonly authMethod: ClientAuthMethodName;
+  /** RFC 7591 §2: the alg its assertions must use, or null for any the method allows. */
+  readonly authSigningAlg: ClientAssertionAlg | null;
+  /** Keyed hash of the client secret (see keys/secrets.ts); empty when it has none. */
   readonly secretHash: string;
+  /** client_secret_jwt: the secret, sealed under the master key; null otherwise. */
+  readonly secretSealed: string | null;
+  /** private_key_jwt: its public keys by value, or where to fetch them. */
+  readonly jwks: { readonly keys: readonly Readonly<Record<string, unknown>>[] } | null;
+  readonly jwksUri: string | null;
+  /** RFC 8707: API identifiers it may name as `resource`. */
+  readonly apis: ReadonlySet<string>;
+  /** RFC 9126 §6: authorization requests only through PAR. */
+  readonly requirePar: boolean;
+  readonly requestObjectAlg: ClientAssertionAlg | null;
+  /** RFC 9449 §5.2: its access tokens must be DPoP-bound. */
+  readonly requireDpop: boolean;
+  readonly profile: 'fapi2' | null;
+  /** Seconds its codes live, or null for the server's setting (FAPI 2.0: at most 60). */
+  readonly codeLifetime: number | null;
   readonly authenticator: string;
   readonly scopes: ReadonlySet<string>;
   readonly requirePkce: boolean;
@@ -43,10 +73,20 @@ export interface ScopeDefinition {
   readonly claims: readonly string[];
 }
 
+/** An API (resource server, RFC 8707) as the token endpoint reads it. */
+export interface Api {
+  readonly identifier: string;
+  readonly name: string;
+  readonly scopes: ReadonlySet<string>;
+  readonly accessTokenFormat: 'opaque' | 'jwt';
+  readonly accessTokenLifetime: number;
+}
+
 export interface LiveConfig {
   readonly revision: number;
   readonly snapshot: Snapshot;
   readonly clients: ReadonlyMap<string, Client>;
+  readonly apis: ReadonlyMap<string, Api>;
   readonly scopes: ReadonlyMap<string, ScopeDefinition>;
   readonly authenticators: ReadonlyMap<string, AuthenticatorConfig>;
 }
@@ -67,13 +107,28 @@ export function compileConfig(
     revision,
     snapshot,
     clients,
+    apis: new Map(snapshot.apis.map((a) => [a.identifier, compileApi(a)])),
     scopes,
     authenticators: new Map(snapshot.authenticators.map((a) => [a.id, a])),
   });
 }
 
+function compileApi(a: ApiConfig): Api {
+  return {
+    identifier: a.identifier,
+    name: a.name ?? a.identifier,
+    scopes: new Set(a.scopes),
+    accessTokenFormat: a.access_token_format,
+    accessTokenLifetime: a.access_token_lifetime,
+  };
+}
+
 function compileClient(c: ClientConfig, hashSecret: (secret: string) => string): Client {
   const isPublic = c.token_endpoint_auth_method === 'none';
+  const fapi2 = c.profile === 'fapi2';
+  const hasHashedSecret =
+    c.secret_hash !== undefined ||
+    (c.secret !== undefined && c.token_endpoint_auth_method !== 'client_secret_jwt');
   const origins = new Set(c.allowed_cors_origins);
   for (const uri of c.redirect_uris) {
     const url = new URL(uri);
@@ -82,19 +137,33 @@ function compileClient(c: ClientConfig, hashSecret: (secret: string) => string):
   return {
     client_id: c.client_id,
     name: c.name ?? c.client_id,
+    capabilities: new Set(c.capabilities),
     redirect_uris: c.redirect_uris,
     public: isPublic,
-    secretHash: isPublic ? '' : (c.secret_hash ?? hashSecret(c.secret!)),
+    authMethod: c.token_endpoint_auth_method,
+    authSigningAlg: c.token_endpoint_auth_signing_alg ?? null,
+    secretHash: hasHashedSecret ? (c.secret_hash ?? hashSecret(c.secret!)) : '',
+    // A file-configured client_secret_jwt secret is kept in memory as it is; committed ones arrive sealed.
+    secretSealed:
+      c.secret_sealed ?? (c.token_endpoint_auth_method === 'client_secret_jwt' ? `plain:${c.secret}` : null),
+    jwks: c.jwks ?? null,
+    jwksUri: c.jwks_uri ?? null,
+    apis: new Set(c.apis),
+    requirePar: fapi2 || (c.require_pushed_authorization_requests ?? false),
+    requestObjectAlg: c.request_object_signing_alg ?? null,
+    requireDpop: fapi2 || (c.dpop_bound_access_tokens ?? false),
+    profile: c.profile ?? null,
+    codeLifetime: fapi2 ? FAPI2_CODE_LIFETIME : null,
     authenticator: c.authenticator,
     scopes: new Set(c.scopes),
-    requirePkce: isPublic || (c.require_pkce ?? false),
+    requirePkce: fapi2 || isPublic || (c.require_pkce ?? false),
     allowPlainPkce: c.allow_plain_pkce,
     consentRequired: c.consent_required,
     refreshToken: {
       enabled: c.refresh_token.enabled,
       lifetime: c.refresh_token.lifetime,
       idleLifetime: c.refresh_token.idle_lifetime ?? null,
-      rotation: c.refresh_token.rotation ?? isPublic,
+      rotation: c.refresh_token.rotation ?? (isPublic && !fapi2),
       reuseGrace: c.refresh_token.reuse_grace,
     },
     accessTokenLifetime: c.access_token_lifetime,

@@ -94,6 +94,7 @@ export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = p
   const declared: Snapshot = {
     authenticators: raw['authenticators'] === undefined ? [] : parsedSnapshot.authenticators,
     scopes: parsedSnapshot.scopes,
+    apis: parsedSnapshot.apis,
     clients: parsedSnapshot.clients,
   };
   // References are checked against the built-in defaults here, and against the committed revision at start.

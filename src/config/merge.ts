@@ -11,6 +11,7 @@ export function mergeSnapshots(committed: Snapshot, declared: Snapshot): Snapsho
   return {
     authenticators: byKey(committed.authenticators, declared.authenticators, (a) => a.id),
     scopes: byKey(committed.scopes, declared.scopes, (s) => s.name),
+    apis: byKey(committed.apis, declared.apis, (a) => a.identifier),
     clients: byKey(committed.clients, declared.clients, (c) => c.client_id),
   };
 }

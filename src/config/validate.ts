@@ -40,6 +40,16 @@ export function crossCheck(snapshot: Snapshot, prefix: readonly PropertyKey[] = 
       issues.push({ path: at('scopes', i, 'name'), message: `scope "${s.name}" already exists` });
     scopes.add(s.name);
   });
+  const apis = new Set<string>();
+  (snapshot.apis ?? []).forEach((a, i) => {
+    if (apis.has(a.identifier))
+      issues.push({ path: at('apis', i, 'identifier'), message: `duplicate API "${a.identifier}"` });
+    apis.add(a.identifier);
+    a.scopes.forEach((scope, j) => {
+      if (!scopes.has(scope))
+        issues.push({ path: at('apis', i, 'scopes', j), message: `unknown scope "${scope}"` });
+    });
+  });
   const clients = new Set<string>();
   snapshot.clients.forEach((c, i) => {
     if (clients.has(c.client_id)) {
@@ -55,6 +65,10 @@ export function crossCheck(snapshot: Snapshot, prefix: readonly PropertyKey[] = 
     c.scopes.forEach((scope, j) => {
       if (!scopes.has(scope))
         issues.push({ path: at('clients', i, 'scopes', j), message: `unknown scope "${scope}"` });
+    });
+    (c.apis ?? []).forEach((api, j) => {
+      if (!apis.has(api))
+        issues.push({ path: at('clients', i, 'apis', j), message: `no API with identifier "${api}"` });
     });
   });
   return issues;
@@ -82,6 +96,7 @@ export function crossCheckRaw(raw: Record<string, unknown>, defaults: Snapshot):
     // As at a normal load: the file's entries over the built-in defaults.
     authenticators: [...defaults.authenticators, ...declaredAuthenticators],
     scopes: list(raw['scopes']).map((s, i) => ({ name: text(s['name'], `#${i}`) })),
+    apis: list(raw['apis']).map((a, i) => ({ identifier: text(a['identifier'], `#${i}`), scopes: [] })),
     clients: list(raw['clients']).map((c, i) => ({
       client_id: text(c['client_id'], `#${i}`),
       authenticator: text(c['authenticator'], 'username-password'),

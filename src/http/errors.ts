@@ -1,5 +1,6 @@
 // The one place an OAuthError (or any failure) becomes an HTTP response; nothing internal reaches the wire.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DPOP_ALGS } from '../protocol/dpop/proof.ts';
 import { OAuthError, type OAuthErrorCode, type OAuthErrorHint, safeErrorText } from '../protocol/errors.ts';
 import { StoreUnavailableError } from '../store/ports/errors.ts';
 import { InputRejectedError } from './plugins/input-hygiene.ts';
@@ -25,12 +26,18 @@ const CODE_STATUS: Record<OAuthErrorCode, number> = {
   request_not_supported: 400,
   request_uri_not_supported: 400,
   unsupported_token_type: 400,
+  invalid_target: 400,
+  invalid_dpop_proof: 400,
+  use_dpop_nonce: 400,
+  invalid_request_uri: 400,
+  invalid_request_object: 400,
 };
 
 /** Hints that change the status; a challenge hint only adds a header to the code's status. */
 const HINT_STATUS: Record<OAuthErrorHint, number | undefined> = {
   'challenge-basic': undefined,
   'challenge-bearer': undefined,
+  'challenge-dpop': undefined,
   'body-too-large': 413,
   'unsupported-media-type': 415,
   'method-not-allowed': 405,
@@ -88,10 +95,21 @@ export function requestRefusal(error: unknown, bodyType: string): Refusal | unde
   }
 }
 
+/** RFC 9449 §7.1, §9: at a protected resource a refused DPoP proof is a 401 with a challenge, not a 400. */
+const RESOURCE_STATUS: Partial<Record<OAuthErrorCode, number>> = { invalid_dpop_proof: 401, use_dpop_nonce: 401 };
+
 export function statusOf(error: OAuthError): number {
   if (error instanceof FrameworkRejection) return error.frameworkStatus;
-  return (error.hint && HINT_STATUS[error.hint]) ?? CODE_STATUS[error.code];
+  const resource = error.hint === 'challenge-bearer' || error.hint === 'challenge-dpop';
+  return (
+    (error.hint && HINT_STATUS[error.hint]) ??
+    (resource ? RESOURCE_STATUS[error.code] : undefined) ??
+    CODE_STATUS[error.code]
+  );
 }
+
+/** RFC 9449 §7.1: a resource that accepts DPoP names the algorithms it verifies proofs with. */
+const DPOP_CHALLENGE = `DPoP realm="tessera", algs="${DPOP_ALGS.join(' ')}"`;
 
 export interface WireError {
   status: number;
@@ -107,9 +125,18 @@ export function wireError(error: OAuthError): WireError {
   if (error.code === 'temporarily_unavailable') headers['retry-after'] = '5';
   if (error.hint === 'challenge-basic')
     headers['www-authenticate'] = 'Basic realm="tessera", charset="UTF-8"';
+  // RFC 6750 §3, RFC 9449 §7.1: both schemes are offered; the one the client used names the error.
+  const named = `error="${error.code}", error_description="${description}"`;
   if (error.hint === 'challenge-bearer') {
-    headers['www-authenticate'] =
-      `Bearer realm="tessera", error="${error.code}", error_description="${description}"`;
+    headers['www-authenticate'] = `Bearer realm="tessera", ${named}, ${DPOP_CHALLENGE}`;
+  }
+  if (error.hint === 'challenge-dpop') {
+    headers['www-authenticate'] = `${DPOP_CHALLENGE.replace('", algs', `", ${named}, algs`)}, Bearer realm="tessera"`;
+  }
+  // RFC 9449 §8.1, §9: the nonce the client's next proof must carry.
+  if (error.dpopNonce !== undefined) {
+    headers['dpop-nonce'] = error.dpopNonce;
+    headers['access-control-expose-headers'] = 'DPoP-Nonce';
   }
   return { status: statusOf(error), headers, body: { error: error.code, error_description: description } };
 }

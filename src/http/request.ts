@@ -19,6 +19,7 @@ export function clientRequest(request: FastifyRequest): ClientRequest {
     contentType: mediaType(request),
     body: (request.body as RawParams | null) ?? {},
     authorization: request.headers.authorization,
+    dpop: request.headers['dpop'],
   };
 }
 

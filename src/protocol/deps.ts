@@ -1,15 +1,35 @@
 // What the protocol core needs from the outside world, passed in by main.ts (no hidden state).
-import type { LiveConfig } from '../config/live.ts';
+import type { KeyInput } from 'jose';
+import type { Endpoints } from '../config/endpoints.ts';
+import type { Client, LiveConfig } from '../config/live.ts';
 import type { SecretHasher } from '../keys/secrets.ts';
 import type { JwtSigner } from '../keys/signer.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
-import type { AccountStore, ConsentStore, GrantStore, Session } from '../store/ports/index.ts';
+import type {
+  AccountStore,
+  ConsentStore,
+  GrantStore,
+  PushedRequestStore,
+  ReplayStore,
+  Session,
+} from '../store/ports/index.ts';
+
+/**
+ * A client's public keys (private_key_jwt assertions, request objects): by value from its config, or
+ * fetched from its jwks_uri behind the SSRF guard, cached, refetched on an unknown kid at most once a
+ * minute. Resolves the key for a JWS header, or a client-safe reason why there is none.
+ */
+export interface ClientKeys {
+  keyFor(client: Client, header: { alg?: string; kid?: string }): Promise<KeyInput | string>;
+}
 
 export interface ProtocolDeps {
   /** The live config; a function because a commit swaps it while the server runs. */
   config(): LiveConfig;
   issuer: string;
+  /** The public URLs of the endpoints (aud of client assertions, htu of DPoP proofs). */
+  endpoints: Endpoints;
   clock: Clock;
   random: Random;
   secrets: SecretHasher;
@@ -19,6 +39,20 @@ export interface ProtocolDeps {
   findSession(token: string | undefined): Promise<Session | undefined>;
   grants: GrantStore;
   consents: ConsentStore;
+  /** Single-use jti values (client assertions, DPoP proofs), shared by every node. */
+  replay: ReplayStore;
+  pushedRequests: PushedRequestStore;
+  clientKeys: ClientKeys;
+  /** client_secret_jwt: the client's secret from its sealed form (Client.secretSealed). */
+  unsealSecret(sealed: string): string;
+  /** Server-wide switches that are not per client (server section of the config file). */
+  server: {
+    requirePar: boolean;
+    parLifetime: number;
+    dpopNonceRequired: boolean;
+  };
+  /** A secret shared by every node, from the master key: DPoP nonces are derived from it. */
+  nonceKey: Buffer;
   codeLifetime: number;
   /** URL of an authenticator's login page that returns to `returnTo` when done. */
   loginUrl(authenticator: string, returnTo: string, loginHint?: string): string;

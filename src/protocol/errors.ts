@@ -20,7 +20,17 @@ export type OAuthErrorCode =
   | 'account_selection_required'
   | 'request_not_supported'
   | 'request_uri_not_supported'
-  | 'unsupported_token_type';
+  | 'unsupported_token_type'
+  /** RFC 8707 §2: the resource is unknown, not allowed, or malformed. */
+  | 'invalid_target'
+  /** RFC 9449 §5, §7.1: the DPoP proof is missing where required, or invalid. */
+  | 'invalid_dpop_proof'
+  /** RFC 9449 §8, §9: the proof must carry the server's nonce. */
+  | 'use_dpop_nonce'
+  /** RFC 9101 §6.2, RFC 9126 §4: the request_uri is unknown, used, expired or another client's. */
+  | 'invalid_request_uri'
+  /** RFC 9101 §6.2: the request object is invalid. */
+  | 'invalid_request_object';
 
 /**
  * What the wire needs to know beyond the code; never a status. http/errors.ts maps each one.
@@ -28,6 +38,8 @@ export type OAuthErrorCode =
  *   (RFC 6749 §5.2: a 401 with WWW-Authenticate matching the scheme the client used).
  * - `challenge-bearer`: refused at a protected resource; a Bearer challenge names the error
  *   (RFC 6750 §3).
+ * - `challenge-dpop`: refused at a protected resource the client called with the DPoP scheme; the
+ *   DPoP challenge names the error (RFC 9449 §7.1).
  * - `body-too-large`: the request body is over the size the server reads.
  * - `unsupported-media-type`: the body is of a type the endpoint does not read.
  * - `method-not-allowed`: the endpoint exists but not for this request method.
@@ -35,6 +47,7 @@ export type OAuthErrorCode =
 export type OAuthErrorHint =
   | 'challenge-basic'
   | 'challenge-bearer'
+  | 'challenge-dpop'
   | 'body-too-large'
   | 'unsupported-media-type'
   | 'method-not-allowed';
@@ -43,6 +56,8 @@ export interface OAuthErrorOptions {
   /** Log-only detail; never sent to the client. */
   detail?: string;
   hint?: OAuthErrorHint;
+  /** RFC 9449 §8, §9: a fresh server nonce for the client's next DPoP proof (the DPoP-Nonce header). */
+  dpopNonce?: string;
 }
 
 /** RFC 6749 §5.2: error_description and error_uri use only %x20-21 / %x23-5B / %x5D-7E. */
@@ -69,6 +84,7 @@ export class OAuthError extends Error {
   readonly description: string;
   readonly detail: string | undefined;
   readonly hint: OAuthErrorHint | undefined;
+  readonly dpopNonce: string | undefined;
 
   constructor(
     readonly code: OAuthErrorCode,
@@ -81,5 +97,6 @@ export class OAuthError extends Error {
     this.description = safe;
     this.detail = options.detail;
     this.hint = options.hint;
+    this.dpopNonce = options.dpopNonce;
   }
 }

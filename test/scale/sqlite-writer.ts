@@ -29,6 +29,8 @@ for (let i = Number(from); ; i++) {
     expiresAt: now + 3600,
     familyExpiresAt: kind === 'refresh_token' ? now + 86_400 : null,
     claims: filler,
+    audience: null,
+    jkt: null,
   });
   // The grant and both tokens in one transaction: after a crash there are all or none.
   await store.grants.openGrant(

@@ -2,8 +2,11 @@
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { compactVerify, SignJWT } from 'jose';
 import { findSession } from '../../src/authn/sessions.ts';
+import { endpointsFor } from '../../src/config/endpoints.ts';
 import { compileConfig, type LiveConfig } from '../../src/config/live.ts';
 import { type SnapshotInput, snapshotSchema } from '../../src/config/schema.ts';
+import { createClientKeys } from '../../src/keys/client-jwks.ts';
+import { unsealSecret } from '../../src/keys/sealed-secret.ts';
 import { createSecretHasher } from '../../src/keys/secrets.ts';
 import type { ProtocolDeps } from '../../src/protocol/deps.ts';
 import { type AuthorizeOutcome, authorizeEndpoint } from '../../src/protocol/endpoints/authorize.ts';
@@ -88,7 +91,8 @@ export function countingRandom(): Random {
 const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
 export const PUBLIC_KEY: KeyObject = signingKey.publicKey;
 
-const secrets = createSecretHasher(Buffer.alloc(32, 1));
+export const MASTER_KEY = Buffer.alloc(32, 1);
+const secrets = createSecretHasher(MASTER_KEY);
 
 export function liveConfig(snapshot: SnapshotInput = testSnapshot(), revision = 1): LiveConfig {
   return compileConfig(snapshotSchema.parse(snapshot), revision, secrets.hash);
@@ -119,6 +123,7 @@ export function harness(snapshot: SnapshotInput = testSnapshot()): Harness {
   const deps: ProtocolDeps = {
     config: () => live,
     issuer: ISSUER,
+    endpoints: endpointsFor('https://issuer.example'),
     clock,
     random: countingRandom(),
     secrets,
@@ -130,6 +135,12 @@ export function harness(snapshot: SnapshotInput = testSnapshot()): Harness {
     findSession: (token) => findSession(token, { sessions: store.sessions, clock }),
     grants,
     consents: store.consents,
+    replay: store.replay,
+    pushedRequests: store.pushedRequests,
+    clientKeys: createClientKeys(),
+    unsealSecret: (sealed) => unsealSecret(MASTER_KEY, sealed),
+    server: { requirePar: false, parLifetime: 60, dpopNonceRequired: false },
+    nonceKey: Buffer.alloc(32, 2),
     codeLifetime: CODE_LIFETIME,
     loginUrl: (authenticator, returnTo) =>
       `https://issuer.example/authn/${authenticator}?return_to=${encodeURIComponent(returnTo)}`,

@@ -1,7 +1,7 @@
 // The order of the authorization-request checks: first those that make the redirect URI trustworthy.
 import type { LiveConfig } from '../../config/live.ts';
 import type { OAuthError } from '../errors.ts';
-import { pickParams, type RawParams } from '../params/parse.ts';
+import { multiValues, pickParams, type RawParams } from '../params/parse.ts';
 import { clientCheck } from './client.ts';
 import { pkceCheck } from './code-challenge.ts';
 import { oidcParamsCheck } from './oidc.ts';
@@ -15,6 +15,7 @@ import {
   type AuthorizeCheck,
   type CheckContext,
 } from './request.ts';
+import { resourceCheck } from './resource.ts';
 import { responseTypeCheck } from './response-type.ts';
 import { scopeCheck } from './scope.ts';
 import { textCheck } from './text.ts';
@@ -27,6 +28,7 @@ export const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [
   textCheck,
   responseTypeCheck,
   scopeCheck,
+  resourceCheck,
   pkceCheck,
   promptCheck,
   oidcParamsCheck,
@@ -38,7 +40,14 @@ export type Validation =
 
 export function validateAuthorizationRequest(raw: RawParams, config: LiveConfig): Validation {
   const { params, repeated } = pickParams(raw, AUTHORIZE_PARAMS);
-  const ctx: CheckContext = { params, repeated, config, request: {} };
+  const multi: CheckContext['multi'] = { resource: multiValues(raw, 'resource') };
+  const ctx: CheckContext = {
+    params,
+    repeated,
+    multi,
+    config,
+    request: { resources: [], dpopJkt: undefined },
+  };
   for (const check of AUTHORIZE_CHECKS) {
     const error = check.run(ctx);
     if (!error) continue;

@@ -24,7 +24,11 @@ export const AUTHORIZE_PARAMS = [
   'display',
   'request',
   'request_uri',
+  'dpop_jkt',
 ] as const;
+
+/** RFC 8707 §2: resource may be sent more than once (one per API); read apart from AUTHORIZE_PARAMS. */
+export const MULTI_VALUED_PARAMS = ['resource'] as const;
 
 export type AuthorizeParam = (typeof AUTHORIZE_PARAMS)[number];
 
@@ -46,12 +50,18 @@ export interface AuthorizationRequest {
   loginHint: string | undefined;
   /** The claims request parameter (OIDC Core §5.5), re-serialised after validation. */
   claims: string | undefined;
+  /** RFC 8707: the APIs the client asked access for, each a configured API the client may use. */
+  resources: readonly string[];
+  /** RFC 9449 §10: the DPoP key thumbprint the code is bound to (dpop_jkt, or the PAR request's proof). */
+  dpopJkt: string | undefined;
 }
 
 /** What each check reads and fills in. */
 export interface CheckContext {
   params: Params<AuthorizeParam>;
   repeated: readonly AuthorizeParam[];
+  /** Every value of each multi-valued parameter (resource), empty ones dropped. */
+  multi: Readonly<Record<(typeof MULTI_VALUED_PARAMS)[number], readonly string[]>>;
   config: LiveConfig;
   request: Partial<AuthorizationRequest>;
 }

@@ -14,6 +14,10 @@ export const responseTypeCheck = {
         `response_type "${responseType}" is not supported; use "code"`,
       );
     }
+    // §4.1.2.1: a client not allowed the code flow (a machine client) is unauthorized_client.
+    if (!ctx.request.client!.capabilities.has('code')) {
+      return new OAuthError('unauthorized_client', 'this client is not allowed the authorization code flow');
+    }
     if (ctx.params.response_mode !== undefined && ctx.params.response_mode !== 'query') {
       return new OAuthError(
         'invalid_request',

@@ -120,9 +120,12 @@ async function authorizeValid(
     codeChallengeMethod: request.codeChallengeMethod ?? null,
     authTime: session.authTime,
     acr: session.acr,
-    expiresAt: now + deps.codeLifetime,
+    // FAPI 2.0 §5.3.2.1 holds a profiled client's codes to 60 s, whatever the server's setting.
+    expiresAt: now + Math.min(deps.codeLifetime, request.client.codeLifetime ?? deps.codeLifetime),
     claims: request.claims ?? null,
     sessionHash: sessionBinding(request.scope, session),
+    resource: request.resources.length > 0 ? request.resources.join(' ') : null,
+    jkt: request.dpopJkt ?? null,
   });
   // RFC 9207: iss lets the client detect mix-up attacks.
   return {

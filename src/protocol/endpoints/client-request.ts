@@ -10,6 +10,8 @@ export interface ClientRequest {
   contentType: string | undefined;
   body: RawParams;
   authorization: string | undefined;
+  /** The DPoP header(s) (RFC 9449 §4.1), as sent; more than one is refused. */
+  dpop?: string | string[] | undefined;
 }
 
 export async function readClientRequest<K extends string>(

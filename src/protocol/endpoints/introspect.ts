@@ -22,21 +22,25 @@ export async function introspectEndpoint(
     const grace = deps.config().clients.get(token.clientId)?.refreshToken.reuseGrace ?? 0;
     if (grace === 0 || now - token.rotatedAt > grace) return { active: false };
   }
-  const account = await deps.accounts.findById(token.accountId);
-  if (!account || account.disabled) return { active: false };
+  // A token with no resource owner (client credentials) stands for its client.
+  const user = token.accountId !== '';
+  const account = user ? await deps.accounts.findById(token.accountId) : undefined;
+  if (user && (!account || account.disabled)) return { active: false };
+  // RFC 8707 §2 / RFC 7662 §2.2: aud names the API the access token is for, else the client.
+  const audience =
+    token.kind === 'access_token' && token.audience !== null ? token.audience.split(' ') : [token.clientId];
   return {
     active: true,
     scope: token.scope,
     client_id: token.clientId,
-    username: account.username,
+    ...(account ? { username: account.username } : {}),
     token_type: token.kind === 'access_token' ? 'Bearer' : 'refresh_token',
     exp: token.expiresAt,
     iat: token.issuedAt,
     nbf: token.issuedAt,
-    sub: token.accountId,
-    aud: token.clientId,
+    sub: user ? token.accountId : token.clientId,
+    aud: audience.length === 1 ? audience[0] : audience,
     iss: deps.issuer,
-    auth_time: token.authTime,
-    acr: token.acr,
+    ...(user ? { auth_time: token.authTime, acr: token.acr } : {}),
   };
 }

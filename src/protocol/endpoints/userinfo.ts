@@ -48,6 +48,10 @@ export async function userinfoEndpoint(
   ) {
     return refused('invalid_token', 'the access token is invalid, expired or revoked');
   }
+  // RFC 8707: a token for another API is not for this endpoint; a client's own token has no user.
+  if (token.audience !== null || token.accountId === '') {
+    return refused('invalid_token', 'the access token is not for the userinfo endpoint');
+  }
   const scopes = token.scope.split(' ');
   if (!scopes.includes('openid')) {
     return refused('insufficient_scope', 'the access token was not issued with the openid scope');

@@ -1,5 +1,7 @@
 // grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6).
+import { codeBindingRefusal } from '../dpop/token-binding.ts';
 import { OAuthError } from '../errors.ts';
+import { accessTarget, grantedResources } from '../tokens/audience.ts';
 import { hashToken } from '../tokens/opaque.ts';
 import { issueTokens } from '../tokens/response.ts';
 import { codeReplayed, consumed } from './code-replay.ts';
@@ -11,7 +13,8 @@ const invalidGrant = (description: string, detail?: string) =>
 
 export const authorizationCode = {
   grantType: 'authorization_code',
-  async handle(params, client, deps) {
+  capability: 'code',
+  async handle(params, client, deps, request) {
     if (params.code === undefined) return new OAuthError('invalid_request', 'code is required');
     const hash = hashToken(params.code);
     const code = await deps.grants.findCode(hash);
@@ -35,6 +38,17 @@ export const authorizationCode = {
     if (pkceError) return pkceError;
     // Only a caller who passed client authentication and PKCE reaches here, so a replay may revoke the grant.
     if (code.used) return codeReplayed(code.grantId, now, deps);
+    const unbound = codeBindingRefusal(code.jkt, request.jkt);
+    if (unbound) return unbound;
+    // RFC 8707 §2.2: a resource named here must be one the authorization request named, if it named any.
+    const target = accessTarget(
+      client,
+      deps.config(),
+      request.resources,
+      grantedResources(code.resource),
+      code.scope,
+    );
+    if (target instanceof OAuthError) return target;
     const issued = await issueTokens(
       {
         client,
@@ -46,6 +60,8 @@ export const authorizationCode = {
         nonce: code.nonce,
         claims: code.claims,
         refresh: { kind: 'new' },
+        ...target,
+        jkt: request.jkt,
       },
       deps,
     );

@@ -1,5 +1,5 @@
 // The shape every grant type file exports; the registry lists them.
-import type { Client } from '../../config/live.ts';
+import type { Capability, Client } from '../../config/live.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import type { OAuthError } from '../errors.ts';
 import type { Params } from '../params/parse.ts';
@@ -18,7 +18,22 @@ export const TOKEN_PARAMS = [
 
 export type TokenParam = (typeof TOKEN_PARAMS)[number];
 
+/** What a grant reads besides the single-valued parameters. */
+export interface GrantRequest {
+  /** RFC 8707 §2: every resource sent (it may repeat), already checked to be absolute URIs. */
+  resources: readonly string[];
+  /** RFC 9449: the thumbprint of the DPoP proof's key, when the request carried a valid proof. */
+  jkt: string | null;
+}
+
 export interface Grant {
   grantType: string;
-  handle(params: Params<TokenParam>, client: Client, deps: ProtocolDeps): Promise<TokenResponse | OAuthError>;
+  /** The capability a client needs for this grant, when it needs one beyond being a client. */
+  capability?: Capability;
+  handle(
+    params: Params<TokenParam>,
+    client: Client,
+    deps: ProtocolDeps,
+    request: GrantRequest,
+  ): Promise<TokenResponse | OAuthError>;
 }

@@ -1,8 +1,10 @@
 // grant_type=refresh_token (RFC 6749 §6), rotation with reuse detection (RFC 9700 §4.14), ID token per OIDC Core §12.2.
 
 import type { TokenRecord } from '../../store/ports/index.ts';
+import { refreshBindingRefusal } from '../dpop/token-binding.ts';
 import { OAuthError } from '../errors.ts';
 import { parseScope } from '../params/parse.ts';
+import { accessTarget, grantedResources } from '../tokens/audience.ts';
 import { hashToken } from '../tokens/opaque.ts';
 import { issueTokens } from '../tokens/response.ts';
 import type { Grant } from './grant.ts';
@@ -12,7 +14,7 @@ const invalidGrant = (description: string) => new OAuthError('invalid_grant', de
 
 export const refreshToken = {
   grantType: 'refresh_token',
-  async handle(params, client, deps) {
+  async handle(params, client, deps, request) {
     if (!client.refreshToken.enabled) {
       return new OAuthError('unauthorized_client', 'refresh tokens are disabled for this client');
     }
@@ -25,6 +27,8 @@ export const refreshToken = {
       return invalidGrant('the refresh token is invalid, revoked or was issued to another client');
     }
     if (token.expiresAt <= now) return invalidGrant('the refresh token has expired');
+    const unbound = refreshBindingRefusal(token, client, request.jkt);
+    if (unbound) return unbound;
     const granted = token.scope === '' ? [] : token.scope.split(' ');
     const requested = parseScope(params.scope);
     if (requested instanceof OAuthError) return requested;
@@ -34,6 +38,16 @@ export const refreshToken = {
       return new OAuthError('invalid_scope', `scope exceeds the original grant: ${extra.join(' ')}`);
     const account = await deps.accounts.findById(token.accountId);
     if (!account || account.disabled) return invalidGrant('the account behind this grant is disabled');
+    const scope = requested.length > 0 ? requested.join(' ') : token.scope;
+    // RFC 8707 §2.2: a refresh may name any resource the grant named (or, when it named none, the client's APIs).
+    const target = accessTarget(
+      client,
+      deps.config(),
+      request.resources,
+      grantedResources(token.audience),
+      scope,
+    );
+    if (target instanceof OAuthError) return target;
 
     const rotating = client.refreshToken.rotation;
     const issued = await issueTokens(
@@ -42,7 +56,7 @@ export const refreshToken = {
         grantId: token.grantId,
         accountId: token.accountId,
         // A narrowed request does not shrink the grant: the successor keeps the original scope.
-        scope: requested.length > 0 ? requested.join(' ') : token.scope,
+        scope,
         authTime: token.authTime,
         acr: token.acr,
         nonce: null,
@@ -50,6 +64,8 @@ export const refreshToken = {
         refresh: rotating
           ? { kind: 'rotate', familyExpiresAt: token.familyExpiresAt ?? token.expiresAt }
           : { kind: 'none' },
+        ...target,
+        jkt: request.jkt,
       },
       deps,
     );

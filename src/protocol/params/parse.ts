@@ -25,6 +25,13 @@ export function pickParams<K extends string>(raw: RawParams, allowed: readonly K
   return { params, repeated };
 }
 
+/** Every non-empty value of a parameter that may repeat (RFC 8707 §2 resource), duplicates collapsed. */
+export function multiValues(raw: RawParams, name: string): string[] {
+  const value = Object.hasOwn(raw, name) ? raw[name] : undefined;
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return [...new Set(values.filter((v) => v !== ''))];
+}
+
 export function refuseRepeated(repeated: readonly string[]): OAuthError | undefined {
   if (repeated.length === 0) return undefined;
   return new OAuthError(

@@ -70,6 +70,8 @@ export async function grantWithRefreshToken(
     expiresAt: NOW + 60,
     claims: null,
     sessionHash: input.sessionToken === null ? null : sha256(input.sessionToken),
+    resource: null,
+    jkt: null,
   };
   const refresh: TokenRecord = {
     hash: `refresh-${input.grantId}`,
@@ -84,6 +86,8 @@ export async function grantWithRefreshToken(
     expiresAt: NOW + 7200,
     familyExpiresAt: NOW + 7200,
     claims: null,
+    audience: null,
+    jkt: null,
   };
   await h.store.grants.saveCode(code);
   const consumed = await h.store.grants.consumeCode(code.hash, NOW, [refresh]);

@@ -109,6 +109,8 @@ describe('authorize: authentication', () => {
         claims: null,
         // Without offline_access the grant ends with the SSO session it was made in (OIDC Core §11).
         sessionHash: sha256(session),
+        resource: null,
+        jkt: null,
       },
     );
   });

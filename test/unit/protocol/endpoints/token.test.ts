@@ -111,7 +111,6 @@ describe('token endpoint: grant_type', () => {
 
   for (const grantType of [
     'password',
-    'client_credentials',
     'implicit',
     'urn:ietf:params:oauth:grant-type:device_code',
   ]) {
