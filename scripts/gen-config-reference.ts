@@ -1,9 +1,10 @@
-// Writes docs/config-reference.md from the zod schemas in src/config/schema.ts (run: node --import tsx scripts/gen-config-reference.ts).
+// Writes docs/config-reference.md from the zod schemas in src/config/schema*.ts (run: node --import tsx scripts/gen-config-reference.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import {
+  apiSchema,
   authenticatorSchema,
   clientSchema,
   fileSchema,
@@ -14,7 +15,8 @@ import {
 } from '../src/config/schema.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SCHEMA_FILE = join(ROOT, 'src/config/schema.ts');
+/** The files whose `export const ...Schema` blocks carry the doc comments. */
+const SCHEMA_FILES = ['schema.ts', 'schema-client.ts', 'schema-api.ts'].map((f) => join(ROOT, 'src/config', f));
 const OUT = join(ROOT, 'docs/config-reference.md');
 
 type JsonSchema = {
@@ -142,18 +144,26 @@ const SECTIONS: Section[] = [
       .join('; ')}.`,
   },
   {
+    title: 'apis',
+    path: 'apis[]',
+    schema: apiSchema,
+    source: 'apiSchema',
+    intro:
+      'A list of APIs (resource servers, RFC 8707). A client names the ones it may ask tokens for in its `apis`; a token request with `resource` set to an API identifier gets an access token whose `aud` is that API, carrying only the scopes the API accepts.',
+  },
+  {
     title: 'clients',
     path: 'clients[]',
     schema: clientSchema,
     source: 'clientSchema',
     intro:
-      'A list of OAuth clients, all using the code flow. A client is public when `token_endpoint_auth_method` is `none` (it then must have no `secret` or `secret_hash`, and cannot set `require_pkce: false`); every other client is confidential and needs `secret` or `secret_hash`.',
+      'A list of OAuth clients. `capabilities` says which flows a client may use: `code` (the authorization code flow, which needs `redirect_uris`) and `client_credentials` (a machine acting for itself). A client is public when `token_endpoint_auth_method` is `none` (it then must have no secret, and cannot set `require_pkce: false`); `client_secret_basic`, `client_secret_post` and `client_secret_jwt` clients need `secret` or `secret_hash` (`client_secret_jwt` needs the secret itself, kept sealed under the master key); `private_key_jwt` clients need `jwks` or `jwks_uri`. `profile: fapi2` holds the client to the FAPI 2.0 Security Profile: a configuration that breaks one of its rules is refused, naming the rule.',
   },
 ];
 
 /** Doc comments (`/** ... *\/`) directly above `key:` lines, per exported schema in schema.ts. */
 function docComments(): Map<string, Map<string, string>> {
-  const text = readFileSync(SCHEMA_FILE, 'utf8');
+  const text = SCHEMA_FILES.map((file) => readFileSync(file, 'utf8')).join('\n');
   const blocks = new Map<string, Map<string, string>>();
   const starts = [...text.matchAll(/^export const (\w+) = /gm)];
   starts.forEach((start, i) => {
@@ -171,7 +181,7 @@ function docComments(): Map<string, Map<string, string>> {
     blocks.set(start[1]!, docs);
   });
   for (const { source } of SECTIONS) {
-    if (!blocks.has(source)) throw new Error(`no "export const ${source}" in ${SCHEMA_FILE}`);
+    if (!blocks.has(source)) throw new Error(`no "export const ${source}" in ${SCHEMA_FILES.join(', ')}`);
   }
   return blocks;
 }
@@ -290,6 +300,7 @@ function main(): void {
     'server: { ... }       # mapping',
     'authenticators: [ ... ]',
     'scopes: [ ... ]',
+    'apis: [ ... ]',
     'clients: [ ... ]',
     '```',
     '',

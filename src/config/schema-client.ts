@@ -35,7 +35,10 @@ const originSchema = z.string().refine((value) => {
 
 /** A JWK Set by value (RFC 7517 §5); each key is checked when it is imported. */
 const jwksSchema = z
-  .object({ keys: z.array(z.record(z.string(), z.unknown())).min(1, 'a JWK Set needs at least one key') })
+  .object({
+    /** The public keys (JWKs), each with its kty and, when there are several, a kid. */
+    keys: z.array(z.record(z.string(), z.unknown())).min(1, 'a JWK Set needs at least one key'),
+  })
   .strict();
 
 export const CAPABILITIES = ['code', 'client_credentials'] as const;
