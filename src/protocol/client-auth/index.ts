@@ -4,14 +4,24 @@ import { safeEqual } from '../../shared/crypto.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { OAuthError, type OAuthErrorHint } from '../errors.ts';
 import { clientSecretBasic } from './client_secret_basic.ts';
+import { clientSecretJwt } from './client_secret_jwt.ts';
 import { clientSecretPost } from './client_secret_post.ts';
 import type { ClientAuthMethod, ClientAuthRequest, Presented } from './method.ts';
 import { none } from './none.ts';
+import { privateKeyJwt } from './private_key_jwt.ts';
 
 export type { ClientAuthRequest } from './method.ts';
 
 /** In the order discovery lists them; `none` last, as it applies only when no other was used. */
-const METHODS: readonly ClientAuthMethod[] = [clientSecretBasic, clientSecretPost, none];
+const METHODS: readonly ClientAuthMethod[] = [
+  clientSecretBasic,
+  clientSecretPost,
+  clientSecretJwt,
+  privateKeyJwt,
+  none,
+];
+
+const ASSERTION_METHODS: readonly ClientAuthMethod[] = [clientSecretJwt, privateKeyJwt];
 
 export const TOKEN_ENDPOINT_AUTH_METHODS: readonly string[] = METHODS.map((m) => m.name);
 
@@ -19,11 +29,17 @@ export const TOKEN_ENDPOINT_AUTH_METHODS: readonly string[] = METHODS.map((m) =>
 export const CLIENT_AUTH_PARAMS: readonly string[] = [...new Set(METHODS.flatMap((m) => m.parameters))];
 
 /**
- * The methods a client is registered with. A confidential client with a secret accepts both
- * secret methods, whichever its config names: the seed sends the secret either way.
+ * The methods a client is registered with. A client registered for a secret method accepts both
+ * secret methods, whichever its config names: the seed sends the secret either way. A client
+ * registered for a JWT method accepts that method only: its secret (client_secret_jwt) is an HMAC
+ * key, not a password, and a private_key_jwt client has none.
  */
 function registeredMethods(client: Client): readonly string[] {
-  return client.public ? [none.name] : [clientSecretBasic.name, clientSecretPost.name];
+  if (client.public) return [none.name];
+  if (client.authMethod === clientSecretJwt.name || client.authMethod === privateKeyJwt.name) {
+    return [client.authMethod];
+  }
+  return [clientSecretBasic.name, clientSecretPost.name];
 }
 
 const NAMED_ONLY = 'client authentication is required: send client_secret or use HTTP Basic';
@@ -31,8 +47,12 @@ const NAMED_ONLY = 'client authentication is required: send client_secret or use
 /** Why a client may not use a method it is not registered with. */
 function notRegistered(method: ClientAuthMethod, client: Client | undefined): string {
   if (method === none) return NAMED_ONLY;
-  if (client?.public) return 'a public client must not authenticate with a secret';
-  return `this client is not registered for ${method.name}`;
+  if (client?.public) {
+    return ASSERTION_METHODS.includes(method)
+      ? `a public client must not authenticate with ${method.name}`
+      : 'a public client must not authenticate with a secret';
+  }
+  return `this client is not registered for ${method.name}${client ? ` (it uses ${client.authMethod})` : ''}`;
 }
 
 interface Presentation {
@@ -63,6 +83,10 @@ export async function authenticateClient(
     used.push({ method: none, presented: named });
   }
   const [first, ...others] = used as [Presentation, ...Presentation[]];
+  // RFC 6749 §2.3: one method per request; only the two secret forms may both be sent (the seed's habit).
+  if (others.length > 0 && used.some((u) => ASSERTION_METHODS.includes(u.method))) {
+    return fail('use one client authentication method: a client_assertion or a client secret, not both');
+  }
   // The seed: credentials sent in both places must match, or the call is rejected.
   if (others.some((other) => !samePresented(other.presented, first.presented))) {
     return fail('client credentials in the Authorization header and the body do not match');
