@@ -1,13 +1,23 @@
-// The relying party's side of each flow, identical for both servers: authorize, log in, redeem, refresh, userinfo,
-// introspection.
+// The relying party's side of each flow, identical for both servers: authorize, log in, redeem, refresh (with or
+// without DPoP), client credentials, userinfo, introspection.
 import { createHash, randomBytes } from 'node:crypto';
+import type { DpopKey } from './dpop.ts';
 import { basicAuth, CookieJar, firstForm, type HttpClient, type HttpResponse } from './http.ts';
-import { BENCH_CLIENT, BENCH_USER, type Endpoints } from './servers/target.ts';
+import { BENCH_CLIENT, BENCH_MACHINE_CLIENT, BENCH_USER, type Endpoints } from './servers/target.ts';
 
 export interface TokenSet {
   access_token: string;
   refresh_token?: string;
   id_token: string;
+  token_type: string;
+}
+
+interface TokenCall {
+  /** The client's Basic credentials. */
+  authorization: string;
+  /** Every grant but client_credentials issues an RS256 ID token on both servers here. */
+  idToken: boolean;
+  dpop?: DpopKey;
 }
 
 /** One user's fixed request parameters: PKCE (S256), state and nonce, made once so the driver stays cheap. */
@@ -21,12 +31,14 @@ const MAX_STEPS = 8;
 
 export class RelyingParty {
   private readonly authorization: string;
+  private readonly machineAuthorization: string;
 
   constructor(
     readonly http: HttpClient,
     readonly endpoints: Endpoints,
   ) {
     this.authorization = basicAuth(BENCH_CLIENT.client_id, BENCH_CLIENT.secret);
+    this.machineAuthorization = basicAuth(BENCH_MACHINE_CLIENT.client_id, BENCH_MACHINE_CLIENT.secret);
   }
 
   newUser(): UserParams {
@@ -75,29 +87,51 @@ export class RelyingParty {
   }
 
   async redeem(code: string, user: UserParams): Promise<TokenSet> {
-    return this.token({
+    const form = {
       grant_type: 'authorization_code',
       code,
       redirect_uri: BENCH_CLIENT.redirect_uri,
       code_verifier: user.verifier,
-    });
+    };
+    return this.token(form, { authorization: this.authorization, idToken: true });
   }
 
-  async refresh(refreshToken: string): Promise<TokenSet> {
-    return this.token({ grant_type: 'refresh_token', refresh_token: refreshToken });
+  /** A refresh, with a fresh DPoP proof (RFC 9449 §5) of `dpop` when given: the tokens must then be DPoP ones. */
+  async refresh(refreshToken: string, dpop?: DpopKey): Promise<TokenSet> {
+    const form = { grant_type: 'refresh_token', refresh_token: refreshToken };
+    return this.token(form, { authorization: this.authorization, idToken: true, ...(dpop ? { dpop } : {}) });
   }
 
-  private async token(form: Record<string, string>): Promise<TokenSet> {
-    const response = await this.http.post(this.endpoints.token_endpoint, {
-      form,
-      headers: { authorization: this.authorization, accept: 'application/json' },
-    });
-    if (response.status !== 200) throw unexpected(`token (${form['grant_type']})`, response);
+  /** RFC 6749 §4.4 with client_secret_basic and the machine client's one scope: an opaque access token. */
+  async clientCredentials(): Promise<TokenSet> {
+    const form = { grant_type: 'client_credentials', scope: BENCH_MACHINE_CLIENT.scope };
+    const tokens = await this.token(form, { authorization: this.machineAuthorization, idToken: false });
+    // Both servers are set up to issue an opaque token here; a JWT would put a signature on the path.
+    if (tokens.access_token.split('.').length === 3) {
+      throw new Error('client_credentials: the access token is a JWT, not an opaque token');
+    }
+    return tokens;
+  }
+
+  private async token(form: Record<string, string>, call: TokenCall): Promise<TokenSet> {
+    const headers: Record<string, string> = { authorization: call.authorization, accept: 'application/json' };
+    if (call.dpop) headers['dpop'] = await call.dpop.proof('POST', this.endpoints.token_endpoint);
+    const response = await this.http.post(this.endpoints.token_endpoint, { form, headers });
+    const step = `token (${form['grant_type']})`;
+    if (response.status !== 200) throw unexpected(step, response);
     const tokens = JSON.parse(response.body) as Partial<TokenSet>;
-    if (typeof tokens.access_token !== 'string') throw unexpected('token: no access_token', response);
-    // Both servers issue an RS256 ID token with every grant here; a response without one is not comparable.
-    if (typeof tokens.id_token !== 'string' || tokens.id_token.split('.').length !== 3) {
-      throw unexpected('token: no id_token', response);
+    if (typeof tokens.access_token !== 'string') throw unexpected(`${step}: no access_token`, response);
+    // A response without the ID token the other server signs is not comparable.
+    if (call.idToken && (typeof tokens.id_token !== 'string' || tokens.id_token.split('.').length !== 3)) {
+      throw unexpected(`${step}: no id_token`, response);
+    }
+    // RFC 9449 §5: a token bound to the proof's key has token_type DPoP; Bearer means the proof was ignored.
+    const expected = call.dpop ? 'dpop' : 'bearer';
+    if (tokens.token_type?.toLowerCase() !== expected) {
+      throw unexpected(
+        `${step}: token_type ${tokens.token_type}, expected ${call.dpop ? 'DPoP' : 'Bearer'}`,
+        response,
+      );
     }
     return tokens as TokenSet;
   }

@@ -4,6 +4,7 @@ import { availableParallelism, cpus } from 'node:os';
 import type { Ceiling, Ceilings } from './ceilings.ts';
 import type { LoadResult, RateResult } from './load.ts';
 import type { Scenario } from './scenarios.ts';
+import { targetLines } from './targets.ts';
 
 export interface ScenarioResult {
   load: LoadResult;
@@ -112,6 +113,7 @@ export function renderReport(report: Report): string {
     );
   }
   lines.push('');
+  lines.push(...targetLines(new Set(report.scenarios.map((s) => s.id)), tessera, peer));
   for (const run of [tessera, peer]) {
     lines.push(
       `- ${run.name}: ready ${Math.round(run.readyMs)} ms after spawn with ${mb(run.idleRss)} resident; ` +

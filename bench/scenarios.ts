@@ -1,6 +1,7 @@
-// The benchmark scenarios from issue 5, each one operation that a virtual user repeats against a server.
+// The benchmark scenarios from issues 5 and 12, each one operation that a virtual user repeats against a server.
 
 import type { CeilingKind } from './ceiling-worker.ts';
+import { DpopKey } from './dpop.ts';
 import type { RelyingParty, UserParams } from './flows.ts';
 import { CookieJar } from './http.ts';
 import type { Workload } from './load.ts';
@@ -52,6 +53,23 @@ export const SCENARIOS: readonly Scenario[] = [
     }),
   }),
   scenario({
+    id: 'dpop-refresh',
+    title: '2b. refresh_token grant with a DPoP proof, new ID token (grants/s)',
+    ceiling: 'rs256',
+    workload: (rp) => ({
+      // A confidential client: neither server binds its refresh token to the key (RFC 9449 §5 binds a public
+      // client's), so the plain refresh's setup serves; every request proves the user's key afresh.
+      setup: async () => ({
+        refreshToken: (await rp.login()).tokens.refresh_token!,
+        key: await DpopKey.generate(),
+      }),
+      async operation(state: { refreshToken: string; key: DpopKey }) {
+        const tokens = await rp.refresh(state.refreshToken, state.key);
+        if (tokens.refresh_token !== undefined) state.refreshToken = tokens.refresh_token;
+      },
+    }),
+  }),
+  scenario({
     id: 'password-code-flow',
     title: '3. code flow with password login (flows/s)',
     ceiling: 'argon2id',
@@ -76,6 +94,16 @@ export const SCENARIOS: readonly Scenario[] = [
     workload: (rp) => ({
       setup: async () => (await rp.login()).tokens.access_token,
       operation: (accessToken: string) => rp.introspect(accessToken),
+    }),
+  }),
+  scenario({
+    id: 'client-credentials',
+    title: '4c. client_credentials grant, opaque access token (grants/s)',
+    workload: (rp) => ({
+      setup: async () => undefined,
+      async operation() {
+        await rp.clientCredentials();
+      },
     }),
   }),
   scenario({

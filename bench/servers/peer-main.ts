@@ -6,6 +6,7 @@ import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-prov
 import {
   ACCESS_TOKEN_TTL,
   BENCH_CLIENT,
+  BENCH_MACHINE_CLIENT,
   BENCH_USER,
   CODE_TTL,
   ID_TOKEN_TTL,
@@ -55,6 +56,15 @@ const configuration: Configuration = {
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: 'RS256',
     },
+    {
+      client_id: BENCH_MACHINE_CLIENT.client_id,
+      client_secret: BENCH_MACHINE_CLIENT.secret,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: 'client_secret_basic',
+      scope: BENCH_MACHINE_CLIENT.scope,
+    },
   ],
   jwks: { keys: [{ ...signingKey, kid: 'bench-rs256', alg: 'RS256', use: 'sig' }] },
   cookies: { keys: [randomBytes(32).toString('base64url')] },
@@ -63,15 +73,20 @@ const configuration: Configuration = {
     profile: ['name', 'preferred_username'],
     email: ['email', 'email_verified'],
   },
-  scopes: ['openid', 'profile', 'email', 'offline_access'],
+  scopes: ['openid', 'profile', 'email', 'offline_access', BENCH_MACHINE_CLIENT.scope],
   features: {
     devInteractions: { enabled: false },
     userinfo: { enabled: true },
     // Tessera lets any authenticated confidential client introspect any token, and no public client at all.
     introspection: { enabled: true, allowedPolicy: (_ctx, client) => client.clientAuthMethod !== 'none' },
+    // Without resource indicators both issue client-credentials tokens opaque (oidc-provider's default format).
+    clientCredentials: { enabled: true },
+    // RFC 9449, on by default in oidc-provider 9; Tessera accepts a proof without a server nonce too.
+    dPoP: { enabled: true },
   },
   ttl: {
     AccessToken: ACCESS_TOKEN_TTL,
+    ClientCredentials: ACCESS_TOKEN_TTL,
     AuthorizationCode: CODE_TTL,
     IdToken: ID_TOKEN_TTL,
     RefreshToken: REFRESH_TOKEN_TTL,

@@ -11,6 +11,16 @@ export const BENCH_CLIENT = {
   scope: 'openid profile email',
 } as const;
 
+/**
+ * A machine client for the client_credentials grant (RFC 6749 §4.4), identical on both servers: Basic auth and
+ * one scope of its own, for which both issue an opaque access token.
+ */
+export const BENCH_MACHINE_CLIENT = {
+  client_id: 'bench-machine',
+  secret: 'q7Ld0xZP3vNw-Ak9sUe2RbJy_Hm4TcGf8WoKi6VnXr1Q5Ez0YpMu7Sb3Dj2Ng9Lh',
+  scope: 'api:read',
+} as const;
+
 /** The one user account; its password is checked with argon2id on both servers. */
 export const BENCH_USER = {
   username: 'benchuser',

@@ -9,6 +9,7 @@ import { freePort, spawnServer } from './process.ts';
 import {
   ACCESS_TOKEN_TTL,
   BENCH_CLIENT,
+  BENCH_MACHINE_CLIENT,
   BENCH_USER,
   CODE_TTL,
   discover,
@@ -40,6 +41,7 @@ export async function startTessera(options: TesseraOptions): Promise<Target> {
     configFile,
     stringify({
       server: { authorization_code_lifetime: CODE_TTL, session_lifetime: SESSION_TTL },
+      scopes: [{ name: BENCH_MACHINE_CLIENT.scope }],
       clients: [
         {
           client_id: BENCH_CLIENT.client_id,
@@ -50,6 +52,14 @@ export async function startTessera(options: TesseraOptions): Promise<Target> {
           access_token_lifetime: ACCESS_TOKEN_TTL,
           id_token_lifetime: ID_TOKEN_TTL,
           id_token_signed_response_alg: 'RS256',
+        },
+        {
+          client_id: BENCH_MACHINE_CLIENT.client_id,
+          capabilities: ['client_credentials'],
+          secret: BENCH_MACHINE_CLIENT.secret,
+          scopes: [BENCH_MACHINE_CLIENT.scope],
+          access_token_lifetime: ACCESS_TOKEN_TTL,
+          access_token_format: 'opaque',
         },
       ],
     }),
