@@ -1,7 +1,7 @@
 // Discovery advertises exactly what is supported: each listed value works, and a value not listed is refused.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { decodeProtectedHeader } from 'jose';
+import { type CryptoKey, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import {
   authorizeUrl,
   basic,
@@ -19,6 +19,8 @@ import { startServer, type TestServer, WWW_SECRET, wwwClient } from '../fixtures
 import type { UserAgent } from '../fixtures/user-agent.ts';
 
 const ALL_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'photos'];
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const clientKey = await generateKeyPair('ES256');
 let server: TestServer;
 let agent: UserAgent;
 let meta: Record<string, unknown>;
@@ -32,6 +34,13 @@ before(async () => {
         { ...wwwClient, client_id: 'post', token_endpoint_auth_method: 'client_secret_post' },
         { ...wwwClient, client_id: 'second' },
         { client_id: 'public', token_endpoint_auth_method: 'none', redirect_uris: [CALLBACK] },
+        {
+          client_id: 'pkjwt',
+          redirect_uris: [CALLBACK],
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks: { keys: [{ ...(await exportJWK(clientKey.publicKey)), kid: 'k1' }] },
+        },
+        { ...wwwClient, client_id: 'hsjwt', token_endpoint_auth_method: 'client_secret_jwt' },
         ...['PS256', 'ES256', 'EdDSA'].map((alg) => ({
           ...wwwClient,
           client_id: `alg-${alg}`,
@@ -48,6 +57,18 @@ before(async () => {
   meta = (await res.json()) as Record<string, unknown>;
 });
 after(() => server.close());
+
+/** RFC 7523 §3: iss = sub = client_id, aud the issuer, a minute to live, a fresh jti. */
+function clientAssertion(clientId: string, alg: string, key: CryptoKey | Uint8Array): Promise<string> {
+  return new SignJWT({ jti: crypto.randomUUID() })
+    .setProtectedHeader({ alg })
+    .setIssuer(clientId)
+    .setSubject(clientId)
+    .setAudience(server.issuer)
+    .setIssuedAt()
+    .setExpirationTime('60s')
+    .sign(key);
+}
 
 const list = (name: string): string[] => {
   const value = meta[name];
@@ -197,6 +218,16 @@ describe('client authentication methods', () => {
     client_secret_basic: () => redeem('www', {}, basic('www', WWW_SECRET)),
     client_secret_post: () => redeem('www', { client_id: 'www', client_secret: WWW_SECRET }),
     none: () => redeem('public', { client_id: 'public' }),
+    private_key_jwt: async () =>
+      redeem('pkjwt', {
+        client_assertion_type: JWT_BEARER,
+        client_assertion: await clientAssertion('pkjwt', 'ES256', clientKey.privateKey),
+      }),
+    client_secret_jwt: async () =>
+      redeem('hsjwt', {
+        client_assertion_type: JWT_BEARER,
+        client_assertion: await clientAssertion('hsjwt', 'HS256', new TextEncoder().encode(WWW_SECRET)),
+      }),
   };
 
   test('every token_endpoint_auth_method listed works', async () => {
@@ -209,8 +240,13 @@ describe('client authentication methods', () => {
     }
   });
 
-  test('a token_endpoint_auth_method not listed (private_key_jwt, client_secret_jwt) is refused', async () => {
-    assert.ok(!list('token_endpoint_auth_methods_supported').includes('private_key_jwt'));
+  test('the assertion algorithms are listed (RFC 8414 §2), never none', () => {
+    const algs = list('token_endpoint_auth_signing_alg_values_supported');
+    for (const alg of ['RS256', 'ES256', 'PS256', 'HS256']) assert.ok(algs.includes(alg), alg);
+    assert.ok(!algs.includes('none'));
+  });
+
+  test('a method the client is not registered for is refused: an assertion from a secret client', async () => {
     const res = await redeem('www', {
       client_id: 'www',
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
@@ -233,6 +269,18 @@ describe('client authentication methods', () => {
         client_secret_post: async () =>
           (await postForm(url, { token: 'x', client_id: 'www', client_secret: WWW_SECRET })).status,
         none: async () => (await postForm(url, { token: 'x', client_id: 'public' })).status,
+        private_key_jwt: async () => {
+          const jwt = await clientAssertion('pkjwt', 'ES256', clientKey.privateKey);
+          return (
+            await postForm(url, { token: 'x', client_assertion_type: JWT_BEARER, client_assertion: jwt })
+          ).status;
+        },
+        client_secret_jwt: async () => {
+          const jwt = await clientAssertion('hsjwt', 'HS256', new TextEncoder().encode(WWW_SECRET));
+          return (
+            await postForm(url, { token: 'x', client_assertion_type: JWT_BEARER, client_assertion: jwt })
+          ).status;
+        },
       };
       for (const method of methods) {
         const attempt = byMethod[method];
@@ -405,7 +453,6 @@ describe('metadata only for what is implemented', () => {
       'dpop_signing_alg_values_supported',
       'tls_client_certificate_bound_access_tokens',
       'require_pushed_authorization_requests',
-      'token_endpoint_auth_signing_alg_values_supported',
     ]) {
       assert.ok(!(name in meta) || meta[name] === false, `${name} is advertised`);
     }

@@ -1,0 +1,214 @@
+// Outbound HTTP for what clients register by URL (jwks_uri): the SSRF guard, a deadline, a size cap, no redirects.
+import { lookup } from 'node:dns/promises';
+import http from 'node:http';
+import https from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+
+export interface OutboundSettings {
+  /** Seconds for the whole fetch: resolving, connecting and reading the body. */
+  timeout: number;
+  /** The largest body read; a longer one is abandoned, not truncated. */
+  maxBytes: number;
+  allowLoopback: boolean;
+  /** RFC 1918, carrier-grade NAT, link-local (cloud metadata) and unique-local addresses. */
+  allowPrivateNetworks: boolean;
+}
+
+/** Why a fetch failed, in words a client may read: never an address, a stack or a socket error. */
+export class OutboundError extends Error {}
+
+export interface FetchedJson {
+  body: unknown;
+  /** Cache-Control max-age in seconds (0 for no-store or no-cache); undefined when the response names none. */
+  maxAge: number | undefined;
+}
+
+const LOOPBACK_NAMES = /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** The server section's settings; allow_loopback defaults to whether the server itself runs on loopback. */
+export function outboundSettings(
+  outbound: {
+    timeout: number;
+    max_bytes: number;
+    allow_loopback?: boolean | undefined;
+    allow_private_networks: boolean;
+  },
+  baseUrl: string,
+): OutboundSettings {
+  return {
+    timeout: outbound.timeout,
+    maxBytes: outbound.max_bytes,
+    allowLoopback: outbound.allow_loopback ?? LOOPBACK_NAMES.test(new URL(baseUrl).hostname),
+    allowPrivateNetworks: outbound.allow_private_networks,
+  };
+}
+
+function blockList(v4: [string, number][], v6: [string, number][]): BlockList {
+  const list = new BlockList();
+  for (const [net, prefix] of v4) list.addSubnet(net, prefix, 'ipv4');
+  for (const [net, prefix] of v6) list.addSubnet(net, prefix, 'ipv6');
+  return list;
+}
+
+// BlockList matches IPv4-mapped IPv6 addresses (::ffff:10.0.0.1) against the IPv4 subnets too.
+const NEVER = blockList(
+  [
+    ['0.0.0.0', 8],
+    ['224.0.0.0', 4],
+    ['240.0.0.0', 4],
+  ],
+  [
+    ['::', 128],
+    ['ff00::', 8],
+  ],
+);
+const LOOPBACK = blockList([['127.0.0.0', 8]], [['::1', 128]]);
+const PRIVATE = blockList(
+  [
+    ['10.0.0.0', 8],
+    ['172.16.0.0', 12],
+    ['192.168.0.0', 16],
+    ['100.64.0.0', 10],
+    ['169.254.0.0', 16],
+    ['192.0.0.0', 24],
+    ['198.18.0.0', 15],
+  ],
+  [
+    ['fc00::', 7],
+    ['fe80::', 10],
+  ],
+);
+
+/** Why this address may not be fetched from, or undefined when it may. */
+function refusal(address: string, family: number, settings: OutboundSettings): string | undefined {
+  const type = family === 6 ? 'ipv6' : 'ipv4';
+  if (NEVER.check(address, type)) return 'it resolves to an unspecified, multicast or reserved address';
+  if (LOOPBACK.check(address, type) && !settings.allowLoopback) return 'it resolves to a loopback address';
+  if (PRIVATE.check(address, type) && !settings.allowPrivateNetworks) {
+    return 'it resolves to a private or link-local address';
+  }
+  return undefined;
+}
+
+/** Resolves the host once and checks every address; the connection goes to the one checked (no rebinding). */
+async function resolveChecked(
+  host: string,
+  settings: OutboundSettings,
+): Promise<{ address: string; family: number }> {
+  const literal = isIP(host);
+  let addresses: { address: string; family: number }[];
+  try {
+    addresses = literal
+      ? [{ address: host, family: literal }]
+      : await lookup(host, { all: true, verbatim: true });
+  } catch {
+    throw new OutboundError('its host name does not resolve');
+  }
+  if (addresses.length === 0) throw new OutboundError('its host name does not resolve');
+  for (const { address, family } of addresses) {
+    const why = refusal(address, family, settings);
+    if (why) throw new OutboundError(why);
+  }
+  return addresses[0]!;
+}
+
+function pinned(address: string, family: number): LookupFunction {
+  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (options?.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  }) as unknown as LookupFunction;
+}
+
+/** 0 for no-store or no-cache, else max-age (s-maxage is for shared caches, which we are not). */
+export function cacheMaxAge(header: string | undefined): number | undefined {
+  if (!header) return undefined;
+  const directives = header
+    .toLowerCase()
+    .split(',')
+    .map((d) => d.trim());
+  if (directives.some((d) => d === 'no-store' || d === 'no-cache')) return 0;
+  const maxAge = directives.find((d) => d.startsWith('max-age='));
+  const seconds =
+    maxAge === undefined ? Number.NaN : Number(maxAge.slice('max-age='.length).replace(/^"|"$/g, ''));
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.floor(seconds) : undefined;
+}
+
+function get(url: URL, settings: OutboundSettings, signal: AbortSignal): Promise<FetchedJson> {
+  return new Promise((resolve, reject) => {
+    const fail = (message: string) => reject(new OutboundError(message));
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    resolveChecked(host, settings).then(({ address, family }) => {
+      if (signal.aborted) return fail(`no answer within ${settings.timeout} seconds`);
+      const request = (url.protocol === 'https:' ? https : http).request(url, {
+        method: 'GET',
+        headers: { accept: 'application/jwk-set+json, application/json', 'user-agent': 'Tessera' },
+        lookup: pinned(address, family),
+        // A fresh connection each time: a pooled socket might lead somewhere this check did not approve.
+        agent: false,
+        signal,
+      });
+      request.on('error', () =>
+        fail(signal.aborted ? `no answer within ${settings.timeout} seconds` : 'the connection failed'),
+      );
+      request.on('response', (response) => {
+        response.on('error', () => fail('the response was cut short'));
+        const status = response.statusCode ?? 0;
+        const stop = (message: string) => {
+          fail(message);
+          request.destroy();
+        };
+        if (status >= 300 && status < 400)
+          return stop(`it answered HTTP ${status}: redirects are not followed`);
+        if (status !== 200) return stop(`it answered HTTP ${status}`);
+        if (Number(response.headers['content-length'] ?? 0) > settings.maxBytes) {
+          return stop(`its response is larger than ${settings.maxBytes} bytes`);
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > settings.maxBytes) stop(`its response is larger than ${settings.maxBytes} bytes`);
+          else chunks.push(chunk);
+        });
+        response.on('end', () => {
+          if (size > settings.maxBytes) return;
+          try {
+            const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            resolve({ body, maxAge: cacheMaxAge(response.headers['cache-control']) });
+          } catch {
+            fail('its response is not JSON');
+          }
+        });
+      });
+      request.end();
+    }, reject);
+  });
+}
+
+/** GETs a JSON document under the guard; rejects with an OutboundError naming the reason. */
+export async function fetchJson(target: string, settings: OutboundSettings): Promise<FetchedJson> {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new OutboundError('it is not a URL');
+  }
+  if (url.username !== '' || url.password !== '') throw new OutboundError('it carries credentials');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_NAMES.test(url.hostname))) {
+    throw new OutboundError('it must use https (http only on a loopback host)');
+  }
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new OutboundError(`no answer within ${settings.timeout} seconds`));
+    }, settings.timeout * 1000);
+  });
+  try {
+    return await Promise.race([get(url, settings, controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+}
