@@ -96,7 +96,10 @@ export function requestRefusal(error: unknown, bodyType: string): Refusal | unde
 }
 
 /** RFC 9449 §7.1, §9: at a protected resource a refused DPoP proof is a 401 with a challenge, not a 400. */
-const RESOURCE_STATUS: Partial<Record<OAuthErrorCode, number>> = { invalid_dpop_proof: 401, use_dpop_nonce: 401 };
+const RESOURCE_STATUS: Partial<Record<OAuthErrorCode, number>> = {
+  invalid_dpop_proof: 401,
+  use_dpop_nonce: 401,
+};
 
 export function statusOf(error: OAuthError): number {
   if (error instanceof FrameworkRejection) return error.frameworkStatus;
@@ -109,7 +112,7 @@ export function statusOf(error: OAuthError): number {
 }
 
 /** RFC 9449 §7.1: a resource that accepts DPoP names the algorithms it verifies proofs with. */
-const DPOP_CHALLENGE = `DPoP realm="tessera", algs="${DPOP_ALGS.join(' ')}"`;
+const DPOP_ALGS_PARAM = `algs="${DPOP_ALGS.join(' ')}"`;
 
 export interface WireError {
   status: number;
@@ -128,10 +131,12 @@ export function wireError(error: OAuthError): WireError {
   // RFC 6750 §3, RFC 9449 §7.1: both schemes are offered; the one the client used names the error.
   const named = `error="${error.code}", error_description="${description}"`;
   if (error.hint === 'challenge-bearer') {
-    headers['www-authenticate'] = `Bearer realm="tessera", ${named}, ${DPOP_CHALLENGE}`;
+    headers['www-authenticate'] =
+      `Bearer realm="tessera", ${named}, DPoP realm="tessera", ${DPOP_ALGS_PARAM}`;
   }
   if (error.hint === 'challenge-dpop') {
-    headers['www-authenticate'] = `${DPOP_CHALLENGE.replace('", algs', `", ${named}, algs`)}, Bearer realm="tessera"`;
+    headers['www-authenticate'] =
+      `DPoP realm="tessera", ${named}, ${DPOP_ALGS_PARAM}, Bearer realm="tessera"`;
   }
   // RFC 9449 §8.1, §9: the nonce the client's next proof must carry.
   if (error.dpopNonce !== undefined) {

@@ -67,9 +67,11 @@ describe('error_description on the wire stays in the RFC 6749 §5.2 charset', ()
     });
     assert.equal(res.status, 401);
     const challenge = res.headers.get('www-authenticate') ?? '';
-    const match = /^Bearer realm="tessera", error="invalid_token", error_description="([^"]*)"$/.exec(
-      challenge,
-    );
+    // RFC 9449 §7.1: the DPoP challenge (its algs) follows the Bearer one.
+    const match =
+      /^Bearer realm="tessera", error="invalid_token", error_description="([^"]*)", DPoP realm="tessera", algs="[A-Za-z0-9 ]+"$/.exec(
+        challenge,
+      );
     assert.ok(match, challenge);
     assert.match(match[1]!, CHARSET);
   });

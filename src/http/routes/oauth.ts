@@ -9,6 +9,7 @@ import { userinfoEndpoint } from '../../protocol/endpoints/userinfo.ts';
 import { OAuthError } from '../../protocol/errors.ts';
 import type { RawParams } from '../../protocol/params/parse.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
+import { sendDpopNonce } from '../dpop-nonce.ts';
 import { logFailure, sendOAuthError } from '../errors.ts';
 import { renderMessage } from '../pages.ts';
 import { allowOrigin, clientRequest, formBody, preflight, sessionToken } from '../request.ts';
@@ -67,6 +68,7 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
   const clientEndpoint = (path: string, handle: (request: FastifyRequest) => Promise<unknown>) => {
     app.post(prefix + path, async (request, reply) => {
       allowOrigin(request, reply, deps.protocol.config());
+      sendDpopNonce(reply, deps.protocol);
       const result = await handle(request);
       if (result instanceof OAuthError) {
         logFailure(request, result);
@@ -95,9 +97,14 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   const userinfo = async (request: FastifyRequest, reply: FastifyReply) => {
     allowOrigin(request, reply, deps.protocol.config());
+    sendDpopNonce(reply, deps.protocol);
     const body = request.method === 'POST' ? formBody(request) : undefined;
     const result = await userinfoEndpoint(
-      { authorization: request.headers.authorization, bodyToken: body?.['access_token'] },
+      {
+        authorization: request.headers.authorization,
+        bodyToken: body?.['access_token'],
+        dpop: { header: request.headers['dpop'], method: request.method },
+      },
       deps.protocol,
     );
     if (result instanceof OAuthError) {

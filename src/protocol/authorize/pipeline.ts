@@ -4,6 +4,7 @@ import type { OAuthError } from '../errors.ts';
 import { multiValues, pickParams, type RawParams } from '../params/parse.ts';
 import { clientCheck } from './client.ts';
 import { pkceCheck } from './code-challenge.ts';
+import { dpopJktCheck } from './dpop-jkt.ts';
 import { oidcParamsCheck } from './oidc.ts';
 import { openidRedirectUriCheck } from './openid.ts';
 import { promptCheck } from './prompt.ts';
@@ -30,6 +31,7 @@ export const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [
   scopeCheck,
   resourceCheck,
   pkceCheck,
+  dpopJktCheck,
   promptCheck,
   oidcParamsCheck,
 ];

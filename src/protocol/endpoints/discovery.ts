@@ -4,6 +4,7 @@ import type { Endpoints } from '../../config/endpoints.ts';
 import type { LiveConfig } from '../../config/live.ts';
 import { SIGNING_ALGS } from '../../shared/algorithms.ts';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../client-auth/index.ts';
+import { DPOP_ALGS } from '../dpop/proof.ts';
 import { GRANTS } from '../grants/index.ts';
 
 const CLIENT_AUTH = TOKEN_ENDPOINT_AUTH_METHODS.filter((m) => m !== 'none');
@@ -32,6 +33,8 @@ export function discoveryDocument(endpoints: Endpoints, config: LiveConfig): Rec
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH,
     // RFC 7009 §2.1: public clients may revoke their own tokens with client_id alone.
     revocation_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
+    // RFC 9449 §5.1: the algorithms DPoP proofs may be signed with.
+    dpop_signing_alg_values_supported: [...DPOP_ALGS],
     code_challenge_methods_supported: plain ? ['S256', 'plain'] : ['S256'],
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     claims_supported: [...claims],

@@ -34,7 +34,9 @@ export async function introspectEndpoint(
     scope: token.scope,
     client_id: token.clientId,
     ...(account ? { username: account.username } : {}),
-    token_type: token.kind === 'access_token' ? 'Bearer' : 'refresh_token',
+    // RFC 9449 §6.2: a DPoP-bound token says so, and names its key.
+    token_type: token.kind === 'refresh_token' ? 'refresh_token' : token.jkt === null ? 'Bearer' : 'DPoP',
+    ...(token.jkt === null ? {} : { cnf: { jkt: token.jkt } }),
     exp: token.expiresAt,
     iat: token.issuedAt,
     nbf: token.issuedAt,
