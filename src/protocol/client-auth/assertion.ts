@@ -85,6 +85,14 @@ function allowedAlgs(client: Client, method: AssertionKeys): readonly string[] {
   return client.profile === 'fapi2' ? method.algs.filter((alg) => FAPI2_ALGS.includes(alg)) : method.algs;
 }
 
+const audiences = ({ issuer, endpoints }: ProtocolDeps) => [
+  issuer,
+  endpoints.token,
+  endpoints.par,
+  endpoints.introspect,
+  endpoints.revoke,
+];
+
 const audProblem = (deps: ProtocolDeps, fapi: boolean) =>
   fapi
     ? `client_assertion aud must be the issuer ${deps.issuer}, as a string (FAPI 2.0 SP section 5.3.2.1)`
@@ -137,8 +145,9 @@ export async function verifyAssertion(
       algorithms: [alg],
       issuer: presented.clientId,
       subject: presented.clientId,
-      // RFC 7523 §3 (3): the issuer or the token endpoint; PAR (RFC 9126 §2) authenticates the same way.
-      audience: fapi ? [deps.issuer] : [deps.issuer, deps.endpoints.token, deps.endpoints.par],
+      // RFC 7523 §3 (3): the issuer or the token endpoint; PAR (RFC 9126 §2), introspection and
+      // revocation authenticate clients the same way, so their own URLs are accepted too.
+      audience: fapi ? [deps.issuer] : audiences(deps),
       requiredClaims: ['exp', 'jti'],
       clockTolerance: TOLERANCE,
       currentDate: new Date(now * 1000),

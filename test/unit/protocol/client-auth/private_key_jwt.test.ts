@@ -63,6 +63,10 @@ describe('private_key_jwt: accepted', () => {
     });
     await accepted(asParams(jwt), 'pk');
   });
+  test('aud the introspection endpoint, where clients authenticate too', async () => {
+    const aud = 'https://issuer.example/oauth/v2/oauth-introspect';
+    await accepted(asParams(await assertion('pk', es256.privateKey, { kid: 'es', claims: { aud } })), 'pk');
+  });
   test('with a matching client_id in the body', async () => {
     await accepted(
       asParams(await assertion('pk', es256.privateKey, { kid: 'es' }), { client_id: 'pk' }),
