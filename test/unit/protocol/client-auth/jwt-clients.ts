@@ -1,5 +1,5 @@
 // Fixtures for the JWT client-authentication tests: clients registered for them, real keys, real assertions.
-import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import { type CryptoKey, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import type { SnapshotInput } from '../../../../src/config/schema.ts';
 import { sealSecret } from '../../../../src/keys/sealed-secret.ts';
 import { JWT_BEARER } from '../../../../src/protocol/client-auth/assertion.ts';
