@@ -15,6 +15,7 @@ import { createClientKeys } from './keys/client-jwks.ts';
 import { deriveKey } from './keys/encryption.ts';
 import { type KeyRing, loadKeyRing } from './keys/keyring.ts';
 import type { MasterKey } from './keys/master-key.ts';
+import { outboundSettings } from './keys/outbound.ts';
 import { unsealSecret } from './keys/sealed-secret.ts';
 import { createJwtSigner } from './keys/signer.ts';
 import { createIdTokenHintVerifier } from './keys/verify.ts';
@@ -89,7 +90,10 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       consents: store.consents,
       replay: store.replay,
       pushedRequests: store.pushedRequests,
-      clientKeys: createClientKeys(),
+      clientKeys: createClientKeys({
+        outbound: outboundSettings(config.server.outbound, config.server.base_url),
+        clock,
+      }),
       unsealSecret: (sealed) => unsealSecret(masterKey.key, sealed),
       server: {
         requirePar: config.server.require_pushed_authorization_requests,

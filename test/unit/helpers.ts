@@ -137,7 +137,10 @@ export function harness(snapshot: SnapshotInput = testSnapshot()): Harness {
     consents: store.consents,
     replay: store.replay,
     pushedRequests: store.pushedRequests,
-    clientKeys: createClientKeys(),
+    clientKeys: createClientKeys({
+      outbound: { timeout: 3, maxBytes: 65_536, allowLoopback: false, allowPrivateNetworks: false },
+      clock,
+    }),
     unsealSecret: (sealed) => unsealSecret(MASTER_KEY, sealed),
     server: { requirePar: false, parLifetime: 60, dpopNonceRequired: false },
     nonceKey: Buffer.alloc(32, 2),

@@ -2,7 +2,7 @@
 import { acrFor } from '../../config/acr.ts';
 import type { Endpoints } from '../../config/endpoints.ts';
 import type { LiveConfig } from '../../config/live.ts';
-import { SIGNING_ALGS } from '../../shared/algorithms.ts';
+import { CLIENT_ASSERTION_ALGS, SIGNING_ALGS } from '../../shared/algorithms.ts';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../client-auth/index.ts';
 import { DPOP_ALGS } from '../dpop/proof.ts';
 import { GRANTS } from '../grants/index.ts';
@@ -33,6 +33,10 @@ export function discoveryDocument(endpoints: Endpoints, config: LiveConfig): Rec
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH,
     // RFC 7009 §2.1: public clients may revoke their own tokens with client_id alone.
     revocation_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
+    // RFC 8414 §2: present whenever private_key_jwt or client_secret_jwt is listed; never none.
+    token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
+    introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
+    revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
     // RFC 9449 §5.1: the algorithms DPoP proofs may be signed with.
     dpop_signing_alg_values_supported: [...DPOP_ALGS],
     code_challenge_methods_supported: plain ? ['S256', 'plain'] : ['S256'],
