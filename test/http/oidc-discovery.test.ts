@@ -113,6 +113,7 @@ describe('the documents', () => {
         'end_session_endpoint',
         'introspection_endpoint',
         'jwks_uri',
+        'pushed_authorization_request_endpoint',
         'revocation_endpoint',
         'token_endpoint',
         'userinfo_endpoint',
@@ -365,10 +366,10 @@ describe('PKCE, prompt, scopes and claims', () => {
     assert.equal(claimsOf(tokens.id_token!)['email'], 'dora@example.com');
   });
 
-  test('request and request_uri are advertised as unsupported and refused', async () => {
-    assert.equal(meta['request_parameter_supported'], false);
+  test('request objects are advertised and checked; request_uri by reference (a URL) is not', async () => {
+    assert.equal(meta['request_parameter_supported'], true);
     assert.equal(meta['request_uri_parameter_supported'], false);
-    assert.equal((await authorize({ request: 'a.b.c' })).get('error'), 'request_not_supported');
+    assert.equal((await authorize({ request: 'a.b.c' })).get('error'), 'invalid_request_object');
     assert.equal(
       (await authorize({ request_uri: 'https://x.example/r' })).get('error'),
       'request_uri_not_supported',
@@ -441,13 +442,11 @@ describe('metadata only for what is implemented', () => {
   test('no metadata for unimplemented features', () => {
     for (const name of [
       'registration_endpoint',
-      'pushed_authorization_request_endpoint',
       'device_authorization_endpoint',
       'backchannel_authentication_endpoint',
       'check_session_iframe',
       'frontchannel_logout_supported',
       'backchannel_logout_supported',
-      'request_object_signing_alg_values_supported',
       'id_token_encryption_alg_values_supported',
       'userinfo_encryption_alg_values_supported',
       'dpop_signing_alg_values_supported',

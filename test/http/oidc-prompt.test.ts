@@ -245,15 +245,15 @@ describe('claims parameter (OIDC Core §5.5)', () => {
   });
 });
 
-describe('request objects are not supported (OIDC Core §6)', () => {
-  test('request is refused with request_not_supported', async () => {
+describe('request objects (OIDC Core §6, RFC 9101): unsigned ones and URLs are refused', () => {
+  test('an unsigned request object (alg none) is refused with invalid_request_object', async () => {
     assertErrorRedirect(
       callback(await alice.request(request({ request: 'eyJhbGciOiJub25lIn0.e30.' }))),
-      'request_not_supported',
+      'invalid_request_object',
     );
   });
 
-  test('request_uri is refused with request_uri_not_supported', async () => {
+  test('request_uri by reference (a URL) is refused with request_uri_not_supported', async () => {
     assertErrorRedirect(
       callback(await alice.request(request({ request_uri: 'https://client.example/request.jwt' }))),
       'request_uri_not_supported',

@@ -27,7 +27,9 @@ function renderedPer<S extends object>(source: () => S, render: (value: S) => un
 
 export function metadataRoutes(app: FastifyInstance, deps: AppDeps): void {
   const prefix = deps.endpoints.prefix;
-  const discovery = renderedPer(deps.protocol.config, (config) => discoveryDocument(deps.endpoints, config));
+  const discovery = renderedPer(deps.protocol.config, (config) =>
+    discoveryDocument(deps.endpoints, config, deps.protocol.server),
+  );
   const jwks = renderedPer(deps.jwks, (keys) => keys);
   const metadata = (_request: unknown, reply: FastifyReply) =>
     publicJson(reply, 'application/json; charset=utf-8', discovery());

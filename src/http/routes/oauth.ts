@@ -1,8 +1,9 @@
-// Token Service routes: authorize, token, userinfo, introspection, revocation. Each parses, calls one function, renders.
+// Token Service routes: authorize, PAR, token, userinfo, introspection, revocation. Each parses, calls one function, renders.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PATHS } from '../../config/endpoints.ts';
 import { authorizeEndpoint } from '../../protocol/endpoints/authorize.ts';
 import { introspectEndpoint } from '../../protocol/endpoints/introspect.ts';
+import { parEndpoint } from '../../protocol/endpoints/par.ts';
 import { revokeEndpoint } from '../../protocol/endpoints/revoke.ts';
 import { tokenEndpoint } from '../../protocol/endpoints/token.ts';
 import { userinfoEndpoint } from '../../protocol/endpoints/userinfo.ts';
@@ -65,8 +66,12 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post(prefix + PATHS.authorize, authorizeConfig, authorize);
 
   /** The JSON endpoints that clients call: same CORS, caching and error handling. */
-  const clientEndpoint = (path: string, handle: (request: FastifyRequest) => Promise<unknown>) => {
-    app.post(prefix + path, async (request, reply) => {
+  const clientEndpoint = (
+    path: string,
+    handle: (request: FastifyRequest) => Promise<unknown>,
+    options: { status?: number; multiline?: readonly string[] } = {},
+  ) => {
+    app.post(prefix + path, { config: { multiline: options.multiline ?? [] } }, async (request, reply) => {
       allowOrigin(request, reply, deps.protocol.config());
       sendDpopNonce(reply, deps.protocol);
       const result = await handle(request);
@@ -75,7 +80,7 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
         return sendOAuthError(reply, result);
       }
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-      return result === undefined ? reply.code(200).send() : reply.send(result);
+      return result === undefined ? reply.code(200).send() : reply.code(options.status ?? 200).send(result);
     });
     app.options(prefix + path, preflight(deps));
     app.route({
@@ -94,6 +99,11 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
   clientEndpoint(PATHS.introspect, (request) => introspectEndpoint(clientRequest(request), deps.protocol));
   clientEndpoint(PATHS.revoke, (request) => revokeEndpoint(clientRequest(request), deps.protocol));
+  // RFC 9126 §2.2: 201 Created; the claims parameter is JSON and may span lines, as at authorize.
+  clientEndpoint(PATHS.par, (request) => parEndpoint(clientRequest(request), deps.protocol), {
+    status: 201,
+    multiline: ['claims'],
+  });
 
   const userinfo = async (request: FastifyRequest, reply: FastifyReply) => {
     allowOrigin(request, reply, deps.protocol.config());

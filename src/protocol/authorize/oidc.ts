@@ -1,4 +1,4 @@
-// OIDC Core §3.1.2.1 request parameters: max_age, claims (§5.5), hints; request objects are not supported (§6).
+// OIDC Core §3.1.2.1 request parameters: max_age, claims (§5.5), hints.
 import { OAuthError } from '../errors.ts';
 import type { AuthorizeCheck } from './request.ts';
 
@@ -30,12 +30,8 @@ export const oidcParamsCheck = {
   name: 'oidc parameters',
   redirectable: true,
   run(ctx) {
-    const { max_age: maxAge, claims, request, request_uri: requestUri } = ctx.params;
-    // §6.1 / §6.2: not advertised, so refused with the codes Core names for them.
-    if (request !== undefined)
-      return new OAuthError('request_not_supported', 'request objects are not supported');
-    if (requestUri !== undefined)
-      return new OAuthError('request_uri_not_supported', 'request_uri is not supported');
+    // request and request_uri never reach the pipeline: requests/read.ts resolves them first (§6).
+    const { max_age: maxAge, claims } = ctx.params;
     if (maxAge !== undefined) {
       if (!/^\d{1,10}$/.test(maxAge))
         return new OAuthError('invalid_request', 'max_age must be a non-negative integer');

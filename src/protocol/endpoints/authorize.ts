@@ -1,12 +1,13 @@
 // Authorization endpoint (RFC 6749 §4.1.1-4.1.2, OIDC Core §3.1.2): validate, authenticate, consent, issue a code.
 import { StoreUnavailableError } from '../../store/ports/errors.ts';
 import type { Session } from '../../store/ports/index.ts';
-import { validateAuthorizationRequest } from '../authorize/pipeline.ts';
 import type { AuthorizationRequest } from '../authorize/request.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { OAuthError, safeErrorText } from '../errors.ts';
 import { sessionBinding } from '../grants/session-binding.ts';
 import type { RawParams } from '../params/parse.ts';
+import { continuationPath } from '../requests/continuation.ts';
+import { type ReadRequest, readAuthorizationRequest } from '../requests/read.ts';
 import { mint } from '../tokens/opaque.ts';
 
 export type AuthorizeOutcome =
@@ -42,14 +43,15 @@ export async function authorizeEndpoint(
   input: AuthorizeInput,
   deps: ProtocolDeps,
 ): Promise<AuthorizeOutcome> {
-  const validation = validateAuthorizationRequest(input.params, deps.config());
+  // RFC 9101 §6.3, RFC 9126 §4: a request object or pushed request replaces the query.
+  const validation = await readAuthorizationRequest(input.params, deps);
   if (!validation.ok) {
     if (!validation.redirect) return { kind: 'error_page', error: validation.error };
     return errorRedirect(validation.redirect.uri, validation.error, validation.redirect.state, deps);
   }
   const { request } = validation;
   try {
-    return await authorizeValid(input, request, deps);
+    return await authorizeValid(input, validation, deps);
   } catch (error) {
     if (!(error instanceof StoreUnavailableError)) throw error;
     // RFC 6749 §4.1.2.1: the client and redirect URI are valid, so the outage is reported to the client.
@@ -66,9 +68,10 @@ export async function authorizeEndpoint(
 
 async function authorizeValid(
   input: AuthorizeInput,
-  request: AuthorizationRequest,
+  read: Extract<ReadRequest, { ok: true }>,
   deps: ProtocolDeps,
 ): Promise<AuthorizeOutcome> {
+  const { request } = read;
   const fail = (code: OAuthError['code'], description: string) =>
     errorRedirect(request.redirectUri, new OAuthError(code, description), request.state, deps);
   if (input.params[CONSENT_DENIED_PARAM] === 'denied')
@@ -91,7 +94,7 @@ async function authorizeValid(
     if (request.prompt.has('none')) {
       return fail('login_required', session ? 'the user must log in again' : 'the user is not logged in');
     }
-    const replay = returnPath(input, ['login', 'select_account'], true);
+    const replay = await returnPath(input, read, ['login', 'select_account'], true, deps);
     return {
       kind: 'login',
       location: deps.loginUrl(request.client.authenticator, replay, request.loginHint),
@@ -104,7 +107,8 @@ async function authorizeValid(
     (request.client.consentRequired && !(await hasConsent(session, request, deps)));
   if (needsConsent) {
     if (request.prompt.has('none')) return fail('consent_required', 'the user has not approved this client');
-    return { kind: 'consent', location: deps.consentUrl(returnPath(input, ['consent'], false)) };
+    const replay = await returnPath(input, read, ['consent'], false, deps);
+    return { kind: 'consent', location: deps.consentUrl(replay) };
   }
 
   const code = mint(deps.random);
@@ -177,18 +181,31 @@ async function hasConsent(
 /**
  * The request to replay once the user has logged in or consented. The prompt values just satisfied
  * are dropped, and after a login so is max_age, so the replay cannot ask for the same step again.
+ * A pushed or signed request is pushed again rather than spelled out in the URL (requests/continuation.ts).
  */
-function returnPath(input: AuthorizeInput, satisfied: readonly string[], dropMaxAge: boolean): string {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(input.params)) {
-    if (typeof value !== 'string' || name === CONSENT_DENIED_PARAM || (dropMaxAge && name === 'max_age'))
-      continue;
-    if (name === 'prompt') {
+async function returnPath(
+  input: AuthorizeInput,
+  read: Extract<ReadRequest, { ok: true }>,
+  satisfied: readonly string[],
+  dropMaxAge: boolean,
+  deps: ProtocolDeps,
+): Promise<string> {
+  const replayed: RawParams = {};
+  for (const [name, value] of Object.entries(read.params)) {
+    if (value === undefined || name === CONSENT_DENIED_PARAM || (dropMaxAge && name === 'max_age')) continue;
+    if (name === 'prompt' && typeof value === 'string') {
       const rest = value.split(' ').filter((v) => v !== '' && !satisfied.includes(v));
-      if (rest.length > 0) query.append(name, rest.join(' '));
+      if (rest.length > 0) replayed[name] = rest.join(' ');
       continue;
     }
-    query.append(name, value);
+    replayed[name] = value;
   }
+  if (read.source !== 'query') {
+    const forConsent = satisfied.includes('consent');
+    return continuationPath(input.endpointPath, read.request.client.client_id, replayed, deps, forConsent);
+  }
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(replayed))
+    for (const v of Array.isArray(value) ? value : [value ?? '']) query.append(name, v);
   return `${input.endpointPath}?${query}`;
 }

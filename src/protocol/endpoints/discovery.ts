@@ -6,10 +6,15 @@ import { CLIENT_ASSERTION_ALGS, SIGNING_ALGS } from '../../shared/algorithms.ts'
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../client-auth/index.ts';
 import { DPOP_ALGS } from '../dpop/proof.ts';
 import { GRANTS } from '../grants/index.ts';
+import { REQUEST_OBJECT_ALGS } from '../requests/request-object.ts';
 
 const CLIENT_AUTH = TOKEN_ENDPOINT_AUTH_METHODS.filter((m) => m !== 'none');
 
-export function discoveryDocument(endpoints: Endpoints, config: LiveConfig): Record<string, unknown> {
+export function discoveryDocument(
+  endpoints: Endpoints,
+  config: LiveConfig,
+  server: { requirePar: boolean } = { requirePar: false },
+): Record<string, unknown> {
   const claims = new Set(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'azp', 'at_hash']);
   for (const scope of config.scopes.values()) for (const claim of scope.claims) claims.add(claim);
   const plain = [...config.clients.values()].some((c) => c.allowPlainPkce);
@@ -17,6 +22,9 @@ export function discoveryDocument(endpoints: Endpoints, config: LiveConfig): Rec
     issuer: endpoints.issuer,
     authorization_endpoint: endpoints.authorize,
     token_endpoint: endpoints.token,
+    // RFC 9126 §5: where to push requests, and whether every client must (clients may be required one by one).
+    pushed_authorization_request_endpoint: endpoints.par,
+    require_pushed_authorization_requests: server.requirePar,
     userinfo_endpoint: endpoints.userinfo,
     jwks_uri: endpoints.jwks,
     introspection_endpoint: endpoints.introspect,
@@ -44,7 +52,11 @@ export function discoveryDocument(endpoints: Endpoints, config: LiveConfig): Rec
     claims_supported: [...claims],
     claim_types_supported: ['normal'],
     claims_parameter_supported: true,
-    request_parameter_supported: false,
+    // RFC 9101: signed request objects by value, at authorize and inside PAR.
+    request_parameter_supported: true,
+    request_object_signing_alg_values_supported: [...REQUEST_OBJECT_ALGS],
+    // OIDC Discovery §3: true (the default when absent) invites request_uri URLs the server would fetch
+    // (OIDC Core §6.2); only PAR's own URNs are accepted, and those are advertised by the PAR endpoint.
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
     ui_locales_supported: ['en'],
