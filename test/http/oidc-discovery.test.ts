@@ -48,6 +48,12 @@ before(async () => {
           userinfo_signed_response_alg: alg,
         })),
         { ...wwwClient, client_id: 'alg-RS256', userinfo_signed_response_alg: 'RS256' },
+        {
+          client_id: 'machine',
+          capabilities: ['client_credentials'],
+          secret: WWW_SECRET,
+          scopes: ['photos'],
+        },
       ],
     },
   });
@@ -174,7 +180,10 @@ describe('response_types, response_modes, grant_types', () => {
   });
 
   test('every listed grant_type works', async () => {
-    assert.deepEqual([...list('grant_types_supported')].sort(), ['authorization_code', 'refresh_token']);
+    assert.deepEqual(
+      [...list('grant_types_supported')].sort(),
+      ['authorization_code', 'client_credentials', 'refresh_token'],
+    );
     const tokens = await tokensFor(server, agent, { id: 'www', secret: WWW_SECRET });
     const refreshed = await token(
       server,
@@ -182,11 +191,19 @@ describe('response_types, response_modes, grant_types', () => {
       basic('www', WWW_SECRET),
     );
     assert.equal(refreshed.status, 200);
+    const machine = await token(server, { grant_type: 'client_credentials' }, basic('machine', WWW_SECRET));
+    assert.equal(machine.status, 200);
+    assert.equal(machine.json['scope'], 'photos');
+  });
+
+  test('a listed grant_type the client is not allowed is unauthorized_client', async () => {
+    const res = await token(server, { grant_type: 'client_credentials' }, basic('www', WWW_SECRET));
+    assert.equal(res.status, 400);
+    assert.equal(res.json['error'], 'unauthorized_client');
   });
 
   test('a grant_type not listed is unsupported_grant_type', async () => {
     for (const grant of [
-      'client_credentials',
       'password',
       'implicit',
       'urn:ietf:params:oauth:grant-type:device_code',
@@ -449,7 +466,6 @@ describe('metadata only for what is implemented', () => {
       'backchannel_logout_supported',
       'id_token_encryption_alg_values_supported',
       'userinfo_encryption_alg_values_supported',
-      'dpop_signing_alg_values_supported',
       'tls_client_certificate_bound_access_tokens',
       'require_pushed_authorization_requests',
     ]) {
