@@ -16,7 +16,7 @@ import { deriveKey } from './keys/encryption.ts';
 import { type KeyRing, loadKeyRing } from './keys/keyring.ts';
 import type { MasterKey } from './keys/master-key.ts';
 import { outboundSettings } from './keys/outbound.ts';
-import { unsealSecret } from './keys/sealed-secret.ts';
+import { sealSecret, unsealSecret } from './keys/sealed-secret.ts';
 import { createJwtSigner } from './keys/signer.ts';
 import { createIdTokenHintVerifier } from './keys/verify.ts';
 import type { ProtocolDeps } from './protocol/deps.ts';
@@ -131,6 +131,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       config: store.config,
       admin: store.admin,
       secrets,
+      sealSecret: (secret) => sealSecret(masterKey.key, secret),
       clock,
       random,
       // A commit made here is live here at once; other nodes pick it up with their poller.

@@ -1,16 +1,11 @@
 // Client edits on a draft snapshot: create, change, reset the secret, delete; each returns the new snapshot.
 import { type ClientConfig, clientSchema, type Snapshot } from '../config/schema.ts';
-import type { SecretHasher } from '../keys/secrets.ts';
-import { generateClientSecret } from '../keys/secrets.ts';
-import type { Random } from '../shared/random.ts';
+import { checkPublicKeys, fitSecret, keepSecret, type SecretTools, secretKind } from './client-auth.ts';
 import { AdminError, notFound } from './errors.ts';
 import { type ClientCreateInput, type ClientPatch, clientCreateInput, clientPatchInput } from './inputs.ts';
 import { parseInput } from './parse.ts';
 
-export interface SecretTools {
-  secrets: SecretHasher;
-  random: Random;
-}
+export type { SecretTools } from './client-auth.ts';
 
 /** A client edit's outcome; `secret` is the plaintext of a new secret, to be shown once and never stored. */
 export interface ClientEdit {
@@ -19,10 +14,11 @@ export interface ClientEdit {
   secret?: string;
 }
 
-/** Parses a client, then keeps only the keyed hash of any plaintext secret. */
+/** Parses a client, refuses private keys among its keys, and keeps a plaintext secret only as its method stores it. */
 function seal(candidate: unknown, tools: SecretTools): ClientConfig {
-  const { secret, ...client } = parseInput(clientSchema, candidate);
-  return secret === undefined ? client : { ...client, secret_hash: tools.secrets.hash(secret) };
+  const client = parseInput(clientSchema, candidate);
+  checkPublicKeys(client);
+  return keepSecret(client, tools);
 }
 
 const find = (snapshot: Snapshot, clientId: string): ClientConfig => {
@@ -35,19 +31,6 @@ const replace = (snapshot: Snapshot, client: ClientConfig): Snapshot => ({
   ...snapshot,
   clients: snapshot.clients.map((c) => (c.client_id === client.client_id ? client : c)),
 });
-
-/**
- * A confidential client without a secret gets a generated one (the default, as in the seed), hashed
- * here: 256 random bits need no strength estimate, which is for secrets people type.
- */
-function withSecret<
-  T extends { token_endpoint_auth_method?: string | undefined; secret?: string | undefined },
->(input: T, hasHash: boolean, tools: SecretTools): { input: T; secret?: string } {
-  if (input.token_endpoint_auth_method === 'none' || hasHash || input.secret !== undefined) return { input };
-  // Only a generated secret is handed back: one the caller chose is never echoed.
-  const secret = generateClientSecret(tools.random);
-  return { input: { ...input, secret_hash: tools.secrets.hash(secret) }, secret };
-}
 
 /** `secretHash`: the keyed hash of a secret the admin typed into the wizard, which never keeps the plaintext. */
 export function createClient(
@@ -62,9 +45,10 @@ export function createClient(
       issues: [{ path: 'client_id', message: `a client "${input.client_id}" already exists` }],
     });
   }
-  const hash = options.secretHash;
-  const { input: complete, secret } = withSecret(input, hash !== undefined, tools);
-  const client = seal(hash === undefined ? complete : { ...complete, secret_hash: hash }, tools);
+  const candidate: Record<string, unknown> = { ...input };
+  if (options.secretHash !== undefined) candidate['secret_hash'] = options.secretHash;
+  const secret = fitSecret(candidate, tools);
+  const client = seal(candidate, tools);
   return {
     snapshot: { ...snapshot, clients: [...snapshot.clients, client] },
     client,
@@ -72,7 +56,11 @@ export function createClient(
   };
 }
 
-/** Changes the given fields; turning a public client confidential generates its secret. */
+/**
+ * Changes the given fields; `null` unsets one (back to its default). A new method keeps what it can:
+ * turning a public client confidential, or a secret's hash into the HMAC key client_secret_jwt needs,
+ * generates a new secret; leaving private_key_jwt drops the keys and the assertion algorithm.
+ */
 export function updateClient(
   snapshot: Snapshot,
   clientId: string,
@@ -86,15 +74,19 @@ export function updateClient(
     ...patch,
     refresh_token: { ...existing.refresh_token, ...patch.refresh_token },
   };
+  for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key];
   // An emptied name means "no name": the client id is shown instead.
   if (merged['name'] === '') delete merged['name'];
-  if (merged['token_endpoint_auth_method'] === 'none') delete merged['secret_hash'];
-  const { input, secret } = withSecret(
-    merged as { token_endpoint_auth_method?: string },
-    merged['secret_hash'] !== undefined,
-    tools,
-  );
-  const client = seal(input, tools);
+  const method = merged['token_endpoint_auth_method'];
+  if (method !== existing.token_endpoint_auth_method) {
+    if (method !== 'private_key_jwt') {
+      delete merged['jwks'];
+      delete merged['jwks_uri'];
+    }
+    if (patch.token_endpoint_auth_signing_alg === undefined) delete merged['token_endpoint_auth_signing_alg'];
+  }
+  const secret = fitSecret(merged, tools);
+  const client = seal(merged, tools);
   return { snapshot: replace(snapshot, client), client, ...(secret === undefined ? {} : { secret }) };
 }
 
@@ -106,20 +98,21 @@ export function resetClientSecret(
   tools: SecretTools,
 ): ClientEdit & { secret: string } {
   const existing = find(snapshot, clientId);
-  if (existing.token_endpoint_auth_method === 'none') {
-    throw new AdminError('invalid_request', 'a public client has no secret', {
-      issues: [
-        { path: 'secret', message: 'a public client (token_endpoint_auth_method: none) has no secret' },
-      ],
-    });
+  if (secretKind(existing.token_endpoint_auth_method) === 'none') {
+    const message =
+      existing.token_endpoint_auth_method === 'none'
+        ? 'a public client has no secret'
+        : 'a client that signs with its private key has no secret';
+    throw new AdminError('invalid_request', message, { issues: [{ path: 'secret', message }] });
   }
-  const { secret_hash: _, ...rest } = existing;
+  const { secret_hash: _, secret_sealed: __, ...rest } = existing;
   if (given !== undefined) {
     const client = seal({ ...rest, secret: given }, tools);
     return { snapshot: replace(snapshot, client), client, secret: given };
   }
-  const secret = generateClientSecret(tools.random);
-  const client = seal({ ...rest, secret_hash: tools.secrets.hash(secret) }, tools);
+  const candidate: Record<string, unknown> = { ...rest };
+  const secret = fitSecret(candidate, tools)!;
+  const client = seal(candidate, tools);
   return { snapshot: replace(snapshot, client), client, secret };
 }
 

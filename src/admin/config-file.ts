@@ -1,4 +1,4 @@
-// Config as code: the clients, scopes and authenticators of a YAML document, imported as one commit or exported.
+// Config as code: the clients, APIs, scopes and authenticators of a YAML document, imported as one commit or exported.
 import { type Snapshot, snapshotSchema } from '../config/schema.ts';
 import { validateSnapshot } from '../config/validate.ts';
 import { ConflictError } from '../store/ports/errors.ts';
@@ -8,16 +8,21 @@ import { AdminError } from './errors.ts';
 import { nameIssues } from './issues.ts';
 import { sealSecrets } from './seal-secrets.ts';
 
-const KEYS = ['authenticators', 'scopes', 'clients'] as const;
+const KEYS = ['authenticators', 'scopes', 'apis', 'clients'] as const;
 
 /**
  * The snapshot a document describes. A full tessera.yaml works too: its `server` section is left
  * out, since server settings come from the file and environment of each node, not from revisions.
  */
-export function snapshotFromDocument(doc: unknown, secrets: AdminDeps['secrets']): Snapshot {
+export function snapshotFromDocument(
+  doc: unknown,
+  tools: Pick<AdminDeps, 'secrets' | 'sealSecret'>,
+): Snapshot {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new AdminError('invalid_config', 'the document must be a mapping', {
-      issues: [{ path: '(root)', message: 'must be a mapping with authenticators, scopes and clients' }],
+      issues: [
+        { path: '(root)', message: 'must be a mapping with authenticators, scopes, apis and clients' },
+      ],
     });
   }
   const picked: Record<string, unknown> = {};
@@ -34,12 +39,17 @@ export function snapshotFromDocument(doc: unknown, secrets: AdminDeps['secrets']
       },
     );
   }
-  return sealSecrets(checked.value, secrets);
+  return sealSecrets(checked.value, tools.secrets, tools.sealSecret);
 }
 
-/** What `config export` writes: the entries of a revision, secrets only as their keyed hashes. */
+/** What `config export` writes: the entries of a revision, secrets only as their keyed hashes or sealed. */
 export function documentFromSnapshot(snapshot: Snapshot): Record<string, unknown> {
-  return { authenticators: snapshot.authenticators, scopes: snapshot.scopes, clients: snapshot.clients };
+  return {
+    authenticators: snapshot.authenticators,
+    scopes: snapshot.scopes,
+    apis: snapshot.apis,
+    clients: snapshot.clients,
+  };
 }
 
 /** Commits a whole document as one revision on top of the live one: all of it or none of it. */

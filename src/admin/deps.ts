@@ -1,4 +1,4 @@
-// What the admin services are given by main.ts: stores, the secret hasher, time, randomness and a live-reload hook.
+// What the admin services are given by main.ts: stores, the secret hasher and sealer, time, randomness and a live-reload hook.
 import type { Snapshot } from '../config/schema.ts';
 import type { SecretHasher } from '../keys/secrets.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -9,6 +9,8 @@ export interface AdminDeps {
   config: ConfigStore;
   admin: AdminStore;
   secrets: SecretHasher;
+  /** client_secret_jwt: seals a secret under the master key (keys/sealed-secret.ts). */
+  sealSecret(secret: string): string;
   clock: Clock;
   random: Random;
   /** Makes a new revision live on this node at once; other nodes follow within a second. */

@@ -1,32 +1,38 @@
-// A diff as plain text lines, for the CLI and logs: + added, - removed, ~ changed, one indented line per field.
+// A diff as plain text lines, for the CLI and logs: + added, - removed, ~ changed, one indented line per field, in words.
 import type { EntityChange, FieldChange } from './diff.ts';
+import { fieldWords, KIND_WORDS, valueWords } from './field-labels.ts';
 
 const SIGN = { added: '+', removed: '-', changed: '~' } as const;
 
-const show = (value: unknown): string => JSON.stringify(value);
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Lists show what went in and out, which reads better than two long arrays. */
 export function describeField(change: FieldChange): string {
-  const { before, after } = change;
+  const { field, before, after } = change;
+  const words = (value: unknown) => valueWords(field, value);
   if (Array.isArray(before) && Array.isArray(after)) {
-    const added = after.filter((v) => !before.some((b) => show(b) === show(v)));
-    const removed = before.filter((v) => !after.some((a) => show(a) === show(v)));
+    const added = after.filter((v) => !before.some((b) => same(b, v)));
+    const removed = before.filter((v) => !after.some((a) => same(a, v)));
     if (added.length + removed.length > 0) {
-      return [...added.map((v) => `+ ${show(v)}`), ...removed.map((v) => `- ${show(v)}`)].join(', ');
+      return [...added.map((v) => `+ ${words(v)}`), ...removed.map((v) => `- ${words(v)}`)].join(', ');
     }
-    return `${show(before)} → ${show(after)} (order)`;
+    return `${before.map(words).join(', ')} (order changed)`;
   }
-  if (before === undefined) return show(after);
-  if (after === undefined) return `${show(before)} → (unset)`;
-  return `${show(before)} → ${show(after)}`;
+  const list = (value: unknown) =>
+    Array.isArray(value) ? (value.length === 0 ? '(none)' : value.map(words).join(', ')) : words(value);
+  if (before === undefined) return list(after);
+  return `${list(before)} → ${list(after)}`;
 }
 
+/** "~ API https://api.example.com" then "    token format: JWT → opaque". */
 export function formatDiff(changes: readonly EntityChange[]): string {
   if (changes.length === 0) return 'no changes\n';
   const lines: string[] = [];
   for (const change of changes) {
-    lines.push(`${SIGN[change.action]} ${change.kind} ${change.id}`);
-    for (const field of change.fields) lines.push(`    ${field.field}: ${describeField(field)}`);
+    lines.push(`${SIGN[change.action]} ${KIND_WORDS[change.kind]} ${change.id}`);
+    for (const field of change.fields) {
+      lines.push(`    ${fieldWords(change.kind, field.field)}: ${describeField(field)}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,8 +1,8 @@
-// A readable diff between two snapshots: which clients, scopes and authenticators were added, removed or changed, field by field.
+// A readable diff between two snapshots: which clients, APIs, scopes and authenticators were added, removed or changed, field by field.
 import { isDeepStrictEqual } from 'node:util';
 import type { Snapshot } from '../config/schema.ts';
 
-export type EntityKind = 'authenticator' | 'scope' | 'client';
+export type EntityKind = 'authenticator' | 'scope' | 'api' | 'client';
 
 export interface FieldChange {
   /** Dotted path inside the entry, e.g. `refresh_token.lifetime`. */
@@ -25,11 +25,12 @@ type Entry = Record<string, unknown>;
 export const ENTITY_LISTS: readonly { kind: EntityKind; list: keyof Snapshot; key: string }[] = [
   { kind: 'authenticator', list: 'authenticators', key: 'id' },
   { kind: 'scope', list: 'scopes', key: 'name' },
+  { kind: 'api', list: 'apis', key: 'identifier' },
   { kind: 'client', list: 'clients', key: 'client_id' },
 ];
 
 /** Hashes are shown as a fact, not a value: a diff is something people paste into tickets. */
-const SECRET_FIELDS = new Set(['secret_hash', 'secret']);
+const SECRET_FIELDS = new Set(['secret_hash', 'secret', 'secret_sealed']);
 
 function flatten(entry: Entry, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
   for (const [key, value] of Object.entries(entry)) {
@@ -44,15 +45,23 @@ function flatten(entry: Entry, prefix = '', out = new Map<string, unknown>()): M
   return out;
 }
 
+/** The hash, sealed form or plaintext of a secret, whichever is set, as one field: the secret. */
+function withOneSecret(fields: Map<string, unknown>): Map<string, unknown> {
+  const secret = [...SECRET_FIELDS].map((f) => fields.get(f)).find((v) => v !== undefined);
+  for (const f of SECRET_FIELDS) fields.delete(f);
+  if (secret !== undefined) fields.set('secret', secret);
+  return fields;
+}
+
 function fieldChanges(before: Entry | undefined, after: Entry | undefined): FieldChange[] {
-  const a = flatten(before ?? {});
-  const b = flatten(after ?? {});
+  const a = withOneSecret(flatten(before ?? {}));
+  const b = withOneSecret(flatten(after ?? {}));
   const changes: FieldChange[] = [];
   for (const field of new Set([...a.keys(), ...b.keys()])) {
     const was = a.get(field);
     const now = b.get(field);
     if (isDeepStrictEqual(was, now)) continue;
-    if (SECRET_FIELDS.has(field)) {
+    if (field === 'secret') {
       changes.push({
         field: 'secret',
         ...(was === undefined ? {} : { before: '(a secret)' }),

@@ -1,14 +1,24 @@
 // Input shapes of the admin operations, derived from the one config schema so the API and the config agree.
 import { z } from 'zod';
-import { authenticatorSchema, type ClientInput, clientSchema, scopeSchema } from '../config/schema.ts';
+import {
+  apiSchema,
+  authenticatorSchema,
+  type ClientInput,
+  clientSchema,
+  scopeSchema,
+} from '../config/schema.ts';
 
 /**
  * A copy of an object's fields, each optional and without its default: a patch names only what it
- * changes, and a default must never overwrite a stored value the patch left out.
+ * changes, and a default must never overwrite a stored value the patch left out. With `unset`, a
+ * top-level field may also be null: that field goes back to its default (as in JSON Merge Patch).
  */
-export function patchOf<T extends z.ZodRawShape>(shape: T) {
+export function patchOf<T extends z.ZodRawShape>(shape: T, unset = false) {
   const out: Record<string, z.ZodType> = {};
-  for (const [key, field] of Object.entries(shape)) out[key] = withoutDefault(field as z.ZodType).optional();
+  for (const [key, field] of Object.entries(shape)) {
+    const bare = withoutDefault(field as z.ZodType);
+    out[key] = (unset && !(bare instanceof z.ZodObject) ? bare.nullable() : bare).optional();
+  }
   return z.object(out).strict();
 }
 
@@ -20,7 +30,7 @@ function withoutDefault(schema: z.ZodType): z.ZodType {
   return schema;
 }
 
-const { secret_hash: _hash, ...clientFields } = clientSchema.shape;
+const { secret_hash: _hash, secret_sealed: _sealed, ...clientFields } = clientSchema.shape;
 const { client_id: _id, secret: _secret, ...editableClientFields } = clientFields;
 
 /** A new client; without `secret` a confidential client gets a generated one, returned once. */
@@ -30,8 +40,9 @@ export const clientCreateInput = z
   .meta({ description: 'A new client. Omit secret to have a strong one generated and returned once.' });
 
 /** Changes to a client: only the fields given. The secret is changed with the secret operation only. */
-export const clientPatchInput = patchOf(editableClientFields).meta({
-  description: 'Fields to change; refresh_token is merged field by field.',
+export const clientPatchInput = patchOf(editableClientFields, true).meta({
+  description:
+    'Fields to change; null unsets a field (back to its default); refresh_token is merged field by field.',
 });
 
 export const secretResetInput = z
@@ -43,6 +54,15 @@ export const scopeCreateInput = scopeSchema;
 
 const { name: _name, ...editableScopeFields } = scopeSchema.shape;
 export const scopePatchInput = patchOf(editableScopeFields);
+
+export const apiCreateInput = apiSchema.meta({
+  description: 'An API (resource server): clients name its identifier as `resource` (RFC 8707).',
+});
+
+const { identifier: _identifier, ...editableApiFields } = apiSchema.shape;
+export const apiPatchInput = patchOf(editableApiFields, true).meta({
+  description: 'Fields to change; null unsets a field (back to its default).',
+});
 
 export const authenticatorCreateInput = z
   .object({ ...authenticatorSchema.shape, type: authenticatorSchema.shape.type.default('html-form') })
@@ -60,10 +80,14 @@ export const revisionId = z.coerce.number().int().min(1).max(2_147_483_647);
 export const rollbackInput = z.object({ message: z.string().trim().min(1).max(500).optional() }).strict();
 
 export type ClientCreateInput = z.input<typeof clientCreateInput>;
-export type ClientPatch = Partial<
-  Omit<ClientInput, 'client_id' | 'secret' | 'secret_hash' | 'refresh_token'>
+/** null: back to the default. */
+type Unsettable<T> = { [K in keyof T]?: T[K] | null };
+export type ClientPatch = Unsettable<
+  Omit<ClientInput, 'client_id' | 'secret' | 'secret_hash' | 'secret_sealed' | 'refresh_token'>
 > & { refresh_token?: Partial<NonNullable<ClientInput['refresh_token']>> };
 export type ScopeCreateInput = z.input<typeof scopeCreateInput>;
 export type ScopePatch = { description?: string; claims?: string[] };
+export type ApiCreateInput = z.input<typeof apiCreateInput>;
+export type ApiPatch = Unsettable<Omit<z.input<typeof apiSchema>, 'identifier'>>;
 export type AuthenticatorCreateInput = z.input<typeof authenticatorCreateInput>;
 export type AuthenticatorPatch = { registration?: boolean };

@@ -1,6 +1,7 @@
 // The admin use cases in one place: what the web UI, the REST API and the CLI call, acting for a principal.
 import type { Snapshot } from '../config/schema.ts';
 import type { Revision } from '../store/ports/index.ts';
+import { createApi, deleteApi, updateApi } from './api-edits.ts';
 import { createAuthenticator, deleteAuthenticator, updateAuthenticator } from './authenticator-edits.ts';
 import { createClient, deleteClient, resetClientSecret, updateClient } from './client-edits.ts';
 import { commitDraft, rebaseDraft } from './commit.ts';
@@ -8,6 +9,8 @@ import type { AdminDeps } from './deps.ts';
 import { type DraftView, discardDraft, editDraft, loadDraft } from './drafts.ts';
 import { listHistory, type RevisionDetail, rollback, showRevision } from './history.ts';
 import type {
+  ApiCreateInput,
+  ApiPatch,
   AuthenticatorCreateInput,
   AuthenticatorPatch,
   ClientCreateInput,
@@ -59,6 +62,13 @@ export function createAdminService(deps: AdminDeps) {
     updateScope: (who: Principal, name: string, patch: ScopePatch) =>
       edit(who, (s) => updateScope(s, name, patch)),
     deleteScope: (who: Principal, name: string) => edit(who, (s) => deleteScope(s, name)),
+
+    createApi: (who: Principal, input: ApiCreateInput) => edit(who, (s) => createApi(s, input)),
+    updateApi: (who: Principal, identifier: string, patch: ApiPatch) =>
+      edit(who, (s) => updateApi(s, identifier, patch)),
+    /** Resolves to the clients that still name the API: the commit is refused until none does. */
+    deleteApi: async (who: Principal, identifier: string): Promise<string[]> =>
+      (await editDraft(deps, owner(who), (s) => deleteApi(s, identifier))).stillNamedBy,
 
     createAuthenticator: (who: Principal, input: AuthenticatorCreateInput) =>
       edit(who, (s) => createAuthenticator(s, input)),

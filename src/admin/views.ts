@@ -1,22 +1,29 @@
 // What admins see of the configuration: clients without their secret hash, and search over the client list.
 import { type ClientConfig, type Snapshot, STANDARD_SCOPES } from '../config/schema.ts';
 
-export type ClientView = Omit<ClientConfig, 'secret' | 'secret_hash'> & {
+export type ClientView = Omit<ClientConfig, 'secret' | 'secret_hash' | 'secret_sealed'> & {
   /** A secret is set; its value can never be shown again, only reset. */
   has_secret: boolean;
 };
 
 export function clientView(client: ClientConfig): ClientView {
-  const { secret: _, secret_hash: __, ...visible } = client;
-  return { ...visible, has_secret: client.secret_hash !== undefined || client.secret !== undefined };
+  const { secret: _, secret_hash: __, secret_sealed: ___, ...visible } = client;
+  const hasSecret = [client.secret, client.secret_hash, client.secret_sealed].some((s) => s !== undefined);
+  return { ...visible, has_secret: hasSecret };
 }
 
 export function snapshotView(snapshot: Snapshot) {
   return {
     authenticators: snapshot.authenticators,
     scopes: snapshot.scopes,
+    apis: snapshot.apis,
     clients: snapshot.clients.map(clientView),
   };
+}
+
+/** The configured APIs a client can be allowed, by identifier with the name people know them by. */
+export function apiChoices(snapshot: Snapshot): { identifier: string; name: string }[] {
+  return snapshot.apis.map((a) => ({ identifier: a.identifier, name: a.name ?? '' }));
 }
 
 /** Clients whose id, name or redirect URIs contain the query, case-insensitively. */

@@ -1,22 +1,16 @@
-// The New Client wizard as in the seed: id, capabilities, redirect URIs, client and user authentication, scopes.
-import { clientSchema, redirectUriSchema, type Snapshot } from '../config/schema.ts';
+// The New Client wizard as in the seed: id, capabilities, redirect URIs, client and user authentication, scopes, APIs, security.
+import type { Snapshot } from '../config/schema.ts';
+import { clientSchema, redirectUriSchema } from '../config/schema.ts';
 import type { ConfigIssue } from '../config/validate.ts';
 import { zodIssues } from '../config/validate.ts';
 import type { SecretHasher } from '../keys/secrets.ts';
 import type { ClientCreateInput } from './inputs.ts';
-import { scopeChoices } from './views.ts';
+import { checkStep, parseJwks, type StepId, stepsFor, WIZARD_STEPS } from './wizard-steps.ts';
 
-export const WIZARD_STEPS = [
-  { id: 'client', title: 'Client ID' },
-  { id: 'capabilities', title: 'Capabilities' },
-  { id: 'redirect_uris', title: 'Redirect URIs' },
-  { id: 'client_authentication', title: 'Client authentication' },
-  { id: 'user_authentication', title: 'User authentication' },
-  { id: 'scopes', title: 'Scopes' },
-] as const;
+export { type StepId, stepsFor, WIZARD_STEPS } from './wizard-steps.ts';
 
-export type StepId = (typeof WIZARD_STEPS)[number]['id'];
-export type ClientAuthChoice = 'generate' | 'enter' | 'none';
+/** generate and enter: a secret sent with HTTP Basic; the JWT methods sign an assertion (RFC 7523). */
+export type ClientAuthChoice = 'generate' | 'enter' | 'none' | 'private_key_jwt' | 'client_secret_jwt';
 
 /** Everything chosen so far; the pages carry it along in hidden fields (never a plaintext secret). */
 export interface WizardState {
@@ -27,8 +21,19 @@ export interface WizardState {
   auth: ClientAuthChoice;
   /** Keyed hash of a secret the admin typed in at the client-authentication step. */
   secret_hash: string;
+  /** private_key_jwt: the public keys as pasted (JSON), or where the client publishes them. */
+  jwks: string;
+  jwks_uri: string;
+  /** The one alg the client's assertions must use; '' for any the method allows. */
+  auth_alg: string;
   authenticator: string;
   scopes: string[];
+  apis: string[];
+  /** '' for none, or 'fapi2'. */
+  profile: string;
+  par: boolean;
+  dpop: boolean;
+  request_alg: string;
 }
 
 /** `next` may carry a redirect URI typed but not yet added: it is added first, as the admin meant. */
@@ -54,66 +59,29 @@ export function initialState(snapshot: Snapshot): WizardState {
     redirect_uris: [],
     auth: 'generate',
     secret_hash: '',
+    jwks: '',
+    jwks_uri: '',
+    auth_alg: '',
     authenticator: snapshot.authenticators[0]?.id ?? '',
     scopes: ['openid'],
+    apis: [],
+    profile: '',
+    par: false,
+    dpop: false,
+    request_alg: '',
   };
 }
 
 const issue = (path: string, message: string): ConfigIssue[] => [{ path, message }];
 
-function checkStep(
-  step: StepId,
-  state: WizardState,
-  snapshot: Snapshot,
-  enteredSecret: string,
-  secrets: SecretHasher,
-) {
-  switch (step) {
-    case 'client': {
-      const parsed = clientSchema.shape.client_id.safeParse(state.client_id);
-      if (state.client_id === '') return issue('client_id', 'Enter a client id, such as www.');
-      if (!parsed.success) return zodIssues(parsed.error, ['client_id']);
-      if (snapshot.clients.some((c) => c.client_id === state.client_id)) {
-        return issue('client_id', `A client "${state.client_id}" exists already.`);
-      }
-      return state.name.length > 200 ? issue('name', 'Use at most 200 characters.') : [];
-    }
-    case 'capabilities':
-      return state.capabilities.length === 0 || state.capabilities.some((c) => c !== 'code')
-        ? issue('capabilities', 'Choose at least one capability.')
-        : [];
-    case 'redirect_uris':
-      if (state.redirect_uris.length === 0) return issue('redirect_uris', 'Add at least one redirect URI.');
-      return state.redirect_uris.flatMap((uri, i) => {
-        const parsed = redirectUriSchema.safeParse(uri);
-        return parsed.success ? [] : zodIssues(parsed.error, ['redirect_uris', i]);
-      });
-    case 'client_authentication':
-      if (state.auth === 'enter') {
-        if (enteredSecret !== '') {
-          const parsed = clientSchema.shape.secret.safeParse(enteredSecret);
-          if (!parsed.success) return zodIssues(parsed.error, ['secret']);
-          state.secret_hash = secrets.hash(enteredSecret);
-        }
-        return state.secret_hash === ''
-          ? issue('secret', 'Enter the secret, or let Tessera generate one.')
-          : [];
-      }
-      state.secret_hash = '';
-      return ['generate', 'none'].includes(state.auth)
-        ? []
-        : issue('auth', 'Choose how the client authenticates.');
-    case 'user_authentication':
-      return snapshot.authenticators.some((a) => a.id === state.authenticator)
-        ? []
-        : issue('authenticator', 'Choose an authenticator.');
-    case 'scopes': {
-      const known = new Set(scopeChoices(snapshot).map((s) => s.name));
-      return state.scopes
-        .filter((s) => !known.has(s))
-        .flatMap((s) => issue('scopes', `Unknown scope "${s}".`));
-    }
+/** The applicable step after (or before) `step`, which may itself no longer apply. */
+function neighbour(state: WizardState, step: StepId, direction: 1 | -1): StepId | undefined {
+  const order = WIZARD_STEPS.map((s) => s.id);
+  const applicable = new Set(stepsFor(state).map((s) => s.id));
+  for (let i = order.indexOf(step) + direction; i >= 0 && i < order.length; i += direction) {
+    if (applicable.has(order[i]!)) return order[i];
   }
+  return undefined;
 }
 
 /** One wizard round: check the step just submitted, then move on, back, or stay with the problems listed. */
@@ -126,8 +94,7 @@ export function advance(
   enteredSecret = '',
 ): WizardResult {
   const state: WizardState = { ...submitted };
-  const index = WIZARD_STEPS.findIndex((s) => s.id === step);
-  if (action.type === 'back') return { step: WIZARD_STEPS[Math.max(index - 1, 0)]!.id, state, issues: [] };
+  if (action.type === 'back') return { step: neighbour(state, step, -1) ?? 'client', state, issues: [] };
   if (action.type === 'remove_uri') {
     return {
       step,
@@ -137,8 +104,8 @@ export function advance(
   }
   if (action.type === 'add_uri') {
     const uri = action.uri.trim();
-    const parsed = redirectUriSchema.safeParse(uri);
     if (uri === '') return { step, state, issues: issue('new_uri', 'Enter a redirect URI to add.') };
+    const parsed = redirectUriSchema.safeParse(uri);
     if (!parsed.success) return { step, state, issues: zodIssues(parsed.error, ['new_uri']) };
     if (state.redirect_uris.includes(uri))
       return { step, state, issues: issue('new_uri', `"${uri}" is in the list already.`) };
@@ -151,25 +118,72 @@ export function advance(
   }
   const issues = checkStep(step, state, snapshot, enteredSecret, secrets);
   if (issues.length > 0) return { step, state, issues };
-  const next = WIZARD_STEPS[index + 1];
-  if (next) return { step: next.id, state, issues: [] };
+  // A machine client logs no one in: the sign-in scope preselected for the Code Flow goes.
+  if (step === 'capabilities' && !state.capabilities.includes('code') && state.scopes.join() === 'openid') {
+    state.scopes = [];
+  }
+  const next = neighbour(state, step, 1);
+  if (next) return { step: next, state, issues: [] };
   // The last step re-checks every earlier one: hidden fields come back from the browser.
-  for (const s of WIZARD_STEPS) {
+  for (const s of stepsFor(state)) {
     const problems = checkStep(s.id, state, snapshot, '', secrets);
     if (problems.length > 0) return { step: s.id, state, issues: problems };
   }
-  return { step, state, issues: [], done: finish(state) };
+  const done = finish(state);
+  // What only the whole client shows, a security profile's rules above all, is listed at this step.
+  const whole = clientSchema.safeParse({ ...done.input, ...placeholderSecret(done.input) });
+  if (!whole.success) return { step, state, issues: zodIssues(whole.error) };
+  return { step, state, issues: [], done };
 }
 
+/** A stand-in for the secret created with the client, so the rest of it can be checked first. */
+function placeholderSecret(input: ClientCreateInput) {
+  const method = input.token_endpoint_auth_method;
+  if (method === 'client_secret_jwt') return { secret_sealed: 'v1.placeholder' };
+  return method === 'none' || method === 'private_key_jwt' ? {} : { secret_hash: 'hmac-sha256:placeholder' };
+}
+
+const METHOD = {
+  generate: 'client_secret_basic',
+  enter: 'client_secret_basic',
+  none: 'none',
+  private_key_jwt: 'private_key_jwt',
+  client_secret_jwt: 'client_secret_jwt',
+} as const;
+
 function finish(state: WizardState): NonNullable<WizardResult['done']> {
+  const code = state.capabilities.includes('code');
+  const keys =
+    state.auth !== 'private_key_jwt'
+      ? {}
+      : state.jwks.trim() !== ''
+        ? { jwks: parseJwks(state.jwks.trim()).jwks! }
+        : { jwks_uri: state.jwks_uri.trim() };
   const input: ClientCreateInput = {
     client_id: state.client_id,
     ...(state.name === '' ? {} : { name: state.name }),
     capabilities: state.capabilities as ClientCreateInput['capabilities'],
-    redirect_uris: state.redirect_uris,
-    token_endpoint_auth_method: state.auth === 'none' ? 'none' : 'client_secret_basic',
+    redirect_uris: code ? state.redirect_uris : [],
+    token_endpoint_auth_method: METHOD[state.auth],
+    ...(state.auth_alg === ''
+      ? {}
+      : {
+          token_endpoint_auth_signing_alg:
+            state.auth_alg as ClientCreateInput['token_endpoint_auth_signing_alg'],
+        }),
+    ...keys,
     authenticator: state.authenticator,
     scopes: state.scopes,
+    ...(state.apis.length === 0 ? {} : { apis: state.apis }),
+    ...(state.par ? { require_pushed_authorization_requests: true } : {}),
+    ...(state.dpop ? { dpop_bound_access_tokens: true } : {}),
+    ...(state.request_alg === ''
+      ? {}
+      : { request_object_signing_alg: state.request_alg as ClientCreateInput['request_object_signing_alg'] }),
+    // FAPI 2.0 SP §5.4.1 rules out RS256, the default for ID tokens: PS256 signs with the same RSA key.
+    ...(state.profile === 'fapi2'
+      ? { profile: 'fapi2' as const, id_token_signed_response_alg: 'PS256' as const }
+      : {}),
   };
   return state.auth === 'enter' ? { input, secretHash: state.secret_hash } : { input };
 }

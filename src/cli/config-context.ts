@@ -6,14 +6,16 @@ import { openLocal } from './local.ts';
 
 export async function openAdmin(opts: Overrides) {
   const local = await openLocal(opts);
-  const [{ createAdminService }, { deriveKey }] = await Promise.all([
+  const [{ createAdminService }, { deriveKey }, { sealSecret }] = await Promise.all([
     import('../admin/service.ts'),
     import('../keys/encryption.ts'),
+    import('../keys/sealed-secret.ts'),
   ]);
   const service = createAdminService({
     config: local.store.config,
     admin: local.store.admin,
     secrets: local.secrets,
+    sealSecret: (secret) => sealSecret(local.masterKey.key, secret),
     clock: systemClock,
     random: cryptoRandom,
     // Running servers pick a commit up with their poller within a second.

@@ -53,7 +53,7 @@ export function configCommand(): Command {
       const doc = readDocument(file);
       await withAdmin(opts, (ctx) =>
         refusals(async () => {
-          const snapshot = snapshotFromDocument(doc, ctx.secrets);
+          const snapshot = snapshotFromDocument(doc, ctx.service.deps);
           if (opts.draft) {
             await editDraft(ctx.service.deps, draftOwner(CLI), () => ({ snapshot }));
             process.stdout.write('loaded into the CLI draft; see `tessera config diff`\n');
@@ -82,7 +82,7 @@ export function configCommand(): Command {
           } else if (file !== undefined) {
             const live = await revisionSnapshot(ctx.service.deps, await ctx.store.config.currentId());
             process.stdout.write(
-              formatDiff(diffSnapshots(live, snapshotFromDocument(readDocument(file), ctx.secrets))),
+              formatDiff(diffSnapshots(live, snapshotFromDocument(readDocument(file), ctx.service.deps))),
             );
           } else {
             const draft = await ctx.service.draft(CLI);

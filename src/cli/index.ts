@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { adminCommand } from './admin-accounts.ts';
+import { apiCommand } from './api.ts';
 import { clientCommand } from './client.ts';
 import { commonOptions } from './common.ts';
 import { configCommand } from './config.ts';
@@ -26,6 +27,7 @@ commonOptions(program.command('start'))
 program.addCommand(clientCommand());
 program.addCommand(keysCommand());
 program.addCommand(scopeCommand());
+program.addCommand(apiCommand());
 program.addCommand(configCommand());
 program.addCommand(userCommand());
 program.addCommand(adminCommand());

@@ -1,5 +1,6 @@
 // Admin REST API: the document, authentication, and every edit operation with its refusals.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { OPERATIONS } from '../../src/http/admin-api/index.ts';
 import { jsonSchema } from '../../src/http/admin-api/openapi.ts';
@@ -52,9 +53,17 @@ describe('the OpenAPI document', () => {
     // biome-ignore lint/suspicious/noExplicitAny: a JSON document, read freely
     const doc: any = await (await fetch(`${server.url}/admin/api/openapi.json`)).json();
     const schema = doc.paths['/clients'].post.requestBody.content['application/json'].schema;
-    assert.deepEqual(schema.required, ['client_id', 'redirect_uris']);
+    // A redirect URI is needed with the Code Flow only: that rule spans fields, checked at the call.
+    assert.deepEqual(schema.required, ['client_id']);
     assert.equal(schema.additionalProperties, false);
     assert.equal(schema.properties.secret_hash, undefined, 'hashes are never accepted from the API');
+    assert.equal(schema.properties.secret_sealed, undefined, 'nor sealed secrets');
+    assert.deepEqual(schema.properties.capabilities.items.enum, ['code', 'client_credentials']);
+    assert.ok(schema.properties.token_endpoint_auth_method.enum.includes('private_key_jwt'));
+    for (const field of ['jwks', 'jwks_uri', 'apis', 'profile', 'dpop_bound_access_tokens']) {
+      assert.ok(schema.properties[field], `${field} is documented`);
+    }
+    assert.equal(doc.paths['/apis/{identifier}'].patch.operationId, 'updateApi');
   });
 });
 
@@ -216,11 +225,16 @@ describe('clients', () => {
 
   test('PATCH refusals: a bad value lists the field, an unknown client is 404, client_id and secret cannot be patched', async () => {
     await api.post('/clients', apiClient('strict'));
-    const bad = await api.patch('/clients/strict', { access_token_lifetime: 999_999, redirect_uris: [] });
+    const bad = await api.patch('/clients/strict', { access_token_lifetime: 999_999, name: 7 });
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.body.issues.map((i: { path: string }) => i.path).sort(), [
       'access_token_lifetime',
-      'redirect_uris',
+      'name',
+    ]);
+    const noUri = await api.patch('/clients/strict', { redirect_uris: [] });
+    assert.equal(noUri.status, 400);
+    assert.deepEqual(noUri.body.issues, [
+      { path: 'redirect_uris', message: 'a code-flow client needs at least one redirect URI' },
     ]);
     assert.equal((await api.patch('/clients/nobody', { name: 'x' })).status, 404);
     assert.equal((await api.patch('/clients/strict', { client_id: 'other' })).status, 400);
@@ -333,5 +347,117 @@ describe('authenticators', () => {
     assert.deepEqual(bad.body.issues.map((i: { path: string }) => i.path).sort(), ['id', 'type']);
     assert.equal((await api.patch('/authenticators/nope', { registration: false })).status, 404);
     assert.equal((await api.delete('/authenticators/nope')).status, 404);
+  });
+});
+
+describe('APIs and machine clients', () => {
+  const API = 'https://api.example.com';
+  const path = `/apis/${encodeURIComponent(API)}`;
+  const jwk = {
+    ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }),
+    kid: 'svc-1',
+  };
+  const svc = {
+    client_id: 'svc',
+    capabilities: ['client_credentials'],
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks_uri: 'https://svc.example/jwks.json',
+    token_endpoint_auth_signing_alg: 'ES256',
+    scopes: ['orders.read'],
+    apis: [API],
+    dpop_bound_access_tokens: true,
+  };
+
+  test('an API round trip: create, read by its encoded identifier, list, change, and the refusals', async () => {
+    await api.post('/scopes', { name: 'orders.read' });
+    const created = await api.post('/apis', { identifier: API, name: 'Orders', scopes: ['orders.read'] });
+    assert.equal(created.status, 201);
+    assert.deepEqual(created.body, {
+      identifier: API,
+      name: 'Orders',
+      scopes: ['orders.read'],
+      access_token_format: 'jwt',
+      access_token_lifetime: 300,
+      clients: [],
+    });
+    assert.equal((await api.post('/apis', { identifier: API })).body.error, 'duplicate');
+    const fragment = await api.post('/apis', { identifier: 'https://x.example/#a' });
+    assert.equal(fragment.status, 400);
+    assert.match(fragment.body.issues[0].message, /fragment \(RFC 8707 §2\)/);
+    assert.equal((await api.get(path)).body.name, 'Orders');
+    assert.equal((await api.get('/apis')).body.apis.length, 1);
+    const changed = await api.patch(path, { access_token_format: 'opaque', name: null });
+    assert.equal(changed.status, 200);
+    assert.equal(changed.body.access_token_format, 'opaque');
+    assert.equal(changed.body.name, undefined, 'null unsets the name');
+    assert.equal((await api.get(`/apis/${encodeURIComponent('https://nope.example')}`)).status, 404);
+  });
+
+  test('a Client Credentials client with private_key_jwt: no redirect URI, no secret; commit makes both live', async () => {
+    await api.post('/scopes', { name: 'orders.read' });
+    await api.post('/apis', { identifier: API, scopes: ['orders.read'] });
+    const created = await api.post('/clients', svc);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.client_secret, undefined, 'a key-signing client gets no secret');
+    assert.equal(created.body.client.has_secret, false);
+    assert.deepEqual(created.body.client.redirect_uris, []);
+    assert.deepEqual((await api.get(path)).body.clients, ['svc']);
+    const pasted = await api.patch('/clients/svc', { jwks: { keys: [jwk] }, jwks_uri: null });
+    assert.equal(pasted.status, 200, JSON.stringify(pasted.body));
+    assert.deepEqual(pasted.body.client.jwks, { keys: [jwk] });
+    const commit = await api.post('/changes/commit', { message: 'orders API and its client' });
+    assert.equal(commit.status, 201, JSON.stringify(commit.body));
+    const live = server.tessera.live();
+    assert.ok(live.apis.has(API), 'the API is live');
+    assert.deepEqual([...live.clients.get('svc')!.apis], [API]);
+    const revision = await api.get(`/revisions/${commit.body.revision.id}`);
+    assert.deepEqual(
+      revision.body.changes.map((c: { kind: string; id: string }) => `${c.kind} ${c.id}`),
+      ['scope orders.read', `api ${API}`, 'client svc'],
+    );
+  });
+
+  test('client_secret_jwt: the secret comes back once and is kept sealed, never as a hash, never shown', async () => {
+    const res = await api.post('/clients', {
+      ...svc,
+      client_id: 'hs',
+      token_endpoint_auth_method: 'client_secret_jwt',
+      jwks_uri: undefined,
+      token_endpoint_auth_signing_alg: 'HS256',
+      apis: [],
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.match(res.body.client_secret, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(res.body.client.secret_sealed, undefined, 'the sealed form is not shown either');
+    const draft = await server.tessera.store.admin.drafts.get(
+      `token:${(await server.tessera.store.admin.tokens.list())[0]!.id}`,
+    );
+    const stored = draft!.snapshot.clients.find((c) => c.client_id === 'hs')!;
+    assert.equal(stored.secret_hash, undefined);
+    assert.match(stored.secret_sealed ?? '', /^v1\./);
+    assert.ok(!JSON.stringify(draft).includes(res.body.client_secret), 'no plaintext in the draft');
+  });
+
+  test('FAPI 2.0 on a client that breaks it is a 400 listing each rule; deleting an API a client uses blocks the commit', async () => {
+    await api.post('/clients', apiClient('web'));
+    const refused = await api.patch('/clients/web', {
+      profile: 'fapi2',
+      require_pushed_authorization_requests: false,
+    });
+    assert.equal(refused.status, 400);
+    assert.deepEqual(
+      refused.body.issues.map((i: { path: string }) => i.path),
+      ['token_endpoint_auth_method', 'id_token_signed_response_alg', 'require_pushed_authorization_requests'],
+    );
+    assert.match(refused.body.issues[0].message, /^FAPI 2\.0 \(§5\.3\.2\.1\)/);
+    await api.delete('/changes');
+    const deleted = await api.delete(path);
+    assert.equal(deleted.status, 200);
+    assert.deepEqual(deleted.body.still_named_by, ['svc']);
+    const commit = await api.post('/changes/commit', { message: 'drop the API' });
+    assert.equal(commit.status, 422);
+    assert.deepEqual(commit.body.issues, [
+      { path: 'clients[svc].apis[0]', message: `no API with identifier "${API}"` },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
-// Admin web UI over HTTP: setup link, login and session, CSRF, CSP, the wizard with a generated secret, drafts and tokens.
+// Admin web UI over HTTP: setup link, login and session, CSRF, CSP, the wizard, APIs and machine clients, FAPI 2.0, drafts and tokens.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { ADMIN_PASSWORD, addAdmin, adminApi, apiClient, apiToken } from '../fixtures/admin.ts';
 import { startServer, type TestServer } from '../fixtures/server.ts';
@@ -201,6 +202,11 @@ describe('the New Client wizard with a generated secret', () => {
       action: 'next',
     });
     page = await submitForm(ua, page, '/admin/new-client', { scopes: 'openid', action: 'next' });
+    assert.match(page.body, /<h2>Allowed APIs<\/h2>/);
+    assert.match(page.body, /No APIs are configured yet/);
+    page = await submitForm(ua, page, '/admin/new-client', { action: 'next' });
+    assert.match(page.body, /<h2>Security<\/h2>/);
+    page = await submitForm(ua, page, '/admin/new-client', { profile: '', action: 'next' });
     assert.match(page.body, /<h1>Client created<\/h1>/);
     const secret = /id="client-secret">([^<]+)</.exec(page.body)?.[1];
     assert.match(secret ?? '', /^[A-Za-z0-9_-]{43}$/);
@@ -240,7 +246,8 @@ describe('the New Client wizard with a generated secret', () => {
     assert.match(saved.body, /Saved to your draft/);
     assert.match(saved.body, /name="refresh_enabled" value="on">/, 'unticked: refresh tokens now off');
     const changes = await ua.follow(`${server.url}/admin/changes`);
-    assert.match(changes.body, /id_token_signed_response_alg/);
+    assert.match(changes.body, /<dt>ID token signing algorithm<\/dt>/, "the diff speaks the page's words");
+    assert.doesNotMatch(changes.body, /id_token_signed_response_alg/);
   });
 });
 
@@ -277,7 +284,7 @@ describe('changes and history in the UI', () => {
     assert.match(changes.body, /A commit would fail/);
     const refused = await submitForm(ua, changes, '/admin/changes/commit', { message: 'drop it' });
     assert.equal(refused.status, 422);
-    assert.match(refused.body, /clients\[gen\]\.authenticator/);
+    assert.match(refused.body, /<strong>Client gen: user authentication<\/strong>: no authenticator with id/);
     await submitForm(ua, refused, '/admin/changes/discard', {});
     assert.match((await ua.follow(`${server.url}/admin/changes`)).body, /no pending changes/);
   });
@@ -295,6 +302,137 @@ describe('changes and history in the UI', () => {
     assert.ok(!list.body.includes(token), 'the token is not shown again');
     await submitForm(ua, list, `/admin/tokens/${stored.id}/revoke`, {});
     assert.equal((await adminApi(server, token).get('/clients')).status, 401);
+  });
+});
+
+describe('APIs and machine clients in the UI', () => {
+  const API = 'https://api.example.com';
+  const jwk = {
+    ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }),
+    kid: 'svc-1',
+  };
+  /** The alert's text without tags, as a person reads it. */
+  const alertText = (body: string) =>
+    unescapeHtml(/<div class="alert"[^>]*>([\s\S]*?)<\/div>/.exec(body)?.[1]?.replace(/<[^>]+>/g, '') ?? '');
+
+  test('the APIs page creates an API; a bad identifier is refused in words; the list names its format', async () => {
+    const ua = await loggedIn();
+    let page = await ua.follow(`${server.url}/admin/apis`);
+    assert.match(page.body, /<a href="\/admin\/apis" aria-current="page">APIs<\/a>/, 'a nav entry');
+    const bad = {
+      identifier: 'api.example.com',
+      name: 'Orders',
+      access_token_format: 'jwt',
+      access_token_lifetime: '300',
+    };
+    page = await submitForm(ua, page, '/admin/apis', bad);
+    assert.equal(page.status, 400);
+    assert.match(alertText(page.body), /Identifier: "api.example.com" is not an absolute URI/);
+    page = await submitForm(ua, page, '/admin/apis', { ...bad, identifier: API });
+    assert.match(page.body, /API <code>https:\/\/api.example.com<\/code> saved to your draft/);
+    assert.match(page.body, /<td>JWT, 300 s<\/td>/);
+    const edit = await ua.follow(`${server.url}/admin/apis/${encodeURIComponent(API)}`);
+    const saved = await submitForm(ua, edit, `/admin/apis/${encodeURIComponent(API)}`, {
+      name: 'Orders',
+      access_token_format: 'opaque',
+      access_token_lifetime: '600',
+    });
+    assert.match(saved.body, /<td>Opaque, 600 s<\/td>/);
+    const changes = await ua.follow(`${server.url}/admin/changes`);
+    assert.match(changes.body, /added<\/span> API <code>https:\/\/api.example.com<\/code>/);
+    assert.match(changes.body, /<dt>token format<\/dt>\s*<dd><ins>opaque<\/ins>/);
+  });
+
+  test('the wizard makes a Client Credentials client with private_key_jwt: no redirect URI asked, a pasted JWKS, an API', async () => {
+    const ua = await loggedIn();
+    let page = await ua.follow(`${server.url}/admin/new-client`);
+    page = await submitForm(ua, page, '/admin/new-client', { client_id: 'svc', action: 'next' });
+    page = await submitForm(ua, page, '/admin/new-client', {
+      capabilities: 'client_credentials',
+      action: 'next',
+    });
+    assert.match(page.body, /<h2>Client authentication<\/h2>/, 'no redirect URI step');
+    assert.doesNotMatch(page.body, /Redirect URIs<\/li>/, 'nor in the list of steps');
+    assert.doesNotMatch(page.body, /value="none"/, 'a machine client cannot be public');
+    const refused = await submitForm(ua, page, '/admin/new-client', {
+      auth: 'private_key_jwt',
+      action: 'next',
+    });
+    assert.match(alertText(refused.body), /JWKS: Paste the client's public keys/);
+    page = await submitForm(ua, page, '/admin/new-client', {
+      auth: 'private_key_jwt',
+      jwks: JSON.stringify({ keys: [jwk] }, null, 2),
+      auth_alg: 'ES256',
+      action: 'next',
+    });
+    assert.match(page.body, /<h2>Scopes<\/h2>/);
+    page = await submitForm(ua, page, '/admin/new-client', { action: 'next' });
+    page = await submitForm(ua, page, '/admin/new-client', { apis: API, action: 'next' });
+    page = await submitForm(ua, page, '/admin/new-client', { dpop: 'on', action: 'next' });
+    assert.match(page.body, /<h1>Client created<\/h1>/);
+    assert.match(page.body, /it has no secret/);
+    const client = (await server.tessera.store.admin.drafts.get('admin:alice'))?.snapshot.clients.find(
+      (c) => c.client_id === 'svc',
+    );
+    assert.deepEqual(
+      [
+        client?.capabilities,
+        client?.redirect_uris,
+        client?.token_endpoint_auth_method,
+        client?.jwks,
+        client?.apis,
+      ],
+      [['client_credentials'], [], 'private_key_jwt', { keys: [jwk] }, [API]],
+    );
+    assert.equal(client?.dpop_bound_access_tokens, true);
+    const overview = await ua.follow(`${server.url}/admin/clients/svc`);
+    assert.match(overview.body, /Only the Code Flow sends browsers back/);
+    assert.match(overview.body, /<label for="jwks_uri">JWKS URL/);
+    assert.match(overview.body, /name="apis" value="https:\/\/api.example.com" checked/);
+  });
+
+  test('FAPI 2.0 on a client that breaks it is refused next to the Security section, each rule in words', async () => {
+    const ua = await loggedIn();
+    const page = await ua.follow(`${server.url}/admin/clients/gen`);
+    const refused = await submitForm(ua, page, '/admin/clients/gen', {
+      section: 'security',
+      profile: 'fapi2',
+    });
+    assert.equal(refused.status, 400);
+    const text = alertText(refused.body);
+    for (const rule of [
+      'Client authentication: FAPI 2.0 (§5.3.2.1) clients authenticate with private_key_jwt',
+      'Require pushed authorization requests (PAR): FAPI 2.0 (§5.3.2.2) requires pushed authorization requests',
+      'Require DPoP-bound tokens: FAPI 2.0 (§5.3.2.1) issues only sender-constrained (DPoP-bound) access tokens',
+    ]) {
+      assert.ok(text.includes(rule), `${rule}\nin: ${text}`);
+    }
+    assert.doesNotMatch(
+      text,
+      /ID token/,
+      'gen signs ID tokens with ES256 (saved above), which FAPI 2.0 allows',
+    );
+    assert.doesNotMatch(text, /token_endpoint_auth_method|pushed_authorization|dpop_bound/);
+    const box = /<section class="box" id="security"[\s\S]*?<\/section>/.exec(refused.body)?.[0] ?? '';
+    assert.match(box, /class="alert"/, 'the refusal sits in the Security section');
+  });
+
+  test('deleting an API a client still allows says so at once, and the commit is refused naming the client', async () => {
+    const ua = await loggedIn();
+    const list = await ua.follow(`${server.url}/admin/apis`);
+    const deleted = await submitForm(ua, list, `/admin/apis/${encodeURIComponent(API)}/delete`, {});
+    assert.match(
+      deleted.body,
+      /client <a [^>]*><code>svc<\/code><\/a> still allows it: the commit will be refused/,
+    );
+    const changes = await ua.follow(`${server.url}/admin/changes`);
+    const refused = await submitForm(ua, changes, '/admin/changes/commit', { message: 'drop the API' });
+    assert.equal(refused.status, 422);
+    assert.match(
+      alertText(refused.body),
+      /Client svc: allowed APIs: no API with identifier "https:\/\/api.example.com"/,
+    );
+    await submitForm(ua, refused, '/admin/changes/discard', {});
   });
 });
 

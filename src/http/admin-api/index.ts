@@ -1,4 +1,5 @@
 // Every admin API operation, in the order the OpenAPI document lists them.
+import { apiOperations } from './apis.ts';
 import { authenticatorOperations } from './authenticators.ts';
 import { changeOperations } from './changes.ts';
 import { clientOperations } from './clients.ts';
@@ -11,6 +12,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...profileOperations,
   ...clientOperations,
   ...scopeOperations,
+  ...apiOperations,
   ...authenticatorOperations,
   ...changeOperations,
   ...revisionOperations,

@@ -1,6 +1,6 @@
 // Response bodies of the admin API as zod schemas: they document the API and the tests check real answers against them.
 import { z } from 'zod';
-import { authenticatorSchema, clientSchema, scopeSchema } from '../../config/schema.ts';
+import { apiSchema, authenticatorSchema, clientSchema, scopeSchema } from '../../config/schema.ts';
 
 export const issueSchema = z.object({ path: z.string(), message: z.string() });
 
@@ -23,7 +23,12 @@ export const errorSchema = z.object({
   current: z.number().int().nullable().optional(),
 });
 
-const { secret: _secret, secret_hash: _hash, ...visibleClientFields } = clientSchema.shape;
+const {
+  secret: _secret,
+  secret_hash: _hash,
+  secret_sealed: _sealed,
+  ...visibleClientFields
+} = clientSchema.shape;
 
 export const clientViewSchema = z.object({
   ...visibleClientFields,
@@ -32,15 +37,20 @@ export const clientViewSchema = z.object({
 
 export const clientResultSchema = z.object({
   client: clientViewSchema,
-  client_secret: z
-    .string()
-    .optional()
-    .meta({ description: 'A new secret, shown this once. It is only stored as a keyed hash.' }),
+  client_secret: z.string().optional().meta({
+    description:
+      'A new secret, shown this once. It is stored only as a keyed hash (sealed under the master key for client_secret_jwt).',
+  }),
 });
 
 export const scopeViewSchema = z.object({
   ...scopeSchema.shape,
   built_in: z.boolean().meta({ description: 'An OpenID Connect standard scope; it cannot be edited.' }),
+});
+
+export const apiViewSchema = z.object({
+  ...apiSchema.shape,
+  clients: z.array(z.string()).meta({ description: 'The clients allowed to get tokens for this API.' }),
 });
 
 export const authenticatorViewSchema = authenticatorSchema;
@@ -52,7 +62,7 @@ const fieldChangeSchema = z.object({
 });
 
 export const changeSchema = z.object({
-  kind: z.enum(['authenticator', 'scope', 'client']),
+  kind: z.enum(['authenticator', 'scope', 'api', 'client']),
   id: z.string(),
   action: z.enum(['added', 'removed', 'changed']),
   fields: z.array(fieldChangeSchema),
@@ -83,6 +93,7 @@ export const revisionDetailSchema = revisionSummarySchema.extend({
   snapshot: z.object({
     authenticators: z.array(authenticatorViewSchema),
     scopes: z.array(scopeSchema),
+    apis: z.array(apiSchema),
     clients: z.array(clientViewSchema),
   }),
 });

@@ -1,6 +1,7 @@
 // The Changes page: the draft's diff and what would block it, Commit with a message, Rebase, Discard.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/errors.ts';
+import { labelIssues } from '../../admin/field-labels.ts';
 import { commitInput } from '../../admin/inputs.ts';
 import { parseInput } from '../../admin/parse.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
@@ -28,7 +29,7 @@ export function changeRoutes(app: FastifyInstance, ui: Ui): void {
       {
         title: 'Changes',
         section: 'changes',
-        draft,
+        draft: { ...draft, issues: labelIssues(draft.issues) },
         changes: diffView(draft.changes),
         refusal: extra.refusal ?? [],
         refusalTitle: extra.refusalTitle ?? '',

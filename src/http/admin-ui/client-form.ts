@@ -1,13 +1,20 @@
 // Turns one submitted section of the client page into an admin operation: a patch, a new secret, or a delete.
 import type { ClientPatch } from '../../admin/inputs.ts';
+import { parseJwks } from '../../admin/wizard-steps.ts';
 import type { ClientConfig } from '../../config/schema.ts';
+import type { ConfigIssue } from '../../config/validate.ts';
 import { checked, type Form, field, fields, numberField } from './forms.ts';
 
 export type ClientFormAction =
   | { kind: 'patch'; patch: ClientPatch }
   | { kind: 'secret'; secret?: string }
   | { kind: 'delete' }
-  | { kind: 'refused'; path: string; message: string };
+  | { kind: 'refused'; issues: ConfigIssue[] };
+
+const refused = (path: string, message: string): ClientFormAction => ({
+  kind: 'refused',
+  issues: [{ path, message }],
+});
 
 export const SECTIONS = [
   'settings',
@@ -18,6 +25,8 @@ export const SECTIONS = [
   'secret',
   'authenticator',
   'scopes',
+  'apis',
+  'security',
   'tokens',
   'delete',
 ] as const;
@@ -34,9 +43,8 @@ export function clientFormAction(section: ClientSection, form: Form, client: Cli
       };
     case 'redirect_add': {
       const uri = field(form, 'redirect_uri').trim();
-      if (client.redirect_uris.includes(uri)) {
-        return { kind: 'refused', path: 'redirect_uris', message: `"${uri}" is registered already` };
-      }
+      if (client.redirect_uris.includes(uri))
+        return refused('redirect_uris', `"${uri}" is registered already`);
       return { kind: 'patch', patch: { redirect_uris: [...client.redirect_uris, uri] } };
     }
     case 'redirect_remove': {
@@ -44,15 +52,7 @@ export function clientFormAction(section: ClientSection, form: Form, client: Cli
       return { kind: 'patch', patch: { redirect_uris: client.redirect_uris.filter((u) => u !== uri) } };
     }
     case 'authentication':
-      return {
-        kind: 'patch',
-        patch: {
-          token_endpoint_auth_method: field(
-            form,
-            'token_endpoint_auth_method',
-          ) as ClientPatch['token_endpoint_auth_method'],
-        },
-      };
+      return authentication(form);
     case 'secret': {
       const secret = field(form, 'secret');
       return field(form, 'mode') === 'enter' ? { kind: 'secret', secret } : { kind: 'secret' };
@@ -61,6 +61,10 @@ export function clientFormAction(section: ClientSection, form: Form, client: Cli
       return { kind: 'patch', patch: { authenticator: field(form, 'authenticator') } };
     case 'scopes':
       return { kind: 'patch', patch: { scopes: fields(form, 'scopes') } };
+    case 'apis':
+      return { kind: 'patch', patch: { apis: fields(form, 'apis') } };
+    case 'security':
+      return security(form, client);
     case 'tokens': {
       const patch: ClientPatch = {
         refresh_token: { enabled: checked(form, 'refresh_enabled') },
@@ -80,4 +84,59 @@ export function clientFormAction(section: ClientSection, form: Form, client: Cli
     case 'delete':
       return { kind: 'delete' };
   }
+}
+
+const JWT_METHODS = new Set(['private_key_jwt', 'client_secret_jwt']);
+
+/** The method, its keys (private_key_jwt: pasted or by URL, one of the two) and the assertion algorithm. */
+function authentication(form: Form): ClientFormAction {
+  const method = field(form, 'token_endpoint_auth_method') as NonNullable<
+    ClientPatch['token_endpoint_auth_method']
+  >;
+  const alg = field(form, 'auth_alg');
+  const patch: ClientPatch = {
+    token_endpoint_auth_method: method,
+    token_endpoint_auth_signing_alg:
+      alg === '' || !JWT_METHODS.has(method) ? null : (alg as ClientPatch['token_endpoint_auth_signing_alg']),
+  };
+  if (method !== 'private_key_jwt') return { kind: 'patch', patch };
+  const text = field(form, 'jwks').trim();
+  const uri = field(form, 'jwks_uri').trim();
+  if (text === '' && uri === '') {
+    return refused(
+      'jwks',
+      "Paste the client's public keys (a JWK Set), or give the URL it publishes them at.",
+    );
+  }
+  if (text !== '' && uri !== '') {
+    return refused('jwks', 'Give the keys one way: clear the JWKS box to use the URL, or clear the URL.');
+  }
+  if (uri !== '') return { kind: 'patch', patch: { ...patch, jwks_uri: uri, jwks: null } };
+  const { jwks, issues } = parseJwks(text);
+  if (issues.length > 0 || !jwks) return { kind: 'refused', issues };
+  return { kind: 'patch', patch: { ...patch, jwks, jwks_uri: null } };
+}
+
+/**
+ * An unticked box turns a requirement off, except one never set on a client without a profile: that
+ * stays unset (off), so saving the section changes nothing unasked. Under FAPI 2.0 an unticked box is
+ * an explicit "off", which the profile refuses, naming the rule.
+ */
+function flag(form: Form, name: string, stored: boolean | undefined, fapi2: boolean): boolean | undefined {
+  if (checked(form, name)) return true;
+  return stored === undefined && !fapi2 ? undefined : false;
+}
+
+function security(form: Form, client: ClientConfig): ClientFormAction {
+  const fapi2 = field(form, 'profile') === 'fapi2';
+  const alg = field(form, 'request_alg');
+  const patch: ClientPatch = {
+    profile: fapi2 ? 'fapi2' : null,
+    request_object_signing_alg: alg === '' ? null : (alg as ClientPatch['request_object_signing_alg']),
+  };
+  const par = flag(form, 'par', client.require_pushed_authorization_requests, fapi2);
+  if (par !== undefined) patch.require_pushed_authorization_requests = par;
+  const dpop = flag(form, 'dpop', client.dpop_bound_access_tokens, fapi2);
+  if (dpop !== undefined) patch.dpop_bound_access_tokens = dpop;
+  return { kind: 'patch', patch };
 }

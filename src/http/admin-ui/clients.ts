@@ -1,24 +1,23 @@
 // Client pages: the list with search, and one client's Overview and Tokens tabs, each section saving to the draft.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/errors.ts';
-import { clientView, scopeChoices, searchClients } from '../../admin/views.ts';
+import { AUTH_METHOD_WORDS, CAPABILITY_WORDS, labelIssues } from '../../admin/field-labels.ts';
+import { apiChoices, clientView, scopeChoices, searchClients } from '../../admin/views.ts';
 import type { Snapshot } from '../../config/schema.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
 import { SIGNING_ALGS } from '../../shared/algorithms.ts';
 import { principalOf, requireAdmin } from './auth.ts';
+import {
+  ASSERTION_ALG_GROUPS,
+  AUTH_METHODS,
+  CAPABILITIES,
+  PROFILES,
+  REQUEST_OBJECT_ALGS,
+} from './client-choices.ts';
 import { type ClientSection, clientFormAction, SECTIONS } from './client-form.ts';
 import { field, formOf, queryOf } from './forms.ts';
 import { adminPage, type Ui } from './render.ts';
 import { showSecret } from './secret.ts';
-
-export const CAPABILITIES = [
-  { id: 'code', label: 'Code Flow', hint: 'Authorization code grant (RFC 6749 §4.1)' },
-];
-export const AUTH_METHODS = [
-  { id: 'client_secret_basic', label: 'Secret, sent with HTTP Basic (client_secret_basic)' },
-  { id: 'client_secret_post', label: 'Secret, sent in the form body (client_secret_post)' },
-  { id: 'none', label: 'None: a public client (single-page or native app), PKCE required' },
-];
 
 /** What the draft did to each client, for the badges in the list. */
 function draftStatus(changes: { kind: string; id: string; action: string }[]) {
@@ -43,6 +42,8 @@ export function clientRoutes(app: FastifyInstance, ui: Ui): void {
       clients: searchClients(draft.snapshot.clients, q).map((c) => ({
         ...clientView(c),
         href: clientPath(c.client_id),
+        capabilityWords: c.capabilities.map((cap) => CAPABILITY_WORDS[cap] ?? cap).join(', '),
+        authWords: AUTH_METHOD_WORDS[c.token_endpoint_auth_method] ?? c.token_endpoint_auth_method,
         status: status.get(c.client_id),
         declared: ui.deps.admin.declared.clients.some((d) => d.client_id === c.client_id),
       })),
@@ -97,10 +98,15 @@ export function clientRoutes(app: FastifyInstance, ui: Ui): void {
         ],
         capabilities: CAPABILITIES,
         authMethods: AUTH_METHODS,
+        assertionAlgs: ASSERTION_ALG_GROUPS,
+        requestAlgs: REQUEST_OBJECT_ALGS,
+        profiles: PROFILES,
+        jwksText: client.jwks ? JSON.stringify(client.jwks, null, 2) : '',
         authenticators: snapshot.authenticators,
         scopes: scopeChoices(snapshot),
+        apis: apiChoices(snapshot),
         algs: SIGNING_ALGS,
-        issues: extra.issues ?? [],
+        issues: labelIssues(extra.issues ?? [], 'client'),
         errorSection: extra.errorSection,
         saved: extra.saved,
         declared: ui.deps.admin.declared.clients.some((d) => d.client_id === clientId),
@@ -119,49 +125,56 @@ export function clientRoutes(app: FastifyInstance, ui: Ui): void {
     });
   });
 
-  app.post(`${base}/clients/:id`, guardPost, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const principal = principalOf(request);
-    const form = formOf(request);
-    const section = field(form, 'section') as ClientSection;
-    const tab = section === 'tokens' ? 'tokens' : 'overview';
-    const draft = await service.draft(principal);
-    const client = draft.snapshot.clients.find((c) => c.client_id === id);
-    if (!client || !SECTIONS.includes(section)) return render(request, reply, draft.snapshot, id);
-    const action = clientFormAction(section, form, client);
-    try {
-      switch (action.kind) {
-        case 'refused':
-          throw new AdminError('invalid_request', action.message, { issues: [action] });
-        case 'delete':
-          await service.deleteClient(principal, id);
-          return reply.redirect(`${base}/clients?deleted=${encodeURIComponent(id)}`, 303);
-        case 'secret': {
-          const result = await service.resetSecret(principal, id, action.secret);
-          return showSecret(ui, request, reply, {
-            clientId: id,
-            secret: action.secret === undefined ? result.secret : undefined,
-            reason: 'reset',
-          });
-        }
-        case 'patch': {
-          const result = await service.updateClient(principal, id, action.patch);
-          if (result.secret !== undefined) {
+  // A pasted JWK Set spans lines: the edge lets line breaks through in that field only.
+  app.post(
+    `${base}/clients/:id`,
+    { ...guardPost, config: { multiline: ['jwks'] } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const principal = principalOf(request);
+      const form = formOf(request);
+      const section = field(form, 'section') as ClientSection;
+      const tab = section === 'tokens' ? 'tokens' : 'overview';
+      const draft = await service.draft(principal);
+      const client = draft.snapshot.clients.find((c) => c.client_id === id);
+      if (!client || !SECTIONS.includes(section)) return render(request, reply, draft.snapshot, id);
+      const action = clientFormAction(section, form, client);
+      try {
+        switch (action.kind) {
+          case 'refused':
+            throw new AdminError('invalid_request', action.issues[0]!.message, { issues: action.issues });
+          case 'delete':
+            await service.deleteClient(principal, id);
+            return reply.redirect(`${base}/clients?deleted=${encodeURIComponent(id)}`, 303);
+          case 'secret': {
+            const result = await service.resetSecret(principal, id, action.secret);
             return showSecret(ui, request, reply, {
               clientId: id,
-              secret: result.secret,
-              reason: 'confidential',
+              secret: action.secret === undefined ? result.secret : undefined,
+              reason: 'reset',
+              method: result.client.token_endpoint_auth_method,
             });
           }
-          const query = tab === 'tokens' ? `?tab=tokens&saved=${section}` : `?saved=${section}`;
-          return reply.redirect(`${clientPath(id)}${query}#${section}`, 303);
+          case 'patch': {
+            const result = await service.updateClient(principal, id, action.patch);
+            if (result.secret !== undefined) {
+              return showSecret(ui, request, reply, {
+                clientId: id,
+                secret: result.secret,
+                reason: 'confidential',
+                method: result.client.token_endpoint_auth_method,
+              });
+            }
+            const query = tab === 'tokens' ? `?tab=tokens&saved=${section}` : `?saved=${section}`;
+            return reply.redirect(`${clientPath(id)}${query}#${section}`, 303);
+          }
         }
+      } catch (error) {
+        if (!(error instanceof AdminError)) throw error;
+        const issues = error.issues.length > 0 ? error.issues : [{ path: '', message: error.message }];
+        const latest = await service.draft(principal);
+        return render(request, reply, latest.snapshot, id, { tab, issues, errorSection: section }, 400);
       }
-    } catch (error) {
-      if (!(error instanceof AdminError)) throw error;
-      const issues = error.issues.length > 0 ? error.issues : [{ path: '', message: error.message }];
-      const latest = await service.draft(principal);
-      return render(request, reply, latest.snapshot, id, { tab, issues, errorSection: section }, 400);
-    }
-  });
+    },
+  );
 }

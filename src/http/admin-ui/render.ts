@@ -9,6 +9,7 @@ export const NAV = [
   { id: 'profiles', label: 'Profiles', path: '' },
   { id: 'clients', label: 'Clients', path: '/clients' },
   { id: 'scopes', label: 'Scopes', path: '/scopes' },
+  { id: 'apis', label: 'APIs', path: '/apis' },
   { id: 'authenticators', label: 'Authenticators', path: '/authenticators' },
   { id: 'changes', label: 'Changes', path: '/changes' },
   { id: 'history', label: 'History', path: '/history' },

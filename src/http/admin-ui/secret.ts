@@ -11,6 +11,8 @@ export function showSecret(
     /** A generated secret to show; undefined when the admin typed it in (it is not echoed back). */
     secret: string | undefined;
     reason: 'created' | 'reset' | 'confidential';
+    /** How the client authenticates: client_secret_jwt keeps its secret sealed, private_key_jwt has none. */
+    method: string;
   },
 ): Promise<FastifyReply> {
   return adminPage(ui, request, reply, 'secret', {

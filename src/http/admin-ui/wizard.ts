@@ -1,12 +1,14 @@
 // The New Client wizard pages: one step per page, choices carried in hidden fields, the client created at the end.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/errors.ts';
-import { scopeChoices } from '../../admin/views.ts';
+import { labelIssues } from '../../admin/field-labels.ts';
+import { apiChoices, scopeChoices } from '../../admin/views.ts';
 import {
   advance,
   type ClientAuthChoice,
   initialState,
   type StepId,
+  stepsFor,
   WIZARD_STEPS,
   type WizardAction,
   type WizardState,
@@ -14,8 +16,8 @@ import {
 import type { Snapshot } from '../../config/schema.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
 import { principalOf, requireAdmin } from './auth.ts';
-import { AUTH_METHODS, CAPABILITIES } from './clients.ts';
-import { type Form, field, fields, formOf } from './forms.ts';
+import { ASSERTION_ALG_GROUPS, CAPABILITIES, REQUEST_OBJECT_ALGS } from './client-choices.ts';
+import { checked, type Form, field, fields, formOf } from './forms.ts';
 import { adminPage, type Ui } from './render.ts';
 import { showSecret } from './secret.ts';
 
@@ -26,8 +28,16 @@ const stateOf = (form: Form): WizardState => ({
   redirect_uris: fields(form, 'redirect_uris'),
   auth: field(form, 'auth') as ClientAuthChoice,
   secret_hash: field(form, 'secret_hash'),
+  jwks: field(form, 'jwks'),
+  jwks_uri: field(form, 'jwks_uri').trim(),
+  auth_alg: field(form, 'auth_alg'),
   authenticator: field(form, 'authenticator'),
   scopes: fields(form, 'scopes'),
+  apis: fields(form, 'apis'),
+  profile: field(form, 'profile'),
+  par: checked(form, 'par'),
+  dpop: checked(form, 'dpop'),
+  request_alg: field(form, 'request_alg'),
 });
 
 function actionOf(form: Form): WizardAction {
@@ -49,7 +59,10 @@ export function wizardRoutes(app: FastifyInstance, ui: Ui): void {
     state: WizardState,
     issues: ConfigIssue[] = [],
   ) => {
-    const index = WIZARD_STEPS.findIndex((s) => s.id === step);
+    // A step the client no longer has (a tampered form) still renders, among all the steps.
+    const applicable = stepsFor(state);
+    const steps = applicable.some((s) => s.id === step) ? applicable : WIZARD_STEPS;
+    const index = steps.findIndex((s) => s.id === step);
     return adminPage(
       ui,
       request,
@@ -60,16 +73,18 @@ export function wizardRoutes(app: FastifyInstance, ui: Ui): void {
         section: 'clients',
         action: path,
         step,
-        stepTitle: WIZARD_STEPS[index]!.title,
-        steps: WIZARD_STEPS.map((s, i) => ({ ...s, done: i < index, current: i === index })),
+        stepTitle: steps[index]!.title,
+        steps: steps.map((s, i) => ({ ...s, done: i < index, current: i === index })),
         first: index === 0,
-        last: index === WIZARD_STEPS.length - 1,
+        last: index === steps.length - 1,
         state,
-        issues,
+        issues: labelIssues(issues, 'client'),
         capabilities: CAPABILITIES,
-        authMethods: AUTH_METHODS,
+        assertionAlgs: ASSERTION_ALG_GROUPS,
+        requestAlgs: REQUEST_OBJECT_ALGS,
         authenticators: snapshot.authenticators,
         scopes: scopeChoices(snapshot),
+        apis: apiChoices(snapshot),
       },
       issues.length > 0 ? 400 : 200,
     );
@@ -80,7 +95,9 @@ export function wizardRoutes(app: FastifyInstance, ui: Ui): void {
     return page(request, reply, snapshot, 'client', initialState(snapshot));
   });
 
-  app.post(path, { preHandler: [requireAdmin(ui.deps), app.csrfProtection] }, async (request, reply) => {
+  // A pasted JWK Set spans lines: the edge lets line breaks through in that field only.
+  const post = { preHandler: [requireAdmin(ui.deps), app.csrfProtection], config: { multiline: ['jwks'] } };
+  app.post(path, post, async (request, reply) => {
     const principal = principalOf(request);
     const form = formOf(request);
     const { snapshot } = await ui.service.draft(principal);
@@ -107,6 +124,7 @@ export function wizardRoutes(app: FastifyInstance, ui: Ui): void {
         clientId: created.client.client_id,
         secret: created.secret,
         reason: 'created',
+        method: created.client.token_endpoint_auth_method,
       });
     } catch (error) {
       if (!(error instanceof AdminError)) throw error;

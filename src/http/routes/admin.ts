@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { createAdminService } from '../../admin/service.ts';
 import { sourceAsset } from '../../shared/paths.ts';
 import { adminApi } from '../admin-api/register.ts';
+import { apiRoutes } from '../admin-ui/apis.ts';
 import { requireAdmin } from '../admin-ui/auth.ts';
 import { authenticatorRoutes } from '../admin-ui/authenticators.ts';
 import { changeRoutes } from '../admin-ui/changes.ts';
@@ -47,6 +48,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     clientRoutes(admin, ui);
     wizardRoutes(admin, ui);
     scopeRoutes(admin, ui);
+    apiRoutes(admin, ui);
     authenticatorRoutes(admin, ui);
     changeRoutes(admin, ui);
     historyRoutes(admin, ui);

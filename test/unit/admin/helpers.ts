@@ -1,6 +1,7 @@
 // Admin unit-test helpers: the admin services over the memory store, with a frozen clock and a counting random.
 import { createAdminService } from '../../../src/admin/service.ts';
 import { type Snapshot, type SnapshotInput, snapshotSchema } from '../../../src/config/schema.ts';
+import { sealSecret } from '../../../src/keys/sealed-secret.ts';
 import { createSecretHasher } from '../../../src/keys/secrets.ts';
 import { FixedClock } from '../../../src/shared/clock.ts';
 import type { Random } from '../../../src/shared/random.ts';
@@ -17,7 +18,8 @@ export function countingRandom(): Random {
   };
 }
 
-export const secrets = createSecretHasher(Buffer.alloc(32, 3));
+export const MASTER_KEY = Buffer.alloc(32, 3);
+export const secrets = createSecretHasher(MASTER_KEY);
 
 export const snapshotOf = (input: SnapshotInput = {}): Snapshot => snapshotSchema.parse(input);
 
@@ -36,6 +38,7 @@ export function adminFixture() {
     config: store.config,
     admin: store.admin,
     secrets,
+    sealSecret: (secret: string) => sealSecret(MASTER_KEY, secret),
     clock,
     random: countingRandom(),
     onCommit: async () => {

@@ -1,0 +1,147 @@
+// People's words for config fields and values: what diffs and refusals show instead of raw config keys.
+import type { ConfigIssue } from '../config/validate.ts';
+import type { EntityKind } from './diff.ts';
+
+/** How an entry is named in a sentence: "API https://api.example.com", "client www". */
+export const KIND_WORDS: Record<EntityKind, string> = {
+  authenticator: 'authenticator',
+  scope: 'scope',
+  api: 'API',
+  client: 'client',
+};
+
+const LIST_KIND: Record<string, EntityKind> = {
+  authenticators: 'authenticator',
+  scopes: 'scope',
+  apis: 'api',
+  clients: 'client',
+};
+
+/** The wizard's and the client page's words; a field missing here is shown as it is. */
+const FIELDS: Record<EntityKind, Record<string, string>> = {
+  client: {
+    client_id: 'client ID',
+    name: 'display name',
+    capabilities: 'capabilities',
+    redirect_uris: 'redirect URIs',
+    token_endpoint_auth_method: 'client authentication',
+    token_endpoint_auth_signing_alg: 'assertion signing algorithm',
+    secret: 'secret',
+    jwks: 'JWKS',
+    'jwks.keys': 'JWKS',
+    jwks_uri: 'JWKS URL',
+    authenticator: 'user authentication',
+    scopes: 'scopes',
+    apis: 'allowed APIs',
+    require_pkce: 'require PKCE',
+    allow_plain_pkce: 'allow plain PKCE',
+    require_pushed_authorization_requests: 'require pushed authorization requests (PAR)',
+    request_object_signing_alg: 'request object signing algorithm',
+    dpop_bound_access_tokens: 'require DPoP-bound tokens',
+    profile: 'security profile',
+    consent_required: 'ask users for consent',
+    refresh_token: 'refresh tokens',
+    'refresh_token.enabled': 'refresh tokens',
+    'refresh_token.lifetime': 'refresh token lifetime',
+    'refresh_token.idle_lifetime': 'refresh token idle lifetime',
+    'refresh_token.rotation': 'refresh token rotation',
+    'refresh_token.reuse_grace': 'refresh token reuse grace',
+    access_token_lifetime: 'access token lifetime',
+    access_token_format: 'access token format',
+    id_token_lifetime: 'ID token lifetime',
+    id_token_signed_response_alg: 'ID token signing algorithm',
+    userinfo_signed_response_alg: 'UserInfo signing algorithm',
+    post_logout_redirect_uris: 'post-logout redirect URIs',
+    allowed_cors_origins: 'allowed CORS origins',
+  },
+  api: {
+    identifier: 'identifier',
+    name: 'name',
+    scopes: 'scopes',
+    access_token_format: 'token format',
+    access_token_lifetime: 'token lifetime',
+  },
+  scope: { name: 'name', description: 'description', claims: 'claims' },
+  authenticator: { id: 'id', type: 'type', registration: 'registration' },
+};
+
+/** Form fields of the admin pages that are no config field (the wizard's, the commit form's). */
+const FORM_FIELDS: Record<string, string> = {
+  new_uri: 'redirect URI',
+  auth: 'client authentication',
+  message: 'commit message',
+  jwks_text: 'JWKS',
+};
+
+export const AUTH_METHOD_WORDS: Record<string, string> = {
+  client_secret_basic: 'secret with HTTP Basic',
+  client_secret_post: 'secret in the form body',
+  client_secret_jwt: 'signed JWT with the client secret',
+  private_key_jwt: 'signed JWT with a private key',
+  none: 'none (public client)',
+};
+
+export const CAPABILITY_WORDS: Record<string, string> = {
+  code: 'Code Flow',
+  client_credentials: 'Client Credentials',
+};
+
+const VALUE_WORDS: Record<string, Record<string, string>> = {
+  capabilities: CAPABILITY_WORDS,
+  token_endpoint_auth_method: AUTH_METHOD_WORDS,
+  access_token_format: { jwt: 'JWT', opaque: 'opaque' },
+  profile: { fapi2: 'FAPI 2.0' },
+};
+
+const SECONDS = /(lifetime|reuse_grace)$/;
+
+export const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * A field of an entry in words, e.g. `token_endpoint_auth_method` of a client: "client authentication".
+ * Without a kind (a form whose entry is plain from the page) only the form's own fields have words.
+ */
+export function fieldWords(kind: EntityKind | undefined, field: string): string {
+  const bare = field.replace(/\[\d+\]/g, '');
+  const known = kind && (FIELDS[kind][bare] ?? FIELDS[kind][bare.split('.')[0]!]);
+  return known ?? FORM_FIELDS[bare] ?? bare.replace(/_/g, ' ');
+}
+
+/** One value in words: "Code Flow", "JWT", "on", "300 s"; a JWK as its type and key id. */
+export function valueWords(field: string, value: unknown): string {
+  if (value === undefined) return '(not set)';
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (typeof value === 'number') return SECONDS.test(field) ? `${value} s` : String(value);
+  if (typeof value === 'string') {
+    if (value === '') return '(empty)';
+    return VALUE_WORDS[field.split('.').pop()!]?.[value] ?? value;
+  }
+  if (field.startsWith('jwks') && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const key = value as Record<string, unknown>;
+    const kid = typeof key['kid'] === 'string' ? ` "${key['kid']}"` : '';
+    return `${String(key['kty'] ?? 'unknown')} key${kid}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Where a refusal points, in words: `clients[www].token_endpoint_auth_method` reads "Client www:
+ * client authentication", and a path inside one entry's form (`jwks_uri`) reads "JWKS URL".
+ */
+export function pathWords(path: string, kind?: EntityKind): string {
+  if (path === '' || path === '(root)') return '';
+  const entry = /^(authenticators|scopes|apis|clients)\[([^\]]+)\]\.?/.exec(path);
+  if (!entry) return capitalise(fieldWords(kind, path));
+  const entryKind = LIST_KIND[entry[1]!]!;
+  const rest = path.slice(entry[0].length);
+  const name = `${capitalise(KIND_WORDS[entryKind])} ${entry[2]}`;
+  return rest === '' ? name : `${name}: ${fieldWords(entryKind, rest)}`;
+}
+
+/** Issues with a `label` in words next to their path, for the pages. */
+export function labelIssues(
+  issues: readonly ConfigIssue[],
+  kind?: EntityKind,
+): (ConfigIssue & { label: string })[] {
+  return issues.map((issue) => ({ ...issue, label: pathWords(issue.path, kind) }));
+}
