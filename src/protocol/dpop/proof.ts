@@ -1,11 +1,12 @@
 // DPoP proof checks (RFC 9449 §4.3): one proof, signed by the public key it carries, for this request, fresh, used once.
-import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import { compactVerify, decodeProtectedHeader } from 'jose';
 import { ASYMMETRIC_ALGS } from '../../shared/algorithms.ts';
 import { safeEqual, sha256 } from '../../shared/crypto.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import type { ClientRequest } from '../endpoints/client-request.ts';
 import { OAuthError } from '../errors.ts';
 import { nonceAccepted, responseNonce } from './nonce.ts';
+import { type ProofKey, proofKey } from './proof-keys.ts';
 
 /** §4.3 (5): asymmetric algorithms only; never `none`, never an HMAC (the verifier would hold the key). */
 export const DPOP_ALGS: readonly string[] = ASYMMETRIC_ALGS;
@@ -53,7 +54,7 @@ export async function checkDpopProof(input: DpopProofInput, deps: ProtocolDeps):
   if (proof === '' || proof.length > MAX_PROOF_LENGTH) return refuse('the DPoP header is not a proof JWT');
   const verified = await verifyProof(proof, refuse);
   if (verified instanceof OAuthError) return verified;
-  const { payload, jwk } = verified;
+  const { payload, jkt } = verified;
   const problem = claimsProblem(payload, input, deps.clock.nowSeconds());
   if (problem !== undefined) return refuse(problem);
   // §8, §9: the server's nonce, in the current or the previous window.
@@ -65,7 +66,6 @@ export async function checkDpopProof(input: DpopProofInput, deps: ProtocolDeps):
       'use_dpop_nonce',
     );
   }
-  const jkt = await calculateJwkThumbprint(jwk, 'sha256');
   // §11.1: a jti is accepted once while its iat is in the window, on whichever node sees it first.
   const iat = payload['iat'] as number;
   const key = sha256(`dpop\n${jkt}\n${new URL(input.url).href}\n${payload['jti'] as string}`);
@@ -79,7 +79,7 @@ export async function checkDpopProof(input: DpopProofInput, deps: ProtocolDeps):
 async function verifyProof(
   proof: string,
   refuse: Refuse,
-): Promise<{ payload: Record<string, unknown>; jwk: JWK } | OAuthError> {
+): Promise<{ payload: Record<string, unknown>; jkt: string } | OAuthError> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(proof);
@@ -97,15 +97,15 @@ async function verifyProof(
   if (PRIVATE_JWK_MEMBERS.some((member) => member in jwk)) {
     return refuse('the DPoP proof jwk must be a public key: it carries private key members');
   }
-  let key: Awaited<ReturnType<typeof importJWK>>;
+  let key: ProofKey;
   try {
-    key = await importJWK(jwk, header.alg);
+    key = await proofKey(jwk, header.alg);
   } catch {
     return refuse(`the DPoP proof jwk is not a public key for ${header.alg}`);
   }
   let payload: unknown;
   try {
-    const verified = await compactVerify(proof, key, { algorithms: [header.alg] });
+    const verified = await compactVerify(proof, key.key, { algorithms: [header.alg] });
     payload = JSON.parse(new TextDecoder().decode(verified.payload));
   } catch {
     return refuse('the DPoP proof signature does not verify with its jwk');
@@ -113,7 +113,7 @@ async function verifyProof(
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     return refuse('the DPoP proof payload is not a JSON object');
   }
-  return { payload: payload as Record<string, unknown>, jwk };
+  return { payload: payload as Record<string, unknown>, jkt: key.jkt };
 }
 
 /** §4.3 (3), (8), (9), (11), (12): the claims, or why they do not fit this request. */
