@@ -1,11 +1,10 @@
 // Commit and rebase of a draft: a commit is all or nothing and only lands on the revision the draft was built on.
-import { validateSnapshot } from '../config/validate.ts';
 import { ConflictError } from '../store/ports/errors.ts';
 import type { Revision } from '../store/ports/index.ts';
+import { draftProblems } from './check-draft.ts';
 import type { AdminDeps } from './deps.ts';
 import { type DraftView, loadDraft, revisionSnapshot, storeDraft } from './drafts.ts';
 import { AdminError } from './errors.ts';
-import { nameIssues } from './issues.ts';
 import { rebaseSnapshot } from './rebase.ts';
 import { sealSecrets } from './seal-secrets.ts';
 
@@ -25,9 +24,9 @@ export async function commitDraft(
   if (!draft) throw new AdminError('no_changes', 'there is nothing to commit: the draft is empty');
   const current = await deps.config.currentId();
   if (draft.base !== current) throw stale(draft.base, current);
-  const checked = validateSnapshot(draft.snapshot);
+  const checked = draftProblems(draft.snapshot, deps.declared);
   if (!checked.ok) {
-    const issues = nameIssues(draft.snapshot, checked.issues);
+    const { issues } = checked;
     throw new AdminError('invalid_config', `the draft cannot be committed: ${issues.length} problem(s)`, {
       issues,
     });

@@ -1,13 +1,13 @@
 // Drafts: every admin edit lands in its owner's draft, built on the revision that was live when it started.
 import { isDeepStrictEqual } from 'node:util';
 import { type Snapshot, snapshotSchema } from '../config/schema.ts';
-import { type ConfigIssue, validateSnapshot } from '../config/validate.ts';
+import type { ConfigIssue } from '../config/validate.ts';
 import { ConflictError } from '../store/ports/errors.ts';
 import type { Draft } from '../store/ports/index.ts';
+import { draftProblems } from './check-draft.ts';
 import type { AdminDeps } from './deps.ts';
 import { diffSnapshots, type EntityChange } from './diff.ts';
 import { AdminError } from './errors.ts';
-import { nameIssues } from './issues.ts';
 
 export interface DraftView {
   /** False when the owner has no pending edits: `snapshot` is then the live revision. */
@@ -53,7 +53,7 @@ export async function loadDraft(deps: AdminDeps, owner: string): Promise<DraftVi
       version: null,
     };
   }
-  const checked = validateSnapshot(draft.snapshot);
+  const checked = draftProblems(draft.snapshot, deps.declared);
   return {
     exists: true,
     base: draft.base,
@@ -61,7 +61,7 @@ export async function loadDraft(deps: AdminDeps, owner: string): Promise<DraftVi
     stale: draft.base !== current,
     snapshot: draft.snapshot,
     changes: diffSnapshots(await revisionSnapshot(deps, draft.base), draft.snapshot),
-    issues: checked.ok ? [] : nameIssues(draft.snapshot, checked.issues),
+    issues: checked.ok ? [] : checked.issues,
     version: draft.version,
   };
 }

@@ -25,7 +25,7 @@ const FIELDS: Record<EntityKind, Record<string, string>> = {
     capabilities: 'capabilities',
     redirect_uris: 'redirect URIs',
     token_endpoint_auth_method: 'client authentication',
-    token_endpoint_auth_signing_alg: 'assertion signing algorithm',
+    token_endpoint_auth_signing_alg: "signing algorithm of the client's JWT",
     secret: 'secret',
     jwks: 'JWKS',
     'jwks.keys': 'JWKS',

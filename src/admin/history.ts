@@ -1,12 +1,11 @@
 // History: revisions with author, time and message, each revision's diff to its parent, and rollback as a new commit.
-import { validateSnapshot } from '../config/validate.ts';
 import { ConflictError } from '../store/ports/errors.ts';
 import type { Revision } from '../store/ports/index.ts';
+import { draftProblems } from './check-draft.ts';
 import type { AdminDeps } from './deps.ts';
 import { diffSnapshots, type EntityChange } from './diff.ts';
 import { revisionSnapshot } from './drafts.ts';
 import { AdminError } from './errors.ts';
-import { nameIssues } from './issues.ts';
 
 export interface RevisionDetail {
   revision: Revision;
@@ -41,10 +40,10 @@ export async function rollback(
   const current = await deps.config.currentId();
   if (current === id) throw new AdminError('no_changes', `revision ${id} is already live`);
   // The schema may have grown rules since that revision; an old snapshot must pass today's.
-  const checked = validateSnapshot(target.snapshot);
+  const checked = draftProblems(target.snapshot, deps.declared);
   if (!checked.ok) {
     throw new AdminError('invalid_config', `revision ${id} is not valid under the current rules`, {
-      issues: nameIssues(target.snapshot, checked.issues),
+      issues: checked.issues,
     });
   }
   try {

@@ -1,7 +1,9 @@
-// The seed's client set up in the admin UI in a real Chromium, step by step; then the code flow; then a rollback.
+// The seed's client set up in the admin UI in a real Chromium, step by step; then the code flow; then a rollback; then an API and a machine client.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { decodeJwt, SignJWT } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ARTIFACTS, chromiumMissing, launchBrowser } from '../fixtures/browser.ts';
 import { startServer, type TestServer, WWW_SECRET } from '../fixtures/server.ts';
@@ -128,6 +130,14 @@ describe('the admin UI in Chromium', { skip }, () => {
     const openid = page.getByRole('checkbox', { name: 'openid', exact: true });
     await openid.check();
     await shot(page, 'wizard-6-scopes');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // Allowed APIs: none configured yet; Security: no profile
+    assert.match((await page.locator('main').textContent()) ?? '', /No APIs are configured yet/);
+    await shot(page, 'wizard-7-apis');
+    await page.getByRole('button', { name: 'Next' }).click();
+    assert.equal(await page.getByRole('radio', { name: 'None', exact: true }).isChecked(), true);
+    await shot(page, 'wizard-8-security');
     await page.getByRole('button', { name: 'Create client' }).click();
 
     assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Client created');
@@ -141,7 +151,8 @@ describe('the admin UI in Chromium', { skip }, () => {
     await page.waitForURL(/\/admin\/changes$/);
     const diff = (await page.locator('.diff').textContent()) ?? '';
     assert.match(diff, /added\s+client\s+www/);
-    assert.match(diff, /redirect_uris/);
+    assert.match(diff, /redirect URIs/, 'fields in the words of the pages');
+    assert.doesNotMatch(diff, /redirect_uris|token_endpoint_auth_method/);
     assert.match(diff, /http:\/\/localhost\/callback/);
     assert.ok(!diff.includes(WWW_SECRET) && !diff.includes('hmac'), 'the secret shows only as a fact');
     await shot(page, 'changes');
@@ -270,6 +281,103 @@ describe('the admin UI in Chromium', { skip }, () => {
     await small.goto(`${server.url}/admin/new-client`);
     await small.screenshot({ path: join(ARTIFACTS, 'admin-phone-wizard.png'), fullPage: true });
     await phone.close();
+  });
+
+  test('an API, then a Client Credentials client with private_key_jwt made in the wizard; FAPI 2.0 refused with its rules; the client gets a token for the API', async () => {
+    const API = 'https://orders.example.com';
+    await page.goto(`${server.url}/admin/apis`);
+    await page.getByLabel(/^Identifier/).fill(API);
+    await page.getByLabel(/^Name/).fill('Orders API');
+    await page.getByRole('radio', { name: 'JWT', exact: true }).check();
+    await page.getByRole('button', { name: 'Create API' }).click();
+    await page.waitForURL(/\/admin\/apis\?saved=/);
+    assert.match((await page.locator('tbody').textContent()) ?? '', /orders\.example\.com[\s\S]*JWT, 300 s/);
+    await shot(page, 'apis');
+
+    await page.goto(`${server.url}/admin/new-client`);
+    await page.getByLabel('Client ID').fill('orders-sync');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('checkbox', { name: /Code Flow/ }).uncheck();
+    await page.getByRole('checkbox', { name: /Client Credentials/ }).check();
+    await shot(page, 'wizard-machine-capabilities');
+    await page.getByRole('button', { name: 'Next' }).click();
+    assert.equal(
+      await page.getByRole('heading', { level: 2 }).textContent(),
+      'Client authentication',
+      'no redirect URI is asked of a machine client',
+    );
+    assert.equal(await page.getByRole('radio', { name: /public client/ }).count(), 0, 'nor can it be public');
+    await page.getByRole('radio', { name: /Signed JWT with a private key/ }).check();
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwks = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'orders-sync-1', alg: 'ES256' }] };
+    await page.getByLabel(/^JWKS \(/).fill(JSON.stringify(jwks, null, 2));
+    await page.getByLabel(/Signing algorithm of the client's JWT/).selectOption('ES256');
+    await shot(page, 'wizard-machine-client-authentication');
+    await page.getByRole('button', { name: 'Next' }).click();
+    assert.equal(await page.getByRole('checkbox', { name: 'openid', exact: true }).isChecked(), false);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('checkbox', { name: /Orders API/ }).check();
+    await shot(page, 'wizard-machine-apis');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await shot(page, 'wizard-machine-security');
+    await page.getByRole('button', { name: 'Create client' }).click();
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Client created');
+    assert.match((await page.locator('main').textContent()) ?? '', /it has no secret/);
+    await shot(page, 'client-machine-created');
+
+    await page.getByRole('link', { name: 'Open the client' }).click();
+    await shot(page, 'client-machine-overview');
+    const security = page.locator('#security');
+    await security.getByRole('radio', { name: 'FAPI 2.0' }).check();
+    await security.getByLabel('Request object signing algorithm').selectOption('RS256');
+    await security.getByRole('button', { name: 'Save security settings' }).click();
+    const refusal = (await page.locator('#security [role="alert"]').textContent()) ?? '';
+    assert.match(
+      refusal,
+      /ID token signing algorithm \(on the Tokens tab\): FAPI 2\.0 \(§5\.4\.1\) allows PS256, ES256 or EdDSA/,
+    );
+    assert.match(refusal, /Request object signing algorithm: FAPI 2\.0 \(§5\.4\.1\)/);
+    assert.doesNotMatch(refusal, /id_token|request_object|_alg\b/, 'no config keys where a person reads');
+    assert.equal(
+      await security.getByRole('radio', { name: 'FAPI 2.0' }).isChecked(),
+      true,
+      'the choice is kept',
+    );
+    await page.locator('#security').scrollIntoViewIfNeeded();
+    await shot(page, 'client-fapi2-refused');
+
+    await page.goto(`${server.url}/admin/changes`);
+    const diff = (await page.locator('.diff').textContent()) ?? '';
+    assert.match(diff, /added\s+API\s+https:\/\/orders\.example\.com/);
+    assert.match(diff, /client authentication\s*\+?\s*signed JWT with a private key/);
+    assert.match(diff, /allowed APIs/);
+    await shot(page, 'changes-machine');
+    await page.getByLabel('Commit message').fill('Orders API and its sync service');
+    await page.getByRole('button', { name: 'Commit' }).click();
+    await page.waitForURL(/\/admin\/history\/\d+\?committed=1$/);
+
+    // The client as the admin made it, at the token endpoint: client credentials for the API.
+    const assertion = await new SignJWT({ jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', kid: 'orders-sync-1' })
+      .setIssuer('orders-sync')
+      .setSubject('orders-sync')
+      .setAudience(server.issuer)
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(privateKey);
+    const res = await fetch(`${server.url}/oauth/v2/oauth-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        resource: API,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      }),
+    });
+    const tokens = (await res.json()) as Record<string, string>;
+    assert.equal(res.status, 200, JSON.stringify(tokens));
+    assert.equal(decodeJwt(tokens['access_token']!).aud, API, 'a JWT access token for the API alone');
   });
 
   test('refused input gets a readable page: a revision id that names none, a control character at the edge', async () => {

@@ -391,19 +391,21 @@ describe('APIs and machine clients in the UI', () => {
     assert.match(overview.body, /name="apis" value="https:\/\/api.example.com" checked/);
   });
 
-  test('FAPI 2.0 on a client that breaks it is refused next to the Security section, each rule in words', async () => {
+  test('FAPI 2.0 on a client that breaks it is refused next to the Security section, each rule in words, the choice kept', async () => {
     const ua = await loggedIn();
     const page = await ua.follow(`${server.url}/admin/clients/gen`);
     const refused = await submitForm(ua, page, '/admin/clients/gen', {
       section: 'security',
       profile: 'fapi2',
+      request_alg: 'RS256',
+      par_shown: 'off',
+      dpop_shown: 'off',
     });
     assert.equal(refused.status, 400);
     const text = alertText(refused.body);
     for (const rule of [
       'Client authentication: FAPI 2.0 (§5.3.2.1) clients authenticate with private_key_jwt',
-      'Require pushed authorization requests (PAR): FAPI 2.0 (§5.3.2.2) requires pushed authorization requests',
-      'Require DPoP-bound tokens: FAPI 2.0 (§5.3.2.1) issues only sender-constrained (DPoP-bound) access tokens',
+      'Request object signing algorithm: FAPI 2.0 (§5.4.1) allows PS256, ES256 or EdDSA for request objects',
     ]) {
       assert.ok(text.includes(rule), `${rule}\nin: ${text}`);
     }
@@ -412,9 +414,26 @@ describe('APIs and machine clients in the UI', () => {
       /ID token/,
       'gen signs ID tokens with ES256 (saved above), which FAPI 2.0 allows',
     );
-    assert.doesNotMatch(text, /token_endpoint_auth_method|pushed_authorization|dpop_bound/);
+    assert.doesNotMatch(text, /PAR|DPoP/, 'boxes left as they were shown: FAPI 2.0 turns them on itself');
+    assert.doesNotMatch(text, /token_endpoint|request_object|_alg\b|\.\w+_/, 'no config keys');
     const box = /<section class="box" id="security"[\s\S]*?<\/section>/.exec(refused.body)?.[0] ?? '';
     assert.match(box, /class="alert"/, 'the refusal sits in the Security section');
+    assert.match(
+      box,
+      /value="fapi2"[^>]* checked/,
+      'the FAPI 2.0 choice is kept, not reset to the stored one',
+    );
+    const untick = await submitForm(ua, page, '/admin/clients/gen', {
+      section: 'security',
+      profile: 'fapi2',
+      par_shown: 'on',
+      dpop_shown: 'on',
+      dpop: 'on',
+    });
+    assert.match(
+      alertText(untick.body),
+      /Require pushed authorization requests \(PAR\): FAPI 2\.0 \(§5\.3\.2\.2\)/,
+    );
   });
 
   test('deleting an API a client still allows says so at once, and the commit is refused naming the client', async () => {

@@ -86,6 +86,8 @@ async function harness(tessera: Tessera): Promise<Harness> {
     clientId: 'www',
     client_id: 'www',
     name: 'hostile.scope',
+    // An API identifier is a URI, percent-encoded in a path.
+    identifier: encodeURIComponent('https://hostile-api.example'),
     '*': 'nothing-here',
     '/admin/clients/:id': 'www',
     '/admin/history/:id': String(commit.json().revision.id),

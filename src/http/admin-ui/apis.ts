@@ -4,6 +4,7 @@ import { clientsNaming } from '../../admin/api-edits.ts';
 import { labelIssues } from '../../admin/field-labels.ts';
 import type { ApiCreateInput, ApiPatch } from '../../admin/inputs.ts';
 import { scopeChoices } from '../../admin/views.ts';
+import type { Snapshot } from '../../config/schema.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import { issuesOf } from './diff-view.ts';
@@ -14,6 +15,14 @@ export const TOKEN_FORMATS = [
   { id: 'jwt', label: 'JWT', hint: 'Signed (RFC 9068): the API checks it itself with the published keys.' },
   { id: 'opaque', label: 'Opaque', hint: 'A random reference: the API asks the introspection endpoint.' },
 ];
+
+/**
+ * The scopes an API is offered: the configured ones; the OpenID Connect scopes are about the user's
+ * sign-in, not an API, and are shown only where an API already names one.
+ */
+function apiScopes(snapshot: Snapshot, named: readonly string[] = []) {
+  return scopeChoices(snapshot).filter((s) => !s.builtIn || named.includes(s.name));
+}
 
 /** The editable fields of the form: blank is "not given", and the schema says what is wrong. */
 function fieldsOf(form: Form): ApiPatch {
@@ -62,7 +71,7 @@ export function apiRoutes(app: FastifyInstance, ui: Ui): void {
           format: TOKEN_FORMATS.find((f) => f.id === a.access_token_format)?.label,
           clients: clientsNaming(snapshot, a.identifier),
         })),
-        scopes: scopeChoices(snapshot),
+        scopes: apiScopes(snapshot),
         formats: TOKEN_FORMATS,
         issues: labelIssues(extra.issues ?? [], 'api'),
         values: extra.values ?? blank,
@@ -111,7 +120,7 @@ export function apiRoutes(app: FastifyInstance, ui: Ui): void {
         section: 'apis',
         api,
         action: href(identifier),
-        scopes: scopeChoices(snapshot),
+        scopes: apiScopes(snapshot, api.scopes),
         formats: TOKEN_FORMATS,
         clients: clientsNaming(snapshot, identifier),
         issues: labelIssues(issues, 'api'),

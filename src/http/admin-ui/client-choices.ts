@@ -40,6 +40,6 @@ export const PROFILES = [
   {
     id: 'fapi2',
     label: 'FAPI 2.0',
-    hint: 'The FAPI 2.0 Security Profile: private_key_jwt, PKCE, pushed authorization requests and DPoP-bound tokens; PS256, ES256 or EdDSA signatures.',
+    hint: 'The FAPI 2.0 Security Profile: the client signs a JWT with its private key (private_key_jwt) and uses PKCE; pushed authorization requests and DPoP-bound tokens are turned on with it; only PS256, ES256 or EdDSA signatures. A setting that breaks a rule is refused, naming the rule.',
   },
 ];

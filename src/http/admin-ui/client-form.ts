@@ -64,7 +64,7 @@ export function clientFormAction(section: ClientSection, form: Form, client: Cli
     case 'apis':
       return { kind: 'patch', patch: { apis: fields(form, 'apis') } };
     case 'security':
-      return security(form, client);
+      return security(form);
     case 'tokens': {
       const patch: ClientPatch = {
         refresh_token: { enabled: checked(form, 'refresh_enabled') },
@@ -118,25 +118,57 @@ function authentication(form: Form): ClientFormAction {
 }
 
 /**
- * An unticked box turns a requirement off, except one never set on a client without a profile: that
- * stays unset (off), so saving the section changes nothing unasked. Under FAPI 2.0 an unticked box is
- * an explicit "off", which the profile refuses, naming the rule.
+ * A box changes only what the person changed: ticked is on; unticked where the page showed it ticked
+ * (`<name>_shown`) is an explicit off, which FAPI 2.0 refuses, naming its rule; left unticked, the
+ * stored value stays (unset means off, or on under FAPI 2.0, which turns it on by itself).
  */
-function flag(form: Form, name: string, stored: boolean | undefined, fapi2: boolean): boolean | undefined {
+function flag(form: Form, name: string): boolean | undefined {
   if (checked(form, name)) return true;
-  return stored === undefined && !fapi2 ? undefined : false;
+  return field(form, `${name}_shown`) === 'on' ? false : undefined;
 }
 
-function security(form: Form, client: ClientConfig): ClientFormAction {
+function security(form: Form): ClientFormAction {
   const fapi2 = field(form, 'profile') === 'fapi2';
   const alg = field(form, 'request_alg');
   const patch: ClientPatch = {
     profile: fapi2 ? 'fapi2' : null,
     request_object_signing_alg: alg === '' ? null : (alg as ClientPatch['request_object_signing_alg']),
   };
-  const par = flag(form, 'par', client.require_pushed_authorization_requests, fapi2);
+  const par = flag(form, 'par');
   if (par !== undefined) patch.require_pushed_authorization_requests = par;
-  const dpop = flag(form, 'dpop', client.dpop_bound_access_tokens, fapi2);
+  const dpop = flag(form, 'dpop');
   if (dpop !== undefined) patch.dpop_bound_access_tokens = dpop;
   return { kind: 'patch', patch };
+}
+
+/** What a refused section showed when it was sent, so the page keeps the person's choices. */
+export function submittedView(
+  section: ClientSection,
+  form: Form,
+): { client: Record<string, unknown>; jwksText?: string } {
+  const alg = (name: string) => (field(form, name) === '' ? undefined : field(form, name));
+  if (section === 'security') {
+    // A box left as it was shown keeps the stored value, so the page shows what would be in force.
+    const par = flag(form, 'par');
+    const dpop = flag(form, 'dpop');
+    return {
+      client: {
+        profile: field(form, 'profile') === 'fapi2' ? 'fapi2' : undefined,
+        ...(par === undefined ? {} : { require_pushed_authorization_requests: par }),
+        ...(dpop === undefined ? {} : { dpop_bound_access_tokens: dpop }),
+        request_object_signing_alg: alg('request_alg'),
+      },
+    };
+  }
+  if (section === 'authentication') {
+    return {
+      client: {
+        token_endpoint_auth_method: field(form, 'token_endpoint_auth_method'),
+        jwks_uri: field(form, 'jwks_uri'),
+        token_endpoint_auth_signing_alg: alg('auth_alg'),
+      },
+      jwksText: field(form, 'jwks'),
+    };
+  }
+  return { client: {} };
 }

@@ -14,10 +14,18 @@ import {
   PROFILES,
   REQUEST_OBJECT_ALGS,
 } from './client-choices.ts';
-import { type ClientSection, clientFormAction, SECTIONS } from './client-form.ts';
+import { type ClientSection, clientFormAction, SECTIONS, submittedView } from './client-form.ts';
 import { field, formOf, queryOf } from './forms.ts';
 import { adminPage, type Ui } from './render.ts';
 import { showSecret } from './secret.ts';
+
+/** Settings on the Tokens tab: a refusal shown on the Overview says where they are. */
+const TOKENS_TAB = /^(refresh_token|access_token_|id_token_|userinfo_)/;
+
+const withPlace = (issues: ConfigIssue[], tab: string) =>
+  labelIssues(issues, 'client').map((i) =>
+    tab !== 'tokens' && TOKENS_TAB.test(i.path) ? { ...i, label: `${i.label} (on the Tokens tab)` } : i,
+  );
 
 /** What the draft did to each client, for the badges in the list. */
 function draftStatus(changes: { kind: string; id: string; action: string }[]) {
@@ -59,7 +67,14 @@ export function clientRoutes(app: FastifyInstance, ui: Ui): void {
     reply: FastifyReply,
     snapshot: Snapshot,
     clientId: string,
-    extra: { tab?: string; issues?: ConfigIssue[]; errorSection?: string; saved?: string } = {},
+    extra: {
+      tab?: string;
+      issues?: ConfigIssue[];
+      errorSection?: string;
+      saved?: string;
+      /** A refused section's values as sent, shown instead of the stored ones. */
+      submitted?: ReturnType<typeof submittedView>;
+    } = {},
     status = 200,
   ) => {
     const client = snapshot.clients.find((c) => c.client_id === clientId);
@@ -89,7 +104,7 @@ export function clientRoutes(app: FastifyInstance, ui: Ui): void {
       {
         title: `Client ${clientId}`,
         section: 'clients',
-        client: clientView(client),
+        client: { ...clientView(client), ...extra.submitted?.client },
         action: clientPath(clientId),
         tab,
         tabs: [
@@ -101,12 +116,12 @@ export function clientRoutes(app: FastifyInstance, ui: Ui): void {
         assertionAlgs: ASSERTION_ALG_GROUPS,
         requestAlgs: REQUEST_OBJECT_ALGS,
         profiles: PROFILES,
-        jwksText: client.jwks ? JSON.stringify(client.jwks, null, 2) : '',
+        jwksText: extra.submitted?.jwksText ?? (client.jwks ? JSON.stringify(client.jwks, null, 2) : ''),
         authenticators: snapshot.authenticators,
         scopes: scopeChoices(snapshot),
         apis: apiChoices(snapshot),
         algs: SIGNING_ALGS,
-        issues: labelIssues(extra.issues ?? [], 'client'),
+        issues: withPlace(extra.issues ?? [], tab),
         errorSection: extra.errorSection,
         saved: extra.saved,
         declared: ui.deps.admin.declared.clients.some((d) => d.client_id === clientId),
@@ -173,7 +188,15 @@ export function clientRoutes(app: FastifyInstance, ui: Ui): void {
         if (!(error instanceof AdminError)) throw error;
         const issues = error.issues.length > 0 ? error.issues : [{ path: '', message: error.message }];
         const latest = await service.draft(principal);
-        return render(request, reply, latest.snapshot, id, { tab, issues, errorSection: section }, 400);
+        const submitted = submittedView(section, form);
+        return render(
+          request,
+          reply,
+          latest.snapshot,
+          id,
+          { tab, issues, errorSection: section, submitted },
+          400,
+        );
       }
     },
   );

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AdminError } from '../../../src/admin/errors.ts';
 import type { Principal } from '../../../src/admin/principal.ts';
-import { adminFixture } from './helpers.ts';
+import { adminFixture, client, snapshotOf } from './helpers.ts';
 
 const alice: Principal = { via: 'ui', username: 'alice' };
 const bob: Principal = { via: 'ui', username: 'Bob' };
@@ -99,4 +99,18 @@ test('API tokens and CLI calls get drafts of their own, and commits name who mad
   assert.equal((await fx.service.draft(alice)).exists, false);
   const revision = await fx.service.commit(token, 'by token');
   assert.equal(revision.author, 'alice (API token "ci")');
+});
+
+test('a commit that would leave a config-file client without what it needs is refused before anything is written', async () => {
+  const fx = adminFixture(snapshotOf({ authenticators: [], clients: [client('www')] }));
+  await fx.service.deleteAuthenticator(alice, 'username-password');
+  assert.deepEqual((await fx.service.draft(alice)).issues, [
+    {
+      path: 'clients[www].authenticator',
+      message: 'no authenticator with id "username-password" (needed by an entry the config file declares)',
+    },
+  ]);
+  await assert.rejects(fx.service.commit(alice, 'drop it'), (e) => code(e) === 'invalid_config');
+  assert.equal(await fx.store.config.currentId(), null, 'no revision the nodes could not run');
+  assert.equal(fx.commits(), 0);
 });

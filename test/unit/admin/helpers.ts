@@ -30,7 +30,8 @@ export const client = (clientId: string, extra: Record<string, unknown> = {}) =>
   ...extra,
 });
 
-export function adminFixture() {
+/** `declared`: what the config file declares, layered over every committed revision at runtime. */
+export function adminFixture(declared: Snapshot = snapshotOf()) {
   const store = createMemoryStore();
   const clock = new FixedClock(NOW);
   let commits = 0;
@@ -45,7 +46,7 @@ export function adminFixture() {
       commits += 1;
     },
     setupKey: Buffer.alloc(32, 9),
-    declared: snapshotOf(),
+    declared,
   };
   return { store, clock, deps, service: createAdminService(deps), commits: () => commits };
 }
