@@ -3,6 +3,7 @@ import { type Snapshot, snapshotSchema } from '../config/schema.ts';
 import { validateSnapshot } from '../config/validate.ts';
 import { ConflictError } from '../store/ports/errors.ts';
 import type { Revision } from '../store/ports/index.ts';
+import { draftProblems } from './check-draft.ts';
 import type { AdminDeps } from './deps.ts';
 import { AdminError } from './errors.ts';
 import { nameIssues } from './issues.ts';
@@ -58,6 +59,12 @@ export async function importSnapshot(
   snapshot: Snapshot,
   input: { author: string; message: string },
 ): Promise<Revision> {
+  const checked = draftProblems(snapshot, deps.declared);
+  if (!checked.ok) {
+    throw new AdminError('invalid_config', "the document does not work with the config file's entries", {
+      issues: checked.issues,
+    });
+  }
   const current = await deps.config.currentId();
   try {
     const revision = await deps.config.commit({
