@@ -12,7 +12,7 @@ const SVC_SECRET = 'svc-Secret_Q8m2Zx5Tn7Wb3Rk9Lv1Yc4Hj6Pd0Fs-Ga7Ue2IoX';
 const insecure = { execute: [client.allowInsecureRequests] };
 
 let server: TestServer;
-let clientKeys: CryptoKeyPair;
+let clientKeys: Awaited<ReturnType<typeof generateKeyPair>>;
 const browser = new UserAgent();
 
 before(async () => {

@@ -12,7 +12,7 @@ const http = { [oauth.allowInsecureRequests]: true } as const;
 let server: TestServer;
 let browser: UserAgent;
 let as: oauth.AuthorizationServer;
-let keys: CryptoKeyPair;
+let keys: Awaited<ReturnType<typeof generateKeyPair>>;
 const bank: oauth.Client = { client_id: 'bank', id_token_signed_response_alg: 'PS256' };
 
 before(async () => {

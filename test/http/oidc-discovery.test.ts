@@ -180,10 +180,11 @@ describe('response_types, response_modes, grant_types', () => {
   });
 
   test('every listed grant_type works', async () => {
-    assert.deepEqual(
-      [...list('grant_types_supported')].sort(),
-      ['authorization_code', 'client_credentials', 'refresh_token'],
-    );
+    assert.deepEqual([...list('grant_types_supported')].sort(), [
+      'authorization_code',
+      'client_credentials',
+      'refresh_token',
+    ]);
     const tokens = await tokensFor(server, agent, { id: 'www', secret: WWW_SECRET });
     const refreshed = await token(
       server,

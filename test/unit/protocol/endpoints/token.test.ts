@@ -109,11 +109,7 @@ describe('token endpoint: grant_type', () => {
     assert.match(result.description, /grant_type is required/);
   });
 
-  for (const grantType of [
-    'password',
-    'implicit',
-    'urn:ietf:params:oauth:grant-type:device_code',
-  ]) {
+  for (const grantType of ['password', 'implicit', 'urn:ietf:params:oauth:grant-type:device_code']) {
     test(`an unsupported grant_type is unsupported_grant_type: ${grantType}`, async () => {
       const result = await token(harness(), { grant_type: grantType }, WEB);
       assert.ok(result instanceof OAuthError);

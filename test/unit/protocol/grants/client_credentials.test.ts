@@ -20,7 +20,12 @@ function machineSnapshot(): SnapshotInput {
     ...base,
     scopes: [...(base.scopes ?? []), { name: 'reports:read' }, { name: 'billing:write' }],
     apis: [
-      { identifier: REPORTS_API, scopes: ['reports:read'], access_token_format: 'jwt', access_token_lifetime: 120 },
+      {
+        identifier: REPORTS_API,
+        scopes: ['reports:read'],
+        access_token_format: 'jwt',
+        access_token_lifetime: 120,
+      },
       { identifier: BILLING_API, scopes: ['billing:write'], access_token_format: 'opaque' },
     ],
     clients: [

@@ -48,7 +48,11 @@ const SCOPE = 'openid profile reports mail:send';
 describe('resource at the authorization endpoint', () => {
   test('an unknown resource is redirected back as invalid_target with the state', async () => {
     const h = harness(snapshot());
-    const outcome = await authorize(h, authorizeParams({ resource: 'https://nope.example/' }), await login(h));
+    const outcome = await authorize(
+      h,
+      authorizeParams({ resource: 'https://nope.example/' }),
+      await login(h),
+    );
     const query = redirectParams(outcome);
     assert.equal(query.get('error'), 'invalid_target');
     assert.equal(query.get('state'), 'st-123');
