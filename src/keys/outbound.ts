@@ -10,7 +10,7 @@ export interface OutboundSettings {
   /** The largest body read; a longer one is abandoned, not truncated. */
   maxBytes: number;
   allowLoopback: boolean;
-  /** RFC 1918, carrier-grade NAT, link-local (cloud metadata) and unique-local addresses. */
+  /** RFC 1918, carrier-grade NAT and unique-local addresses (link-local, cloud metadata, never). */
   allowPrivateNetworks: boolean;
 }
 
@@ -51,14 +51,17 @@ function blockList(v4: [string, number][], v6: [string, number][]): BlockList {
 }
 
 // BlockList matches IPv4-mapped IPv6 addresses (::ffff:10.0.0.1) against the IPv4 subnets too.
+// Link-local holds the cloud metadata services (169.254.169.254): no JWK Set is ever served there.
 const NEVER = blockList(
   [
     ['0.0.0.0', 8],
+    ['169.254.0.0', 16],
     ['224.0.0.0', 4],
     ['240.0.0.0', 4],
   ],
   [
     ['::', 128],
+    ['fe80::', 10],
     ['ff00::', 8],
   ],
 );
@@ -69,23 +72,20 @@ const PRIVATE = blockList(
     ['172.16.0.0', 12],
     ['192.168.0.0', 16],
     ['100.64.0.0', 10],
-    ['169.254.0.0', 16],
     ['192.0.0.0', 24],
     ['198.18.0.0', 15],
   ],
-  [
-    ['fc00::', 7],
-    ['fe80::', 10],
-  ],
+  [['fc00::', 7]],
 );
 
 /** Why this address may not be fetched from, or undefined when it may. */
 function refusal(address: string, family: number, settings: OutboundSettings): string | undefined {
   const type = family === 6 ? 'ipv6' : 'ipv4';
-  if (NEVER.check(address, type)) return 'it resolves to an unspecified, multicast or reserved address';
+  if (NEVER.check(address, type))
+    return 'it resolves to an unspecified, link-local, multicast or reserved address';
   if (LOOPBACK.check(address, type) && !settings.allowLoopback) return 'it resolves to a loopback address';
   if (PRIVATE.check(address, type) && !settings.allowPrivateNetworks) {
-    return 'it resolves to a private or link-local address';
+    return 'it resolves to a private address';
   }
   return undefined;
 }

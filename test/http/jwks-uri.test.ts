@@ -228,14 +228,19 @@ describe('jwks_uri: the outbound guard', () => {
   });
   for (const [what, url] of [
     ['an RFC 1918 address', 'https://10.1.2.3/jwks'],
-    ['a link-local address (cloud metadata)', 'https://169.254.169.254/latest'],
     ['a unique-local IPv6 address', 'https://[fd00::1]/jwks'],
     ['an IPv4-mapped IPv6 private address', 'https://[::ffff:192.168.1.1]/jwks'],
   ] as const) {
-    test(`${what} is refused before any connection`, () => refused(url, /private or link-local address/));
+    test(`${what} is refused before any connection`, () => refused(url, /private address/));
+  }
+  for (const url of ['https://169.254.169.254/latest', 'https://[fe80::1]/jwks']) {
+    test(`a link-local address (cloud metadata) is refused even where private networks are allowed: ${url}`, () =>
+      refused(url, /link-local/, { allowPrivateNetworks: true }));
   }
   test('an unspecified address is always refused', () =>
-    refused('https://0.0.0.0/jwks', /unspecified, multicast or reserved/, { allowPrivateNetworks: true }));
+    refused('https://0.0.0.0/jwks', /unspecified, link-local, multicast or reserved/, {
+      allowPrivateNetworks: true,
+    }));
   test('plain http to a host that is not loopback is refused', () =>
     refused('http://example.com/jwks', /must use https/));
   test('credentials in the URL are refused', () =>

@@ -4,16 +4,25 @@ import { ASSERTION_PARAMS, type AssertionKeys, readAssertion, verifyAssertion } 
 import { DECOY_SECRET } from './decoy-keys.ts';
 import type { ClientAuthMethod } from './method.ts';
 
+/** RFC 7518 §3.2: an HMAC key at least as long as the hash output. */
+const MIN_KEY_BYTES: Readonly<Record<string, number>> = { HS256: 32, HS384: 48, HS512: 64 };
+
 const keys: AssertionKeys = {
   algs: HMAC_ALGS,
   // OIDC Core §9: the HMAC key is the octets of the UTF-8 client_secret, kept sealed (keys/sealed-secret.ts).
-  async key(client, _header, deps) {
+  async key(client, header, deps) {
     if (client.secretSealed === null) return 'the client has no secret for client_secret_jwt';
+    let key: Uint8Array;
     try {
-      return new TextEncoder().encode(deps.unsealSecret(client.secretSealed));
+      key = new TextEncoder().encode(deps.unsealSecret(client.secretSealed));
     } catch {
       return 'the client secret cannot be unsealed on this server';
     }
+    const needed = MIN_KEY_BYTES[header.alg] ?? 0;
+    if (key.length < needed) {
+      return `the client secret is too short to key ${header.alg} (RFC 7518 section 3.2): use HS256`;
+    }
+    return key;
   },
   decoy: () => DECOY_SECRET,
 };
