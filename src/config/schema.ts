@@ -88,7 +88,7 @@ export const serverSchema = z
         max_bytes: z.number().int().positive().max(1_048_576).default(65_536),
         /** Fetch from loopback addresses; default: only when the issuer itself is on loopback. */
         allow_loopback: z.boolean().optional(),
-        /** Fetch from private (RFC 1918, link-local, unique-local) addresses. */
+        /** Fetch from private (RFC 1918, carrier-grade NAT, unique-local) addresses; link-local never. */
         allow_private_networks: z.boolean().default(false),
       })
       .strict()
