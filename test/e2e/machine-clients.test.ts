@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import * as client from 'openid-client';
+import { followToCallback } from '../fixtures/oidc.ts';
 import { startServer, type TestServer } from '../fixtures/server.ts';
 import { UserAgent } from '../fixtures/user-agent.ts';
 
@@ -52,27 +53,14 @@ before(async () => {
 });
 after(() => server.close());
 
-/** Logs in (registering on first use) and returns the callback URL the browser was sent to. */
-async function userAgentFlow(authorizationUrl: URL): Promise<URL> {
-  let page = await browser.follow(authorizationUrl.href);
-  if (page.status === 200) {
-    const register = /href="([^"]*register[^"]*)"/.exec(page.body)![1]!.replace(/&amp;/g, '&');
-    page = await browser.follow(new URL(register, server.url).href);
-    page = await browser.submit(page, { username: 'alice', password: 'alice in wonderland' });
-  }
-  assert.equal(page.status, 303, page.body);
-  return new URL(page.headers.get('location')!);
-}
+const userAgentFlow = (authorizationUrl: URL) => followToCallback(browser, server, authorizationUrl);
+
+const discover = (clientId: string, auth: client.ClientAuth, metadata?: Partial<client.ClientMetadata>) =>
+  client.discovery(new URL(server.issuer), clientId, metadata, auth, insecure);
 
 describe('client credentials through openid-client', () => {
   test('client_secret_basic with resource: a JWT for the API that verifies against the JWKS', async () => {
-    const config = await client.discovery(
-      new URL(server.issuer),
-      'svc',
-      undefined,
-      client.ClientSecretBasic(SVC_SECRET),
-      insecure,
-    );
+    const config = await discover('svc', client.ClientSecretBasic(SVC_SECRET));
     assert.ok(config.serverMetadata().grant_types_supported?.includes('client_credentials'));
     const tokens = await client.clientCredentialsGrant(config, {
       scope: 'reports:read',
@@ -92,13 +80,7 @@ describe('client credentials through openid-client', () => {
   });
 
   test('an unknown resource is refused with invalid_target', async () => {
-    const config = await client.discovery(
-      new URL(server.issuer),
-      'svc',
-      undefined,
-      client.ClientSecretBasic(SVC_SECRET),
-      insecure,
-    );
+    const config = await discover('svc', client.ClientSecretBasic(SVC_SECRET));
     await assert.rejects(
       client.clientCredentialsGrant(config, { resource: 'https://elsewhere.example/' }),
       (error: client.ResponseBodyError) => error.error === 'invalid_target',
@@ -106,21 +88,16 @@ describe('client credentials through openid-client', () => {
   });
 
   test('private_key_jwt: a signed assertion authenticates; a second use of its jti is refused', async () => {
-    const config = await client.discovery(
-      new URL(server.issuer),
+    const config = await discover(
       'svc-jwt',
-      undefined,
       client.PrivateKeyJwt({ key: clientKeys.privateKey, kid: 'bank-1' }),
-      insecure,
     );
     assert.ok(config.serverMetadata().token_endpoint_auth_methods_supported?.includes('private_key_jwt'));
     const tokens = await client.clientCredentialsGrant(config, { scope: 'reports:read' });
     assert.ok(tokens.access_token);
     // Two assertions with one jti: the second is a replay.
-    const replaying = await client.discovery(
-      new URL(server.issuer),
+    const replaying = await discover(
       'svc-jwt',
-      undefined,
       client.PrivateKeyJwt(
         { key: clientKeys.privateKey, kid: 'bank-1' },
         {
@@ -129,7 +106,6 @@ describe('client credentials through openid-client', () => {
           },
         },
       ),
-      insecure,
     );
     await client.clientCredentialsGrant(replaying, { scope: 'reports:read' });
     await assert.rejects(
@@ -141,12 +117,10 @@ describe('client credentials through openid-client', () => {
 
 describe('FAPI 2.0 client through openid-client: PAR, PKCE, private_key_jwt, DPoP', () => {
   test('the whole flow: pushed request, DPoP-bound code and tokens, userinfo with DPoP', async () => {
-    const config = await client.discovery(
-      new URL(server.issuer),
+    const config = await discover(
       'bank',
-      { id_token_signed_response_alg: 'ES256' },
       client.PrivateKeyJwt({ key: clientKeys.privateKey, kid: 'bank-1' }),
-      insecure,
+      { id_token_signed_response_alg: 'ES256' },
     );
     const metadata = config.serverMetadata();
     assert.ok(metadata.pushed_authorization_request_endpoint);
@@ -185,12 +159,9 @@ describe('FAPI 2.0 client through openid-client: PAR, PKCE, private_key_jwt, DPo
   });
 
   test('a plain (unpushed) authorization request from the FAPI client is refused', async () => {
-    const config = await client.discovery(
-      new URL(server.issuer),
+    const config = await discover(
       'bank',
-      undefined,
       client.PrivateKeyJwt({ key: clientKeys.privateKey, kid: 'bank-1' }),
-      insecure,
     );
     const verifier = client.randomPKCECodeVerifier();
     const url = client.buildAuthorizationUrl(config, {

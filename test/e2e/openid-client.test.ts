@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
+import { followToCallback } from '../fixtures/oidc.ts';
 import { startServer, type TestServer, WWW_SECRET } from '../fixtures/server.ts';
 import { UserAgent } from '../fixtures/user-agent.ts';
 
@@ -14,17 +15,7 @@ before(async () => {
 });
 after(() => server.close());
 
-/** Logs in (registering on first use) and returns the callback URL the browser was sent to. */
-async function userAgentFlow(authorizationUrl: URL): Promise<URL> {
-  let page = await browser.follow(authorizationUrl.href);
-  if (page.status === 200) {
-    const register = /href="([^"]*register[^"]*)"/.exec(page.body)![1]!.replace(/&amp;/g, '&');
-    page = await browser.follow(new URL(register, server.url).href);
-    page = await browser.submit(page, { username: 'alice', password: 'alice in wonderland' });
-  }
-  assert.equal(page.status, 303);
-  return new URL(page.headers.get('location')!);
-}
+const userAgentFlow = (authorizationUrl: URL) => followToCallback(browser, server, authorizationUrl);
 
 for (const [name, auth] of [
   ['client_secret_basic', client.ClientSecretBasic(WWW_SECRET)],
