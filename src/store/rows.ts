@@ -1,5 +1,6 @@
 // Row mappers from the snake_case columns both SQL engines share to the store ports' records. The engines
 // differ only in how a JSON column and a boolean arrive; each passes its own `Columns`.
+import { storedSnapshot } from '../config/stored.ts';
 import type {
   Account,
   AdminSession,
@@ -106,7 +107,7 @@ export function rowMappers(columns: Columns) {
     toRevisionMeta,
     toRevision: (r: Row): Revision => ({
       ...toRevisionMeta(r),
-      snapshot: columns.json(r['snapshot']) as Revision['snapshot'],
+      snapshot: storedSnapshot(columns.json(r['snapshot'])),
     }),
     toKey: (r: Row): StoredKey => ({
       kid: text(r['kid']),
@@ -146,7 +147,7 @@ export function rowMappers(columns: Columns) {
     toDraft: (r: Row): Draft => ({
       owner: text(r['owner']),
       base: intOrNull(r['base']),
-      snapshot: columns.json(r['snapshot']) as Draft['snapshot'],
+      snapshot: storedSnapshot(columns.json(r['snapshot'])),
       version: int(r['version']),
       updatedAt: int(r['updated_at']),
     }),
