@@ -3,12 +3,14 @@
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
-// Chunk names carry hashes: start from an empty dist/ so old chunks do not pile up.
-rmSync('dist', { recursive: true, force: true });
+// `node scripts/build.mjs [outdir]`: dist/ unless told otherwise (a test builds elsewhere, beside dist/).
+const outdir = process.argv[2] ?? 'dist';
+// Chunk names carry hashes: start from an empty folder so old chunks do not pile up.
+rmSync(outdir, { recursive: true, force: true });
 
 await build({
   entryPoints: { tessera: 'src/cli/index.ts' },
-  outdir: 'dist',
+  outdir,
   outExtension: { '.js': '.mjs' },
   // Dynamic imports (PostgreSQL driver, key generation) become chunks loaded only when needed.
   splitting: true,

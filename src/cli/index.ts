@@ -1,6 +1,7 @@
 // The `tessera` command line: one subcommand per file, each calling the same services as the HTTP layer.
 import { Command } from 'commander';
 import { ConfigError } from '../config/load.ts';
+import { packageVersion } from '../shared/version.ts';
 import { adminCommand } from './admin-accounts.ts';
 import { apiCommand } from './api.ts';
 import { clientCommand } from './client.ts';
@@ -11,7 +12,9 @@ import { scopeCommand } from './scope.ts';
 import { start } from './start.ts';
 import { userCommand } from './user.ts';
 
-const program = new Command('tessera').description('Tessera OAuth 2.0 and OpenID Connect server');
+const program = new Command('tessera')
+  .description('Tessera OAuth 2.0 and OpenID Connect server')
+  .version(packageVersion());
 
 commonOptions(program.command('start'))
   .description('run the server')
