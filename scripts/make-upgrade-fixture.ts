@@ -218,6 +218,10 @@ try {
   db.exec(`VACUUM INTO '${join(OUT, 'tessera.db')}'`);
   db.close();
   writeFileSync(join(OUT, 'postgres.sql'), dumpPostgres());
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA ${SCHEMA} CASCADE`);
+  await admin.end();
   const commit = git('rev-parse', RELEASE).trim();
   writeFileSync(
     join(OUT, 'secrets.json'),
