@@ -4,6 +4,7 @@ import { ConfigError } from '../config/load.ts';
 import { packageVersion } from '../shared/version.ts';
 import { adminCommand } from './admin-accounts.ts';
 import { apiCommand } from './api.ts';
+import { backupCommand, restoreCommand } from './backup.ts';
 import { clientCommand } from './client.ts';
 import { commonOptions } from './common.ts';
 import { configCommand } from './config.ts';
@@ -34,6 +35,8 @@ program.addCommand(apiCommand());
 program.addCommand(configCommand());
 program.addCommand(userCommand());
 program.addCommand(adminCommand());
+program.addCommand(backupCommand());
+program.addCommand(restoreCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {
