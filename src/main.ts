@@ -149,13 +149,10 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         cookieSecret: deriveKey(masterKey.key, 'cookie-signing').toString('base64url'),
         secureCookies: endpoints.base.startsWith('https:'),
         sessionLifetime: config.server.session_lifetime,
-        ready: async () => {
-          try {
-            await store.maintenance.ping();
-            return true;
-          } catch {
-            return false;
-          }
+        readiness: {
+          store: () => store.maintenance.readiness(),
+          keysLoaded: () => keyRing.jwks().keys.length > 0,
+          revision: () => follower.live().revision,
         },
         metrics,
         throttle: store.throttle,

@@ -18,6 +18,7 @@ import { renderMessage } from './pages.ts';
 import { InputRejectedError, registerInputHygiene } from './plugins/input-hygiene.ts';
 import { registerMetrics } from './plugins/metrics.ts';
 import { registerSecurityHeaders, securityHeaders } from './plugins/security.ts';
+import { readinessProbe } from './readiness.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authnRoutes } from './routes/authn.ts';
@@ -160,9 +161,14 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await adminRoutes(app, deps);
 
   app.get('/health/live', (_request, reply) => reply.send({ status: 'ok' }));
-  app.get('/health/ready', async (_request, reply) =>
-    (await deps.ready()) ? reply.send({ status: 'ready' }) : reply.code(503).send({ status: 'unavailable' }),
-  );
+  const ready = readinessProbe(deps.readiness, app.log);
+  app.get('/health/ready', async (_request, reply) => {
+    const report = await ready();
+    return reply
+      .code(report.status === 'ready' ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send(report);
+  });
   app.get(deps.endpoints.prefix || '/', (_request, reply) =>
     reply.send({ service: 'Tessera', issuer: deps.endpoints.issuer, discovery: deps.endpoints.discovery }),
   );

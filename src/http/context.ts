@@ -6,6 +6,7 @@ import type { Endpoints } from '../config/endpoints.ts';
 import type { ProtocolDeps } from '../protocol/deps.ts';
 import type { ThrottleStore } from '../store/ports/index.ts';
 import type { Metrics } from './plugins/metrics.ts';
+import type { ReadinessDeps } from './readiness.ts';
 
 export interface AppDeps {
   protocol: ProtocolDeps;
@@ -18,8 +19,8 @@ export interface AppDeps {
   /** Cookies get the Secure attribute when the public URL is HTTPS. */
   secureCookies: boolean;
   sessionLifetime: number;
-  /** Readiness: the store answers. */
-  ready(): Promise<boolean>;
+  /** Readiness: the store answers on a schema this node can run with, keys loaded, the config revision served. */
+  readiness: ReadinessDeps;
   metrics: Metrics;
   /** Failed-login counts, shared by every worker and node (the end-user and admin logins). */
   throttle: ThrottleStore;

@@ -1,4 +1,4 @@
-// Memory MaintenanceStore: expired rows purged in batches under a lease.
+// Memory MaintenanceStore: expired rows purged in batches under a lease; always ready (no database, no schema).
 import type { MaintenanceStore } from '../ports/index.ts';
 import type { MemoryState } from './state.ts';
 
@@ -28,6 +28,8 @@ export function memoryMaintenance(state: MemoryState): MaintenanceStore {
       }
       return deleted;
     },
-    async ping() {},
+    async readiness() {
+      return { database: { ok: true }, schema: { ok: true, version: null, nodeVersion: null } };
+    },
   };
 }

@@ -1,9 +1,11 @@
 // Housekeeping on PostgreSQL: a lease so one node at a time purges expired rows, and a health probe.
 import type pg from 'pg';
-import type { MaintenanceStore } from '../ports/index.ts';
-import { migrations } from './migrate.ts';
-
-const LATEST_MIGRATION = Math.max(...migrations().map((m) => m.version));
+import { StoreUnavailableError } from '../ports/errors.ts';
+import type { MaintenanceStore, StoreReadiness } from '../ports/index.ts';
+import { schemaCheck, unreachable } from '../readiness.ts';
+import type { RecordedMigration } from '../schema-compat.ts';
+import { NODE_SCHEMA, RECORDED_MIGRATIONS } from './migrate.ts';
+import { SCHEMA_MISMATCH } from './unavailable.ts';
 
 // Longer than the gap between runs, so the node that holds the job keeps it while it is alive.
 const LEASE_SECONDS = 120;
@@ -50,14 +52,27 @@ export function postgresMaintenance(pool: pg.Pool): MaintenanceStore {
       );
       return Number(rows[0]?.deleted ?? 0);
     },
-    async ping() {
-      const { rows } = await pool.query<{ version: number | null }>(
-        'SELECT max(version) AS version FROM schema_migrations',
-      );
-      const version = rows[0]?.version ?? null;
-      // A node is ready only on the schema it was built for: not before its migrations, nor after a newer node's.
-      if (version !== LATEST_MIGRATION)
-        throw new Error(`schema version ${version}, expected ${LATEST_MIGRATION}`);
+    async readiness(): Promise<StoreReadiness> {
+      try {
+        const { rows } = await pool.query<RecordedMigration>(RECORDED_MIGRATIONS);
+        // Ready on its own schema and on a newer one that only added to it (expand, then contract).
+        return { database: { ok: true }, schema: schemaCheck(rows, NODE_SCHEMA) };
+      } catch (error) {
+        const cause = error instanceof StoreUnavailableError ? error.cause : error;
+        // The database answered, but without the bookkeeping table or column this node reads.
+        if (SCHEMA_MISMATCH.has((cause as { code?: string })?.code ?? '')) {
+          return {
+            database: { ok: true },
+            schema: {
+              ok: false,
+              version: null,
+              nodeVersion: NODE_SCHEMA,
+              reason: `the schema does not match this node: ${(cause as Error).message}`,
+            },
+          };
+        }
+        return unreachable(error, NODE_SCHEMA);
+      }
     },
     poolStats() {
       return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };

@@ -1,4 +1,5 @@
-// Turns "cannot reach PostgreSQL" failures into StoreUnavailableError, so callers answer 503 instead of 500.
+// Turns "cannot reach PostgreSQL" failures, and a schema this node cannot use, into StoreUnavailableError,
+// so callers answer 503 instead of 500.
 import pg from 'pg';
 import { StoreUnavailableError } from '../ports/errors.ts';
 
@@ -15,6 +16,11 @@ const CODES = new Set([
   '57P03',
   '53300',
 ]);
+/**
+ * SQLSTATE undefined_table and undefined_column: the schema is not the one this node was built for (a breaking
+ * migration it does not know, a damaged schema). Readiness says so; each request answers 503, not 500.
+ */
+export const SCHEMA_MISMATCH = new Set(['42P01', '42703']);
 const MESSAGES =
   /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|connection timeout/i;
 
@@ -22,7 +28,10 @@ export function translate(error: unknown): unknown {
   if (error instanceof StoreUnavailableError) return error;
   const code = (error as { code?: unknown }).code;
   const message = (error as Error)?.message ?? '';
-  if ((typeof code === 'string' && (CODES.has(code) || code.startsWith('08'))) || MESSAGES.test(message)) {
+  if (
+    (typeof code === 'string' && (CODES.has(code) || SCHEMA_MISMATCH.has(code) || code.startsWith('08'))) ||
+    MESSAGES.test(message)
+  ) {
     return new StoreUnavailableError(error);
   }
   return error;

@@ -1,9 +1,10 @@
 // SQLite MaintenanceStore: expired rows purged in batches under a lease, and the readiness probe.
 import type Database from 'better-sqlite3';
 import type { MaintenanceStore } from '../ports/index.ts';
-import { migrations } from './migrate.ts';
+import { schemaCheck, unreachable } from '../readiness.ts';
+import type { RecordedMigration } from '../schema-compat.ts';
+import { NODE_SCHEMA } from './migrate.ts';
 
-const LATEST_MIGRATION = Math.max(...migrations().map((m) => m.version));
 const PURGED = [
   'codes',
   'tokens',
@@ -24,7 +25,9 @@ export function createSqliteMaintenance(db: Database.Database): MaintenanceStore
         `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE expires_at < ? LIMIT ?)`,
       ),
     ),
-    schemaVersion: db.prepare('SELECT max(version) AS version FROM schema_migrations'),
+    recorded: db.prepare(
+      'SELECT version, name, kind, compatible_from AS compatibleFrom FROM schema_migrations ORDER BY version',
+    ),
   };
   const purge = db.transaction((holder: string, now: number, batch: number) => {
     // The lease outlives one run, so the same node keeps the job while it is alive.
@@ -35,10 +38,13 @@ export function createSqliteMaintenance(db: Database.Database): MaintenanceStore
     async purgeExpired(holder, now, batch) {
       return purge.immediate(holder, now, batch);
     },
-    async ping() {
-      const { version } = q.schemaVersion.get() as { version: number };
-      if (version !== LATEST_MIGRATION)
-        throw new Error(`schema version ${version}, expected ${LATEST_MIGRATION}`);
+    async readiness() {
+      try {
+        const recorded = q.recorded.all() as RecordedMigration[];
+        return { database: { ok: true }, schema: schemaCheck(recorded, NODE_SCHEMA) };
+      } catch (error) {
+        return unreachable(error, NODE_SCHEMA);
+      }
     },
   };
 }

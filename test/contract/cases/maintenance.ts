@@ -84,7 +84,11 @@ export function maintenanceCases(use: UseStore): void {
     assert.equal(await store().maintenance.purgeExpired('node-a', NOW + 3601, 100), null, 'node-a lost it');
   });
 
-  test('ping resolves on an open store', async () => {
-    await store().maintenance.ping();
+  test('readiness of a freshly opened store: the database answers and the schema is the one this node was built for', async () => {
+    const { database, schema } = await store().maintenance.readiness();
+    assert.deepEqual(database, { ok: true });
+    assert.equal(schema.ok, true);
+    assert.equal(schema.reason, undefined);
+    assert.equal(schema.version, schema.nodeVersion, 'no schema (memory) or exactly its own');
   });
 }

@@ -17,7 +17,9 @@ function fakeMaintenance(answers: (number | null | Error)[], repeatLast = false)
       if (answer instanceof Error) throw answer;
       return answer ?? 0;
     },
-    async ping() {},
+    async readiness() {
+      return { database: { ok: true }, schema: { ok: true, version: null, nodeVersion: null } };
+    },
   };
   return { port, calls };
 }

@@ -1,3 +1,4 @@
+-- tessera: additive
 -- Initial schema: accounts, SSO sessions, codes, tokens, config revisions, signing keys (SQLite 001, PostgreSQL types).
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,

@@ -1,3 +1,4 @@
+-- tessera: additive
 -- Refresh-token rotation, the claims request parameter, remembered consent and key rotation (SQLite 002, PostgreSQL types).
 ALTER TABLE tokens ADD COLUMN rotated_at BIGINT;
 ALTER TABLE tokens ADD COLUMN family_expires_at BIGINT;

@@ -1,3 +1,4 @@
+-- tessera: additive
 -- Leases so that one process at a time runs maintenance (cleanup of expired rows) (SQLite 003, PostgreSQL types).
 CREATE TABLE maintenance_leases (
   name TEXT PRIMARY KEY,

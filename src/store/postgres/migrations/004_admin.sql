@@ -1,3 +1,4 @@
+-- tessera: additive
 -- Admin: accounts, UI sessions, REST API tokens, per-owner config drafts and the setup salt (SQLite 004, PostgreSQL types).
 CREATE TABLE admin_users (
   username TEXT NOT NULL,

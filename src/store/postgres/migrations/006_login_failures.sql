@@ -1,3 +1,4 @@
+-- tessera: additive
 -- Failed logins per hashed (username, address), shared by every node.
 CREATE TABLE login_failures (
   key_hash TEXT PRIMARY KEY,

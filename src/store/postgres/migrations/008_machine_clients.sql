@@ -1,3 +1,4 @@
+-- tessera: additive
 -- Machine clients and FAPI 2.0: RFC 8707 resources and RFC 9449 DPoP bindings on codes and tokens,
 -- single-use jti values (client assertions, DPoP proofs) and pushed authorization requests (RFC 9126).
 -- Additive only: rows written before read the new columns as NULL (no resource named, bearer).

@@ -1,3 +1,4 @@
+-- tessera: additive
 -- Initial schema: accounts, SSO sessions, codes, tokens, config revisions, signing keys.
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,

@@ -1,3 +1,4 @@
+-- tessera: additive
 -- Refresh-token rotation, the claims request parameter, remembered consent and key rotation.
 ALTER TABLE tokens ADD COLUMN rotated_at INTEGER;
 ALTER TABLE tokens ADD COLUMN family_expires_at INTEGER;

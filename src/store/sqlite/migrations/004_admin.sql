@@ -1,3 +1,4 @@
+-- tessera: additive
 -- Admin: accounts, UI sessions, REST API tokens, per-owner config drafts and the one-time setup salt.
 CREATE TABLE admin_users (
   username TEXT PRIMARY KEY COLLATE NOCASE,

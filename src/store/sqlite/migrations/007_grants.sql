@@ -1,3 +1,4 @@
+-- tessera: additive
 -- Grants as rows: what every code and token of one authorization belongs to. Issuing checks the grant is
 -- live in the same transaction as the insert, so a revocation that commits first always wins; a grant
 -- made in an SSO session without offline_access records the session's hash and ends with it.
