@@ -1,6 +1,7 @@
 // Checks a backup before `tessera restore` uses it: intact, Tessera's, a schema this version runs, the master key it needs.
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { type RecordedMigration, schemaCompat } from '../store/schema-compat.ts';
 import { migrations } from '../store/sqlite/migrate.ts';
 import { BackupError, rowCounts } from './backup.ts';
 import { type BackupRecord, masterKeyFingerprint, type NamedKey, readRecord } from './backup-record.ts';
@@ -26,37 +27,44 @@ function hasSqliteHeader(file: string): boolean {
 
 /**
  * The schema must be one this version migrates or runs with: every migration it knows under its own name,
- * and any newer one additive (the expand-and-contract rule of store/schema-compat.ts, which start applies
- * again). Returns the migrations the next start applies, and warnings.
+ * and the expand-and-contract rule of store/schema-compat.ts (the one start applies) for newer ones.
+ * Returns the migrations the next start applies, and warnings.
  */
 function checkSchema(db: Database.Database): { pending: string[]; warnings: string[] } {
-  const hasKind = (
-    db.prepare("SELECT name FROM pragma_table_info('schema_migrations')").all() as { name: string }[]
-  ).some((c) => c.name === 'kind');
-  const applied = db
-    .prepare(
-      `SELECT version, name, ${hasKind ? 'kind' : "'breaking'"} AS kind FROM schema_migrations ORDER BY version`,
-    )
-    .all() as { version: number; name: string; kind: string }[];
+  const columns = new Set(
+    (db.prepare("SELECT name FROM pragma_table_info('schema_migrations')").all() as { name: string }[]).map(
+      (c) => c.name,
+    ),
+  );
+  // Rows from before kinds were recorded were all additive (BOOKKEEPING_COLUMNS says so for every engine).
+  const recorded = (
+    db
+      .prepare(
+        `SELECT version, name, ${columns.has('kind') ? 'kind' : "'additive'"} AS kind, ${columns.has('compatible_from') ? 'compatible_from' : 'NULL'} AS compatibleFrom FROM schema_migrations ORDER BY version`,
+      )
+      .all() as RecordedMigration[]
+  ).map((m) => ({ ...m, compatibleFrom: m.compatibleFrom ?? null }));
   const known = new Map(migrations().map((m) => [m.version, m.name]));
   const newest = Math.max(...known.keys());
-  const warnings: string[] = [];
-  for (const { version, name, kind } of applied) {
+  for (const { version, name } of recorded) {
     const ours = known.get(version);
-    if (ours === undefined && kind !== 'additive')
-      throw new BackupError(
-        `the backup's schema is newer than this Tessera: migration ${name} is unknown here and not additive (this version knows up to ${newest}); restore it with the version that made it, or a newer one`,
-      );
-    if (ours === undefined)
-      warnings.push(
-        `the backup has migration ${name}, newer than this Tessera: it runs on it, without what ${name} adds`,
-      );
-    else if (ours !== name)
+    if (ours !== undefined && ours !== name)
       throw new BackupError(
         `migration ${version} in the backup is ${name}, not ${ours}: not this Tessera's schema`,
       );
   }
-  const done = new Set(applied.map((a) => a.version));
+  const compat = schemaCompat(recorded, newest);
+  if (compat.status === 'incompatible')
+    throw new BackupError(
+      `the backup's schema is newer than this Tessera can run (${compat.reason}); restore it with the version that made it, or a newer one`,
+    );
+  const warnings = recorded
+    .filter((m) => !known.has(m.version))
+    .map(
+      (m) =>
+        `the backup has migration ${m.name}, newer than this Tessera: it runs on it, without what it adds`,
+    );
+  const done = new Set(recorded.map((a) => a.version));
   const pending = migrations()
     .filter((m) => !done.has(m.version))
     .map((m) => m.name);
