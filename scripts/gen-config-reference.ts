@@ -94,7 +94,7 @@ const FALLBACK: Record<string, string> = {
     'Registered redirect URIs, compared by exact string match (for a public client, a loopback `http` URI matches on any port, RFC 8252 §7.3). Each is absolute, has no fragment, and uses `https`, `http` on a loopback host (`http://localhost/callback`), or a private-use scheme in reverse-domain form (`com.example.app:/cb`). With more than one registered, every authorization request must send `redirect_uri`.',
   'clients[].secret': `A client needs \`secret\` or \`secret_hash\`. A secret with less than ${MIN_SECRET_BITS} bits of estimated entropy is refused.`,
   'clients[].secret_hash':
-    'Format `hmac-sha256:{base64url}`; it only verifies under the master key it was made with.',
+    'Format `hmac-sha256:{base64url}`; it only verifies under the `client-secret` data key it was made with, which a master-key rotation keeps.',
   'clients[].authenticator': 'Id of the authenticator that logs users in for this client.',
   'clients[].scopes':
     'Scopes the client may request: built-in ones or names from `scopes`. A request for any other scope gets `invalid_scope`.',

@@ -12,10 +12,10 @@ import type { LoadedConfig, Overrides } from './config/load.ts';
 import { buildApp } from './http/app.ts';
 import { createMetrics } from './http/plugins/metrics.ts';
 import { createClientKeys } from './keys/client-jwks.ts';
-import { deriveKey } from './keys/encryption.ts';
 import { type KeyRing, loadKeyRing } from './keys/keyring.ts';
 import type { MasterKey } from './keys/master-key.ts';
 import { outboundSettings } from './keys/outbound.ts';
+import { keyAdmin } from './keys/reencrypt.ts';
 import { sealSecret, unsealSecret } from './keys/sealed-secret.ts';
 import { createJwtSigner } from './keys/signer.ts';
 import { createIdTokenHintVerifier } from './keys/verify.ts';
@@ -53,20 +53,15 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
-  const local = await openLocal(options.overrides, env, { server: true });
-  const { store, masterKey, secrets } = local;
+  const local = await openLocal(options.overrides, env, { server: true, clock });
+  const { store, masterKey, dataKeys, secrets } = local;
   // Plaintext secrets from the file are hashed once here and not kept in memory.
   const config = { ...local.config, declared: sealSecrets(local.config.declared, secrets) };
   try {
     const endpoints = endpointsFor(config.server.base_url);
     const compile = () => compileCurrent(store.config, config.declared, secrets, clock);
     const initial = await compile();
-    const keyRing: KeyRing = await loadKeyRing(
-      store.keys,
-      masterKey.key,
-      clock.nowSeconds(),
-      endpoints.issuer,
-    );
+    const keyRing: KeyRing = await loadKeyRing(store.keys, masterKey, clock.nowSeconds(), endpoints.issuer);
     const follower = createConfigFollower({
       store: store.config,
       initial,
@@ -94,13 +89,13 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         outbound: outboundSettings(config.server.outbound, config.server.base_url),
         clock,
       }),
-      unsealSecret: (sealed) => unsealSecret(masterKey.key, sealed),
+      unsealSecret: (sealed) => unsealSecret(dataKeys['secret-sealing'], sealed),
       server: {
         requirePar: config.server.require_pushed_authorization_requests,
         parLifetime: config.server.pushed_request_lifetime,
         dpopNonceRequired: config.server.dpop_nonce_required,
       },
-      nonceKey: deriveKey(masterKey.key, 'dpop-nonce'),
+      nonceKey: dataKeys['dpop-nonce'],
       codeLifetime: config.server.authorization_code_lifetime,
       // Each authenticator type serves its login page under its own name (authn/authenticators/).
       loginUrl: (authenticator, returnTo, loginHint) =>
@@ -131,12 +126,12 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       config: store.config,
       admin: store.admin,
       secrets,
-      sealSecret: (secret) => sealSecret(masterKey.key, secret),
+      sealSecret: (secret) => sealSecret(dataKeys['secret-sealing'], secret),
       clock,
       random,
       // A commit made here is live here at once; other nodes pick it up with their poller.
       onCommit: follower.refresh,
-      setupKey: deriveKey(masterKey.key, 'admin-setup'),
+      setupKey: dataKeys['admin-setup'],
       declared: config.declared,
     };
     const setup = await setupToken(store.admin.users, admin.setupKey, random);
@@ -146,7 +141,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         authn,
         endpoints,
         jwks: keyRing.jwks,
-        cookieSecret: deriveKey(masterKey.key, 'cookie-signing').toString('base64url'),
+        cookieSecret: dataKeys['cookie-signing'].toString('base64url'),
         secureCookies: endpoints.base.startsWith('https:'),
         sessionLifetime: config.server.session_lifetime,
         readiness: {
@@ -157,6 +152,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         metrics,
         throttle: store.throttle,
         admin,
+        keys: keyAdmin(store.keys, masterKey),
       },
       {
         logger: options.logger ?? false,

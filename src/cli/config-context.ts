@@ -6,21 +6,20 @@ import { openLocal } from './local.ts';
 
 export async function openAdmin(opts: Overrides) {
   const local = await openLocal(opts);
-  const [{ createAdminService }, { deriveKey }, { sealSecret }] = await Promise.all([
+  const [{ createAdminService }, { sealSecret }] = await Promise.all([
     import('../admin/service.ts'),
-    import('../keys/encryption.ts'),
     import('../keys/sealed-secret.ts'),
   ]);
   const service = createAdminService({
     config: local.store.config,
     admin: local.store.admin,
     secrets: local.secrets,
-    sealSecret: (secret) => sealSecret(local.masterKey.key, secret),
+    sealSecret: (secret) => sealSecret(local.dataKeys['secret-sealing'], secret),
     clock: systemClock,
     random: cryptoRandom,
     // Running servers pick a commit up with their poller within a second.
     onCommit: async () => {},
-    setupKey: deriveKey(local.masterKey.key, 'admin-setup'),
+    setupKey: local.dataKeys['admin-setup'],
     declared: local.config.declared,
   });
   return { ...local, service, close: () => local.store.close() };

@@ -9,6 +9,7 @@ import { clientCommand } from './client.ts';
 import { commonOptions } from './common.ts';
 import { configCommand } from './config.ts';
 import { keysCommand } from './keys.ts';
+import { masterKeyCommand } from './master-key.ts';
 import { scopeCommand } from './scope.ts';
 import { start } from './start.ts';
 import { userCommand } from './user.ts';
@@ -30,6 +31,7 @@ commonOptions(program.command('start'))
 
 program.addCommand(clientCommand());
 program.addCommand(keysCommand());
+program.addCommand(masterKeyCommand());
 program.addCommand(scopeCommand());
 program.addCommand(apiCommand());
 program.addCommand(configCommand());

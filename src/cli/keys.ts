@@ -52,9 +52,9 @@ export function keysCommand(): Command {
       try {
         const now = systemClock.nowSeconds();
         const issuer = endpointsFor(config.server.base_url).issuer;
-        await ensureKeys(store.keys, masterKey.key, now, issuer);
+        await ensureKeys(store.keys, masterKey, now, issuer);
         for (const alg of algs) {
-          const key = await rotateKey(store.keys, masterKey.key, { alg, now, publishDelay: delay, issuer });
+          const key = await rotateKey(store.keys, masterKey, { alg, now, publishDelay: delay, issuer });
           process.stdout.write(`${alg}\t${key.kid}\tpublished now, signs from ${iso(key.activatesAt)}\n`);
         }
       } finally {

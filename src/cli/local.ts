@@ -6,3 +6,8 @@ export async function openLocal(opts: Overrides) {
   const { openLocal: open } = await import('../runtime/open.ts');
   return open(opts);
 }
+
+export async function openUnlocked(opts: Overrides) {
+  const { openUnlocked: open } = await import('../runtime/open.ts');
+  return open(opts);
+}

@@ -25,6 +25,7 @@ function workerCount(value: string | undefined): number {
 function banner(
   tessera: Tessera,
   describeStore: (config: Tessera['config']) => string,
+  describeMasterKey: (key: Tessera['masterKey']) => string,
   workers: number,
 ): string {
   const { endpoints, config } = tessera;
@@ -35,7 +36,7 @@ function banner(
     `  issuer:     ${endpoints.issuer}`,
     `  discovery:  ${endpoints.discovery}`,
     `  config:     ${config.file ?? '(defaults; pass --config FILE)'} + revision ${live.revision} in ${describeStore(config)}`,
-    `  master key: ${tessera.masterKey.source === 'environment' ? 'TESSERA_MASTER_KEY' : `${tessera.masterKey.location} (development only: set TESSERA_MASTER_KEY in production)`}`,
+    `  master key: ${describeMasterKey(tessera.masterKey)}${tessera.masterKey.source === 'file' ? ' (development only: set TESSERA_MASTER_KEY in production)' : ''}`,
     `  clients:    ${live.clients.size === 0 ? 'none yet: npm run tessera -- client create --help' : [...live.clients.keys()].join(', ')}`,
     `  admin:      ${tessera.setupLink ? `create the first admin (one-time link): ${tessera.setupLink}` : `${endpoints.base}/admin`}`,
     '',
@@ -46,14 +47,15 @@ function banner(
 /** One server process; in a cluster, one worker. Stops gracefully on SIGTERM/SIGINT. */
 async function serve(overrides: Overrides, workers: number): Promise<void> {
   // Loaded here, not at the top: a cluster's primary never needs the server code (it stays small).
-  const [{ createTessera }, { describeStore }] = await Promise.all([
+  const [{ createTessera }, { describeStore }, { describeMasterKey }] = await Promise.all([
     import('../main.ts'),
     import('../runtime/open.ts'),
+    import('../keys/master-key.ts'),
   ]);
   const tessera = await createTessera({ overrides, logger: createLogger() });
   const { server } = tessera.config;
   await tessera.app.listen({ port: server.port, host: server.host });
-  const text = banner(tessera, describeStore, workers);
+  const text = banner(tessera, describeStore, describeMasterKey, workers);
   if (cluster.isWorker) process.send?.({ type: BANNER_MESSAGE, text });
   else process.stdout.write(text);
   let closing = false;

@@ -3,6 +3,7 @@ import type { JWK } from 'jose';
 import type { AdminDeps } from '../admin/deps.ts';
 import type { AuthnDeps } from '../authn/deps.ts';
 import type { Endpoints } from '../config/endpoints.ts';
+import type { KeyAdmin } from '../keys/reencrypt.ts';
 import type { ProtocolDeps } from '../protocol/deps.ts';
 import type { ThrottleStore } from '../store/ports/index.ts';
 import type { Metrics } from './plugins/metrics.ts';
@@ -14,7 +15,7 @@ export interface AppDeps {
   authn: AuthnDeps;
   endpoints: Endpoints;
   jwks(): { keys: JWK[] };
-  /** Signs the CSRF cookie; derived from the master key so every node agrees. */
+  /** Signs the CSRF cookie: a data key (keys/data-keys.ts), so every node agrees and a new master key keeps it. */
   cookieSecret: string;
   /** Cookies get the Secure attribute when the public URL is HTTPS. */
   secureCookies: boolean;
@@ -26,6 +27,8 @@ export interface AppDeps {
   throttle: ThrottleStore;
   /** The admin UI and API: stores, secrets and the hook that makes a commit live on this node. */
   admin: AdminDeps;
+  /** The admin's Keys page: signing keys, the master key each stored key is under, re-encryption. */
+  keys: KeyAdmin;
 }
 
 export const ASSETS_PATH = '/authn/assets';

@@ -4,7 +4,9 @@ import * as x509 from '@peculiar/x509';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
 import type { StoredKey } from '../store/ports/index.ts';
 import { ALGORITHMS, type SigningAlg } from './algorithms.ts';
-import { encrypt } from './encryption.ts';
+import { signingKeyContext } from './data-keys.ts';
+import { encryptUnderMaster } from './key-encryption.ts';
+import type { MasterKey } from './master-key.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -12,7 +14,7 @@ const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
 const PUBLIC_MEMBERS = ['kty', 'crv', 'n', 'e', 'x', 'y'] as const;
 
 export async function generateSigningKey(
-  masterKey: Buffer,
+  masterKey: MasterKey,
   input: { alg: SigningAlg; now: number; activatesAt: number; issuer: string },
 ): Promise<StoredKey> {
   const { generate, certify } = ALGORITHMS[input.alg];
@@ -41,7 +43,7 @@ export async function generateSigningKey(
     kid,
     alg: input.alg,
     publicJwk: JSON.stringify(publicJwk),
-    privateKey: encrypt(masterKey, pkcs8, `signing-key:${kid}`),
+    privateKey: encryptUnderMaster(masterKey, pkcs8, signingKeyContext(kid)),
     certificate: Buffer.from(certificate.rawData).toString('base64'),
     createdAt: input.now,
     activatesAt: input.activatesAt,

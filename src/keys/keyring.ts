@@ -3,7 +3,9 @@ import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { KeyStore, StoredKey } from '../store/ports/index.ts';
 import { SIGNING_ALGS, type SigningAlg } from './algorithms.ts';
-import { decrypt } from './encryption.ts';
+import { describeSigningKey, signingKeyContext } from './data-keys.ts';
+import { decryptUnderMaster } from './key-encryption.ts';
+import type { MasterKey } from './master-key.ts';
 
 export interface SigningKey {
   kid: string;
@@ -43,7 +45,7 @@ const signs = (k: StoredKey, now: number) =>
 /** Makes sure every algorithm has a key that signs now (first start, or a store that lost one). */
 export async function ensureKeys(
   store: KeyStore,
-  masterKey: Buffer,
+  masterKey: MasterKey,
   now: number,
   issuer: string,
 ): Promise<void> {
@@ -59,9 +61,18 @@ export async function ensureKeys(
   for (const key of made) await store.insertFirst(key);
 }
 
+/** A key another node wrote under a master key this one lacks: the error names the key and the fingerprint. */
+function openSigningKey(masterKey: MasterKey, key: StoredKey): Buffer {
+  try {
+    return decryptUnderMaster(masterKey, key.privateKey, signingKeyContext(key.kid)).plaintext;
+  } catch (error) {
+    throw new Error(`${describeSigningKey(key)}: ${(error as Error).message}`);
+  }
+}
+
 export async function loadKeyRing(
   store: KeyStore,
-  masterKey: Buffer,
+  masterKey: MasterKey,
   now: number,
   issuer: string,
 ): Promise<KeyRing> {
@@ -89,7 +100,7 @@ export async function loadKeyRing(
         alg: key.alg as SigningAlg,
         x5t: jwk.x5t!,
         privateKey: createPrivateKey({
-          key: decrypt(masterKey, key.privateKey, `signing-key:${key.kid}`),
+          key: openSigningKey(masterKey, key),
           format: 'der',
           type: 'pkcs8',
         }),
@@ -113,7 +124,7 @@ export async function loadKeyRing(
 /** Publishes a new key now and lets it sign from `activatesAt`; the current key signs until then. */
 export async function rotateKey(
   store: KeyStore,
-  masterKey: Buffer,
+  masterKey: MasterKey,
   input: { alg: SigningAlg; now: number; publishDelay: number; issuer: string },
 ): Promise<StoredKey> {
   const activatesAt = input.now + input.publishDelay;

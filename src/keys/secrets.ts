@@ -1,7 +1,6 @@
 // Client secrets: generated with 256 bits, stored as HMAC-SHA-256 under a server key, verified in constant time.
 import { hmacSha256, safeEqual } from '../shared/crypto.ts';
 import type { Random } from '../shared/random.ts';
-import { deriveKey } from './encryption.ts';
 
 const PREFIX = 'hmac-sha256:';
 
@@ -10,8 +9,8 @@ export interface SecretHasher {
   verify(secret: string, stored: string): boolean;
 }
 
-export function createSecretHasher(masterKey: Buffer): SecretHasher {
-  const key = deriveKey(masterKey, 'client-secret');
+/** `key` is the 'client-secret' data key (keys/data-keys.ts): stored, so a new master key leaves every hash valid. */
+export function createSecretHasher(key: Buffer): SecretHasher {
   const hash = (secret: string) => PREFIX + hmacSha256(key, secret);
   return {
     hash,

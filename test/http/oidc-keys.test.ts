@@ -27,7 +27,7 @@ before(async () => {
 after(() => server.close());
 
 async function rotate(alg: SigningAlg, publishDelay: number): Promise<string> {
-  const key = await rotateKey(server.tessera.store.keys, server.tessera.masterKey.key, {
+  const key = await rotateKey(server.tessera.store.keys, server.tessera.masterKey, {
     alg,
     now: clock.nowSeconds(),
     publishDelay,

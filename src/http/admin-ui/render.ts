@@ -14,6 +14,7 @@ export const NAV = [
   { id: 'changes', label: 'Changes', path: '/changes' },
   { id: 'history', label: 'History', path: '/history' },
   { id: 'tokens', label: 'API tokens', path: '/tokens' },
+  { id: 'keys', label: 'Keys', path: '/keys' },
 ] as const;
 
 export type Section = (typeof NAV)[number]['id'];

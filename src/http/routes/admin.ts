@@ -12,6 +12,7 @@ import { clientRoutes } from '../admin-ui/clients.ts';
 import { adminErrorHandler } from '../admin-ui/errors.ts';
 import { historyRoutes } from '../admin-ui/history.ts';
 import { profileRoutes } from '../admin-ui/home.ts';
+import { keyRoutes } from '../admin-ui/keys.ts';
 import { loginRoutes } from '../admin-ui/login.ts';
 import { plainPage, type Ui } from '../admin-ui/render.ts';
 import { scopeRoutes } from '../admin-ui/scopes.ts';
@@ -53,6 +54,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     changeRoutes(admin, ui);
     historyRoutes(admin, ui);
     tokenRoutes(admin, ui);
+    keyRoutes(admin, ui);
     // Unknown admin pages: the lowest-priority route under /admin, so a real page always wins.
     admin.get(`${base}/*`, { preHandler: requireAdmin(deps) }, (_request, reply) =>
       plainPage(

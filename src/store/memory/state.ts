@@ -6,6 +6,7 @@ import type {
   Revision,
   Session,
   StoredCode,
+  StoredDataKey,
   StoredKey,
   StoredToken,
 } from '../ports/index.ts';
@@ -26,6 +27,7 @@ export interface MemoryState {
   grants: Map<string, GrantRow>;
   revisions: Revision[];
   keys: StoredKey[];
+  dataKeys: Map<string, StoredDataKey>;
   consents: Map<string, Consent>;
   lease: { holder: string; expiresAt: number } | undefined;
   loginFailures: Map<string, { count: number; expiresAt: number }>;
@@ -45,6 +47,7 @@ export function emptyState(): MemoryState {
     grants: new Map(),
     revisions: [],
     keys: [],
+    dataKeys: new Map(),
     consents: new Map(),
     lease: undefined,
     loginFailures: new Map(),

@@ -1,4 +1,4 @@
-// PostgreSQL KeyStore: signing keys, their publication, activation and retirement.
+// PostgreSQL KeyStore: signing keys (publication, activation, retirement) and data keys.
 import type pg from 'pg';
 import type { KeyStore } from '../ports/index.ts';
 import { type Row, toKey } from './rows.ts';
@@ -43,6 +43,35 @@ export function postgresKeys(pool: pg.Pool): KeyStore {
     },
     async delete(kid) {
       await pool.query('DELETE FROM signing_keys WHERE kid = $1', [kid]);
+    },
+    async resealSigningKey(kid, from, to) {
+      // One statement: the row changes only if no other rotation re-encrypted it first.
+      const result = await pool.query(
+        'UPDATE signing_keys SET private_key = $1 WHERE kid = $2 AND private_key = $3',
+        [to, kid, from],
+      );
+      return result.rowCount === 1;
+    },
+    async dataKeys() {
+      const { rows } = await pool.query<{ purpose: string; sealed: string; created_at: string }>(
+        'SELECT purpose, sealed, created_at FROM data_keys ORDER BY purpose COLLATE "C"',
+      );
+      return rows.map((r) => ({ purpose: r.purpose, sealed: r.sealed, createdAt: Number(r.created_at) }));
+    },
+    async insertDataKey(key) {
+      const result = await pool.query(
+        'INSERT INTO data_keys (purpose, sealed, created_at) VALUES ($1, $2, $3) ON CONFLICT (purpose) DO NOTHING',
+        [key.purpose, key.sealed, key.createdAt],
+      );
+      return result.rowCount === 1;
+    },
+    async resealDataKey(purpose, from, to) {
+      const result = await pool.query('UPDATE data_keys SET sealed = $1 WHERE purpose = $2 AND sealed = $3', [
+        to,
+        purpose,
+        from,
+      ]);
+      return result.rowCount === 1;
     },
   };
 }

@@ -1,4 +1,4 @@
-// SQLite KeyStore: signing keys, their publication, activation and retirement.
+// SQLite KeyStore: signing keys (publication, activation, retirement) and data keys.
 import type Database from 'better-sqlite3';
 import type { KeyStore } from '../ports/index.ts';
 import { type Row, toKey } from './rows.ts';
@@ -14,6 +14,12 @@ export function createSqliteKeys(db: Database.Database): KeyStore {
     ),
     retire: db.prepare('UPDATE signing_keys SET retired_at = ? WHERE kid = ? AND retired_at IS NULL'),
     delete: db.prepare('DELETE FROM signing_keys WHERE kid = ?'),
+    reseal: db.prepare('UPDATE signing_keys SET private_key = ? WHERE kid = ? AND private_key = ?'),
+    dataKeys: db.prepare('SELECT purpose, sealed, created_at FROM data_keys ORDER BY purpose'),
+    insertDataKey: db.prepare(
+      'INSERT INTO data_keys (purpose, sealed, created_at) VALUES (?, ?, ?) ON CONFLICT (purpose) DO NOTHING',
+    ),
+    resealDataKey: db.prepare('UPDATE data_keys SET sealed = ? WHERE purpose = ? AND sealed = ?'),
   };
   return {
     async list() {
@@ -31,6 +37,22 @@ export function createSqliteKeys(db: Database.Database): KeyStore {
     },
     async delete(kid) {
       q.delete.run(kid);
+    },
+    async resealSigningKey(kid, from, to) {
+      return q.reseal.run(to, kid, from).changes === 1;
+    },
+    async dataKeys() {
+      return (q.dataKeys.all() as { purpose: string; sealed: string; created_at: number }[]).map((r) => ({
+        purpose: r.purpose,
+        sealed: r.sealed,
+        createdAt: r.created_at,
+      }));
+    },
+    async insertDataKey(key) {
+      return q.insertDataKey.run(key.purpose, key.sealed, key.createdAt).changes === 1;
+    },
+    async resealDataKey(purpose, from, to) {
+      return q.resealDataKey.run(to, purpose, from).changes === 1;
     },
   };
 }

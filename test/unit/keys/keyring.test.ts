@@ -4,10 +4,11 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { before, test } from 'node:test';
 import { SIGNING_ALGS } from '../../../src/keys/algorithms.ts';
 import { loadKeyRing, RETIRED_KEY_PUBLISHED_FOR, rotateKey } from '../../../src/keys/keyring.ts';
+import { masterKeyOf } from '../../../src/keys/master-key.ts';
 import { createMemoryStore } from '../../../src/store/memory/index.ts';
 import type { KeyStore } from '../../../src/store/ports/index.ts';
 
-const MASTER = Buffer.alloc(32, 5);
+const MASTER = masterKeyOf(Buffer.alloc(32, 5));
 const ISSUER = 'https://issuer.example/oauth/v2/oauth-anonymous';
 const NOW = 1_700_000_000;
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
@@ -71,6 +72,12 @@ test('rotation publishes the new key at once, signs with it from activatesAt, an
   assert.ok(kids().includes(next.kid));
 });
 
-test('a ring opened with another master key cannot decrypt the stored keys', async () => {
-  await assert.rejects(loadKeyRing(keys, Buffer.alloc(32, 6), NOW, ISSUER), /TESSERA_MASTER_KEY differs/);
+test('a ring opened with another master key cannot decrypt the stored keys, and says which key needs which', async () => {
+  const other = masterKeyOf(Buffer.alloc(32, 6));
+  await assert.rejects(
+    loadKeyRing(keys, other, NOW, ISSUER),
+    new RegExp(
+      `signing key \\w+ kid=[\\w-]+: encrypted under a master key this node does not have \\(fingerprint ${MASTER.fingerprint}\\)`,
+    ),
+  );
 });

@@ -4,6 +4,7 @@ import { before, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { SIGNING_ALGS } from '../../../src/keys/algorithms.ts';
 import { type KeyRing, loadKeyRing } from '../../../src/keys/keyring.ts';
+import { masterKeyOf } from '../../../src/keys/master-key.ts';
 import { createJwtSigner } from '../../../src/keys/signer.ts';
 import { FixedClock } from '../../../src/shared/clock.ts';
 import { createMemoryStore } from '../../../src/store/memory/index.ts';
@@ -12,7 +13,7 @@ const ISSUER = 'https://issuer.example/oauth/v2/oauth-anonymous';
 const NOW = 1_700_000_000;
 let ring: KeyRing;
 before(async () => {
-  ring = await loadKeyRing(createMemoryStore().keys, Buffer.alloc(32, 5), NOW, ISSUER);
+  ring = await loadKeyRing(createMemoryStore().keys, masterKeyOf(Buffer.alloc(32, 5)), NOW, ISSUER);
 });
 
 for (const alg of SIGNING_ALGS) {

@@ -4,6 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { before, test } from 'node:test';
 import { SignJWT } from 'jose';
 import { type KeyRing, loadKeyRing } from '../../../src/keys/keyring.ts';
+import { masterKeyOf } from '../../../src/keys/master-key.ts';
 import { createJwtSigner } from '../../../src/keys/signer.ts';
 import { createIdTokenHintVerifier } from '../../../src/keys/verify.ts';
 import { FixedClock } from '../../../src/shared/clock.ts';
@@ -14,7 +15,7 @@ const NOW = 1_700_000_000;
 const clock = new FixedClock(NOW);
 let ring: KeyRing;
 before(async () => {
-  ring = await loadKeyRing(createMemoryStore().keys, Buffer.alloc(32, 5), NOW, ISSUER);
+  ring = await loadKeyRing(createMemoryStore().keys, masterKeyOf(Buffer.alloc(32, 5)), NOW, ISSUER);
 });
 const idToken = (claims: Record<string, unknown> = {}, typ?: string) =>
   createJwtSigner(ring, clock)(
