@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { deriveKey } from '../keys/encryption.ts';
+import { fingerprintOf } from '../keys/master-key.ts';
 
 /** The table `tessera backup` adds to its copy; `tessera restore` reads it, then drops it. */
 export const RECORD_TABLE = 'tessera_backup';
@@ -22,14 +22,8 @@ export interface NamedKey {
   key: Buffer;
 }
 
-/**
- * Names a master key without revealing it: 6 bytes of a key derived only for this, from which neither the
- * master key nor any other derived key can be found. The same value the server prints for its key
- * (keys/master-key.ts), so the fingerprint a restore asks for is the one a node shows.
- */
-export function masterKeyFingerprint(masterKey: Buffer): string {
-  return deriveKey(masterKey, 'master-key-fingerprint').subarray(0, 6).toString('hex');
-}
+/** Names a master key without revealing it: the fingerprint a node prints for its key, so restore asks for that. */
+export const masterKeyFingerprint = fingerprintOf;
 
 function decode(text: string, where: string): Buffer {
   const key = Buffer.from(text.trim(), 'base64url');
