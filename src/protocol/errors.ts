@@ -74,9 +74,22 @@ export function safeErrorText(text: string): string {
   for (const char of text) {
     if (char === '"') safe += "'";
     else if (char === '\\') safe += '/';
+    // The section sign the descriptions cite specs with: spelled out rather than lost.
+    else if (char === '§') safe += 'section ';
+    else if (char === '’') safe += "'";
     else safe += ERROR_TEXT_CHARSET.test(char) ? char : '?';
   }
   return safe;
+}
+
+/**
+ * A description is a sentence for a developer; one that echoes a huge parameter back (a 20 kB resource or
+ * scope) is cut, so an error response never grows with the attacker's input.
+ */
+export const MAX_DESCRIPTION_LENGTH = 300;
+
+function bounded(text: string): string {
+  return text.length <= MAX_DESCRIPTION_LENGTH ? text : `${text.slice(0, MAX_DESCRIPTION_LENGTH - 3)}...`;
 }
 
 export class OAuthError extends Error {
@@ -91,7 +104,7 @@ export class OAuthError extends Error {
     description: string,
     options: OAuthErrorOptions = {},
   ) {
-    const safe = safeErrorText(description);
+    const safe = bounded(safeErrorText(description));
     super(`${code}: ${safe}`);
     this.name = 'OAuthError';
     this.description = safe;

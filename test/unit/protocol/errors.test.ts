@@ -9,7 +9,7 @@ import { introspectEndpoint } from '../../../src/protocol/endpoints/introspect.t
 import { revokeEndpoint } from '../../../src/protocol/endpoints/revoke.ts';
 import { tokenEndpoint } from '../../../src/protocol/endpoints/token.ts';
 import { userinfoEndpoint } from '../../../src/protocol/endpoints/userinfo.ts';
-import { OAuthError, safeErrorText } from '../../../src/protocol/errors.ts';
+import { MAX_DESCRIPTION_LENGTH, OAuthError, safeErrorText } from '../../../src/protocol/errors.ts';
 import { TOKEN_PARAMS } from '../../../src/protocol/grants/grant.ts';
 import type { RawParams } from '../../../src/protocol/params/parse.ts';
 import { authorize, authorizeParams, basic, harness, login, token, WEB_SECRET } from '../helpers.ts';
@@ -96,6 +96,19 @@ describe('OAuthError: error_description in the RFC 6749 §5.2 charset', () => {
 
   test('each forbidden character becomes one readable stand-in: " to \', \\ to /, others to ?', () => {
     assert.equal(safeErrorText('grant_type "a\\b" é\0\n😀\ud800'), "grant_type 'a/b' ?????");
+  });
+
+  test('a description echoing a huge parameter is cut to a bounded length', () => {
+    const error = new OAuthError('invalid_target', `"${'a'.repeat(20_000)}" is not an API`);
+    assert.equal(error.description.length, MAX_DESCRIPTION_LENGTH);
+    assert.ok(error.description.endsWith('...'));
+  });
+
+  test('a spec citation keeps its meaning: § is spelled out, a typographic apostrophe is a plain one', () => {
+    assert.equal(
+      safeErrorText('not an absolute URI (RFC 8707 §2); the client’s'),
+      "not an absolute URI (RFC 8707 section 2); the client's",
+    );
   });
 });
 
