@@ -38,6 +38,7 @@ const HINT_STATUS: Record<OAuthErrorHint, number | undefined> = {
   'challenge-basic': undefined,
   'challenge-bearer': undefined,
   'challenge-dpop': undefined,
+  'challenge-unauthenticated': 401,
   'body-too-large': 413,
   'unsupported-media-type': 415,
   'method-not-allowed': 405,
@@ -117,7 +118,8 @@ const DPOP_ALGS_PARAM = `algs="${DPOP_ALGS.join(' ')}"`;
 export interface WireError {
   status: number;
   headers: Record<string, string>;
-  body: { error: OAuthErrorCode; error_description: string };
+  /** Absent for a request that presented no credentials (RFC 6750 §3.1). */
+  body?: { error: OAuthErrorCode; error_description: string };
 }
 
 /** RFC 6749 §5.2 JSON error body, with the challenges RFC 6749 §5.2 and RFC 6750 §3 require. */
@@ -138,6 +140,11 @@ export function wireError(error: OAuthError): WireError {
     headers['www-authenticate'] =
       `DPoP realm="tessera", ${named}, ${DPOP_ALGS_PARAM}, Bearer realm="tessera"`;
   }
+  // RFC 6750 §3.1: no credentials, so the challenges carry no error code or other error information.
+  if (error.hint === 'challenge-unauthenticated') {
+    headers['www-authenticate'] = `Bearer realm="tessera", DPoP realm="tessera", ${DPOP_ALGS_PARAM}`;
+    return { status: statusOf(error), headers };
+  }
   // RFC 9449 §8.1, §9: the nonce the client's next proof must carry.
   if (error.dpopNonce !== undefined) {
     headers['dpop-nonce'] = error.dpopNonce;
@@ -148,7 +155,8 @@ export function wireError(error: OAuthError): WireError {
 
 export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
   const wire = wireError(error);
-  return reply.code(wire.status).headers(wire.headers).send(wire.body);
+  reply.code(wire.status).headers(wire.headers);
+  return wire.body === undefined ? reply.send() : reply.send(wire.body);
 }
 
 const REFUSAL_HINT: Record<number, OAuthErrorHint> = { 413: 'body-too-large', 415: 'unsupported-media-type' };

@@ -38,6 +38,8 @@ export type OAuthErrorCode =
  *   (RFC 6749 §5.2: a 401 with WWW-Authenticate matching the scheme the client used).
  * - `challenge-bearer`: refused at a protected resource; a Bearer challenge names the error
  *   (RFC 6750 §3).
+ * - `challenge-unauthenticated`: a protected resource called with no credentials at all: the
+ *   challenges name no error (RFC 6750 §3.1: no error information when none was presented).
  * - `challenge-dpop`: refused at a protected resource the client called with the DPoP scheme; the
  *   DPoP challenge names the error (RFC 9449 §7.1).
  * - `body-too-large`: the request body is over the size the server reads.
@@ -48,6 +50,7 @@ export type OAuthErrorHint =
   | 'challenge-basic'
   | 'challenge-bearer'
   | 'challenge-dpop'
+  | 'challenge-unauthenticated'
   | 'body-too-large'
   | 'unsupported-media-type'
   | 'method-not-allowed';

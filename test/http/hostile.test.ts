@@ -260,7 +260,10 @@ describe('userinfo', () => {
   test('no token or a bad token is 401 invalid_token with a Bearer challenge', async () => {
     const none = await fetch(`${server.url}/oauth/v2/oauth-userinfo`);
     assert.equal(none.status, 401);
-    assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer /);
+    assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer realm="tessera", DPoP /);
+    // RFC 6750 §3.1: without any credentials, no error code or other error information.
+    assert.doesNotMatch(none.headers.get('www-authenticate') ?? '', /error/);
+    assert.equal(await none.text(), '');
     const bad = await fetch(`${server.url}/oauth/v2/oauth-userinfo`, {
       headers: { authorization: 'Bearer nope' },
     });

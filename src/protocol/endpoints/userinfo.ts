@@ -36,8 +36,10 @@ function presented(request: UserinfoRequest): { scheme: TokenScheme; value: stri
     return { scheme: match[1]!.toLowerCase() === 'dpop' ? 'dpop' : 'bearer', value: match[2]! };
   }
   if (body !== undefined) return { scheme: 'bearer', value: body };
-  // RFC 6750 §3.1: a request without a token is refused with a challenge.
-  return refused('invalid_token', 'an access token is required', 'bearer');
+  // RFC 6750 §3.1: a request without a token is refused with a challenge that names no error.
+  return new OAuthError('invalid_token', 'an access token is required', {
+    hint: 'challenge-unauthenticated',
+  });
 }
 
 export type UserinfoResult = { claims: Record<string, unknown> } | { jwt: string };

@@ -66,7 +66,7 @@ function assertClean(error: OAuthError, context: unknown): void {
     CHARSET,
     `description ${JSON.stringify(error.description)} for ${JSON.stringify(context)}`,
   );
-  assert.match(wireError(error).body.error_description, CHARSET);
+  assert.match(wireError(error).body?.error_description ?? '', CHARSET);
   const challenge = wireError(error).headers['www-authenticate'];
   if (challenge !== undefined) assert.match(challenge, /^[\x20-\x7E]*$/);
 }

@@ -92,7 +92,7 @@ describe('use_dpop_nonce on the wire', () => {
     const h = nonceHarness();
     const wire = wireError(useNonce(await check(h, undefined), /nonce/));
     assert.equal(wire.status, 400);
-    assert.equal(wire.body.error, 'use_dpop_nonce');
+    assert.equal(wire.body?.error, 'use_dpop_nonce');
     assert.equal(wire.headers['dpop-nonce'], freshNonce(h.deps));
     assert.equal(wire.headers['www-authenticate'], undefined);
   });
