@@ -5,6 +5,7 @@ import { accountCases } from './cases/accounts.ts';
 import { codeCases } from './cases/codes.ts';
 import { configCases } from './cases/config.ts';
 import { consentCases } from './cases/consents.ts';
+import { impactCases } from './cases/impact.ts';
 import { keyCases } from './cases/keys.ts';
 import { maintenanceCases } from './cases/maintenance.ts';
 import { pushedRequestCases } from './cases/pushed-requests.ts';
@@ -40,6 +41,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     describe('grants: tokens', () => tokenCases(use));
     describe('grants: issuing races a revocation', () => raceCases(use));
     describe('config revisions', () => configCases(use));
+    describe('commit impact counts', () => impactCases(use));
     describe('signing keys', () => keyCases(use));
     describe('maintenance', () => maintenanceCases(use));
     describe('login throttle', () => throttleCases(use));

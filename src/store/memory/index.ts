@@ -5,6 +5,7 @@ import { createMemoryAdminStore } from './admin.ts';
 import { memoryConfig } from './config.ts';
 import { memoryConsents } from './consents.ts';
 import { memoryGrants } from './grants.ts';
+import { memoryImpact } from './impact.ts';
 import { memoryKeys } from './keys.ts';
 import { memoryMaintenance } from './maintenance.ts';
 import { memoryPushedRequests } from './pushed-requests.ts';
@@ -28,6 +29,7 @@ export function createMemoryStore(): Store {
     pushedRequests: memoryPushedRequests(state),
     maintenance: memoryMaintenance(state),
     admin: createMemoryAdminStore(),
+    impact: memoryImpact(state),
     async close() {},
   };
 }

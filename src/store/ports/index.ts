@@ -4,6 +4,7 @@ import type { AdminStore } from './admin.ts';
 import type { ConfigStore } from './config.ts';
 import type { ConsentStore } from './consents.ts';
 import type { GrantStore } from './grants.ts';
+import type { ImpactStore } from './impact.ts';
 import type { KeyStore } from './keys.ts';
 import type { MaintenanceStore } from './maintenance.ts';
 import type { PushedRequestStore } from './pushed-requests.ts';
@@ -16,6 +17,7 @@ export type * from './admin.ts';
 export type * from './config.ts';
 export type * from './consents.ts';
 export type * from './grants.ts';
+export type * from './impact.ts';
 export type * from './keys.ts';
 export type * from './maintenance.ts';
 export type * from './pushed-requests.ts';
@@ -36,5 +38,6 @@ export interface Store {
   readonly pushedRequests: PushedRequestStore;
   readonly maintenance: MaintenanceStore;
   readonly admin: AdminStore;
+  readonly impact: ImpactStore;
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { postgresAdmin } from './admin.ts';
 import { postgresConfig } from './config.ts';
 import { postgresConsents } from './consents.ts';
 import { postgresGrants } from './grants.ts';
+import { postgresImpact } from './impact.ts';
 import { postgresKeys } from './keys.ts';
 import { postgresMaintenance } from './maintenance.ts';
 import { migrate } from './migrate.ts';
@@ -60,6 +61,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     pushedRequests: postgresPushedRequests(pool),
     maintenance: postgresMaintenance(pool),
     admin: postgresAdmin(pool),
+    impact: postgresImpact(pool),
     async close() {
       await pool.end();
     },

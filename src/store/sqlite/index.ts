@@ -9,6 +9,7 @@ import { startCheckpoints } from './checkpoints.ts';
 import { createSqliteConfig } from './config.ts';
 import { createSqliteConsents } from './consents.ts';
 import { createSqliteGrants } from './grants.ts';
+import { createSqliteImpact } from './impact.ts';
 import { createSqliteKeys } from './keys.ts';
 import { createSqliteMaintenance } from './maintenance.ts';
 import { migrate } from './migrate.ts';
@@ -47,6 +48,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     replay: createSqliteReplay(db),
     pushedRequests: createSqlitePushedRequests(db),
     admin: createSqliteAdminStore(db),
+    impact: createSqliteImpact(db),
     async close() {
       await checkpointer?.stop();
       db.close();
