@@ -13,9 +13,11 @@ const ALLOWED = {
   authn: ['shared', 'config', 'store/ports'],
   admin: ['shared', 'config', 'store/ports', 'keys', 'protocol', 'authn'],
   metrics: ['shared'],
-  http: ['shared', 'config', 'store/ports', 'keys', 'protocol', 'authn', 'admin', 'metrics'],
+  http: ['shared', 'config', 'store/ports', 'keys', 'protocol', 'authn', 'admin', 'metrics', 'tools'],
   // What runs a server process: opening the concrete store, the config follower, the cleanup loop. Never http.
   runtime: ['shared', 'config', 'store', 'keys', 'protocol', 'authn', 'admin', 'metrics'],
+  // Operator tools (the selftest, the flow explorer's helpers): they speak the protocol from outside, never http.
+  tools: ['shared', 'config', 'store/ports', 'keys', 'protocol'],
   // The CLI reaches the server through main.ts and runtime/, never through http/ or a concrete store.
   cli: [
     'shared',
@@ -27,10 +29,23 @@ const ALLOWED = {
     'admin',
     'metrics',
     'runtime',
+    'tools',
     'main',
   ],
   // main.ts, the composition root, wires every layer.
-  main: ['shared', 'config', 'store', 'keys', 'protocol', 'authn', 'admin', 'metrics', 'http', 'runtime'],
+  main: [
+    'shared',
+    'config',
+    'store',
+    'keys',
+    'protocol',
+    'authn',
+    'admin',
+    'metrics',
+    'tools',
+    'http',
+    'runtime',
+  ],
 };
 /** Packages a layer must never touch: the protocol core knows no HTTP and no SQL. */
 const FORBIDDEN_PACKAGES = {
@@ -38,6 +53,7 @@ const FORBIDDEN_PACKAGES = {
   authn: ['fastify', '@fastify/', 'better-sqlite3', 'pg'],
   config: ['fastify', 'better-sqlite3', 'pg'],
   metrics: ['fastify', '@fastify/', 'better-sqlite3', 'pg'],
+  tools: ['fastify', '@fastify/', 'better-sqlite3', 'pg'],
   runtime: ['fastify', '@fastify/'],
 };
 

@@ -11,6 +11,7 @@ import { configCommand } from './config.ts';
 import { keysCommand } from './keys.ts';
 import { masterKeyCommand } from './master-key.ts';
 import { scopeCommand } from './scope.ts';
+import { selftestCommand } from './selftest.ts';
 import { start } from './start.ts';
 import { userCommand } from './user.ts';
 
@@ -39,6 +40,7 @@ program.addCommand(userCommand());
 program.addCommand(adminCommand());
 program.addCommand(backupCommand());
 program.addCommand(restoreCommand());
+program.addCommand(selftestCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {
