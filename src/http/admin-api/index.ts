@@ -4,6 +4,7 @@ import { authenticatorOperations } from './authenticators.ts';
 import { changeOperations } from './changes.ts';
 import { clientOperations } from './clients.ts';
 import type { Operation } from './operation.ts';
+import { postureOperations } from './posture.ts';
 import { revisionOperations } from './revisions.ts';
 import { scopeOperations } from './scopes.ts';
 import { profileOperations } from './service-profiles.ts';
@@ -11,6 +12,7 @@ import { profileOperations } from './service-profiles.ts';
 export const OPERATIONS: readonly Operation[] = [
   ...profileOperations,
   ...clientOperations,
+  ...postureOperations,
   ...scopeOperations,
   ...apiOperations,
   ...authenticatorOperations,

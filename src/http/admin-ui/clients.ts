@@ -16,6 +16,7 @@ import {
 } from './client-choices.ts';
 import { type ClientSection, clientFormAction, SECTIONS, submittedView } from './client-form.ts';
 import { field, formOf, queryOf } from './forms.ts';
+import { postureBox, postureOf, postureRoutes } from './posture.ts';
 import { adminPage, type Ui } from './render.ts';
 import { showSecret } from './secret.ts';
 
@@ -125,6 +126,7 @@ export function clientRoutes(app: FastifyInstance, ui: Ui): void {
         errorSection: extra.errorSection,
         saved: extra.saved,
         declared: ui.deps.admin.declared.clients.some((d) => d.client_id === clientId),
+        posture: postureBox(await postureOf(ui).inDraft(principalOf(request), clientId)),
       },
       status,
     );
@@ -200,4 +202,6 @@ export function clientRoutes(app: FastifyInstance, ui: Ui): void {
       }
     },
   );
+
+  postureRoutes(app, ui);
 }

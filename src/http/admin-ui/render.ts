@@ -8,6 +8,7 @@ import { principalOf } from './auth.ts';
 export const NAV = [
   { id: 'profiles', label: 'Profiles', path: '' },
   { id: 'clients', label: 'Clients', path: '/clients' },
+  { id: 'posture', label: 'Posture', path: '/posture' },
   { id: 'scopes', label: 'Scopes', path: '/scopes' },
   { id: 'apis', label: 'APIs', path: '/apis' },
   { id: 'authenticators', label: 'Authenticators', path: '/authenticators' },
@@ -15,6 +16,7 @@ export const NAV = [
   { id: 'history', label: 'History', path: '/history' },
   { id: 'tokens', label: 'API tokens', path: '/tokens' },
   { id: 'keys', label: 'Keys', path: '/keys' },
+  { id: 'tools', label: 'Flow explorer', path: '/tools' },
 ] as const;
 
 export type Section = (typeof NAV)[number]['id'];
