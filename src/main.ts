@@ -125,6 +125,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     const admin: AdminDeps = {
       config: store.config,
       admin: store.admin,
+      impact: store.impact,
       secrets,
       sealSecret: (secret) => sealSecret(dataKeys['secret-sealing'], secret),
       clock,

@@ -3,11 +3,13 @@ import type { Snapshot } from '../config/schema.ts';
 import type { SecretHasher } from '../keys/secrets.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
-import type { AdminStore, ConfigStore } from '../store/ports/index.ts';
+import type { AdminStore, ConfigStore, ImpactStore } from '../store/ports/index.ts';
 
 export interface AdminDeps {
   config: ConfigStore;
   admin: AdminStore;
+  /** Counts of live grants, tokens, consents and sessions, for the impact a change would have. */
+  impact: ImpactStore;
   secrets: SecretHasher;
   /** client_secret_jwt: seals a secret under the master key (keys/sealed-secret.ts). */
   sealSecret(secret: string): string;

@@ -1,5 +1,6 @@
-// A diff as plain text lines, for the CLI and logs: + added, - removed, ~ changed, one indented line per field, in words.
+// A diff as plain text lines, for the CLI and logs: + added, - removed, ~ changed, one indented line per field, in words; a new client's defaults folded into its first line.
 import type { EntityChange, FieldChange } from './diff.ts';
+import { foldAddedClient } from './diff-fold.ts';
 import { fieldWords, KIND_WORDS, valueWords } from './field-labels.ts';
 
 const SIGN = { added: '+', removed: '-', changed: '~' } as const;
@@ -29,8 +30,15 @@ export function formatDiff(changes: readonly EntityChange[]): string {
   if (changes.length === 0) return 'no changes\n';
   const lines: string[] = [];
   for (const change of changes) {
-    lines.push(`${SIGN[change.action]} ${KIND_WORDS[change.kind]} ${change.id}`);
-    for (const field of change.fields) {
+    const folded = foldAddedClient(change);
+    const head = `${SIGN[change.action]} ${KIND_WORDS[change.kind]} ${change.id}`;
+    const defaults = folded ? folded.defaults.length : 0;
+    lines.push(
+      folded
+        ? `${head} (${folded.headline})${defaults > 0 ? ` — ${defaults} default${defaults === 1 ? '' : 's'}` : ''}`
+        : head,
+    );
+    for (const field of folded ? folded.fields : change.fields) {
       lines.push(`    ${fieldWords(change.kind, field.field)}: ${describeField(field)}`);
     }
   }

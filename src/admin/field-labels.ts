@@ -61,8 +61,8 @@ const FIELDS: Record<EntityKind, Record<string, string>> = {
     access_token_format: 'token format',
     access_token_lifetime: 'token lifetime',
   },
-  scope: { name: 'name', description: 'description', claims: 'claims' },
-  authenticator: { id: 'id', type: 'type', registration: 'registration' },
+  scope: { name: 'name', description: 'description', claims: 'claims released' },
+  authenticator: { id: 'id', type: 'sign-in method', registration: 'self-registration' },
 };
 
 /** Form fields of the admin pages that are no config field (the wizard's, the commit form's). */
@@ -73,12 +73,13 @@ const FORM_FIELDS: Record<string, string> = {
   jwks_text: 'JWKS',
 };
 
+/** The wizard's words for each method (client-choices.ts offers them with the method's name). */
 export const AUTH_METHOD_WORDS: Record<string, string> = {
-  client_secret_basic: 'secret with HTTP Basic',
-  client_secret_post: 'secret in the form body',
-  client_secret_jwt: 'signed JWT with the client secret',
-  private_key_jwt: 'signed JWT with a private key',
-  none: 'none (public client)',
+  client_secret_basic: 'Secret, sent with HTTP Basic',
+  client_secret_post: 'Secret, sent in the form body',
+  client_secret_jwt: 'Signed JWT with the client secret',
+  private_key_jwt: 'Signed JWT with a private key',
+  none: 'None: a public client',
 };
 
 export const CAPABILITY_WORDS: Record<string, string> = {
@@ -91,6 +92,7 @@ const VALUE_WORDS: Record<string, Record<string, string>> = {
   token_endpoint_auth_method: AUTH_METHOD_WORDS,
   access_token_format: { jwt: 'JWT', opaque: 'opaque' },
   profile: { fapi2: 'FAPI 2.0' },
+  type: { 'html-form': 'username and password form' },
 };
 
 const SECONDS = /(lifetime|reuse_grace)$/;

@@ -6,6 +6,8 @@ import type { AdminDeps } from './deps.ts';
 import { diffSnapshots, type EntityChange } from './diff.ts';
 import { revisionSnapshot } from './drafts.ts';
 import { AdminError } from './errors.ts';
+import type { Impact } from './impact.ts';
+import { measureImpact } from './impact-count.ts';
 
 export interface RevisionDetail {
   revision: Revision;
@@ -26,6 +28,29 @@ export async function showRevision(deps: Pick<AdminDeps, 'config'>, id: number):
     revision,
     changes: diffSnapshots(parent, revision.snapshot),
     live: (await deps.config.currentId()) === id,
+  };
+}
+
+/** What rolling back to revision `id` would do, before it is done: the live revision's diff to it, and its impact. */
+export interface RollbackPreview {
+  /** The revision that is live now, which the rollback replaces. */
+  from: number | null;
+  changes: EntityChange[];
+  impact: Impact;
+}
+
+export async function previewRollback(
+  deps: Pick<AdminDeps, 'config' | 'impact' | 'clock'>,
+  id: number,
+): Promise<RollbackPreview> {
+  const target = await deps.config.get(id);
+  if (!target) throw new AdminError('not_found', `no revision ${id}`);
+  const from = await deps.config.currentId();
+  const live = await revisionSnapshot(deps, from);
+  return {
+    from,
+    changes: diffSnapshots(live, target.snapshot),
+    impact: await measureImpact(deps.impact, deps.clock.nowSeconds(), live, target.snapshot),
   };
 }
 

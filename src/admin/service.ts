@@ -6,8 +6,17 @@ import { createAuthenticator, deleteAuthenticator, updateAuthenticator } from '.
 import { createClient, deleteClient, resetClientSecret, updateClient } from './client-edits.ts';
 import { commitDraft, rebaseDraft } from './commit.ts';
 import type { AdminDeps } from './deps.ts';
-import { type DraftView, discardDraft, editDraft, loadDraft } from './drafts.ts';
-import { listHistory, type RevisionDetail, rollback, showRevision } from './history.ts';
+import { type DraftView, discardDraft, editDraft, loadDraft, revisionSnapshot } from './drafts.ts';
+import {
+  listHistory,
+  previewRollback,
+  type RevisionDetail,
+  type RollbackPreview,
+  rollback,
+  showRevision,
+} from './history.ts';
+import type { Impact } from './impact.ts';
+import { measureImpact } from './impact-count.ts';
 import type {
   ApiCreateInput,
   ApiPatch,
@@ -49,6 +58,14 @@ export function createAdminService(deps: AdminDeps) {
   return {
     deps,
     draft: (who: Principal): Promise<DraftView> => loadDraft(deps, owner(who)),
+    /** What committing the draft would do to live data, against the revision the draft's diff is shown against. */
+    draftImpact: async (draft: DraftView): Promise<Impact> =>
+      measureImpact(
+        deps.impact,
+        deps.clock.nowSeconds(),
+        await revisionSnapshot(deps, draft.base),
+        draft.snapshot,
+      ),
 
     createClient: (who: Principal, input: ClientCreateInput, options: { secretHash?: string } = {}) =>
       clientEdit(who, (s) => createClient(s, input, deps, options)),
@@ -83,6 +100,7 @@ export function createAdminService(deps: AdminDeps) {
 
     history: (limit?: number) => listHistory(deps, limit),
     revision: (id: number): Promise<RevisionDetail> => showRevision(deps, id),
+    rollbackPreview: (id: number): Promise<RollbackPreview> => previewRollback(deps, id),
     rollback: (who: Principal, id: number, message?: string) =>
       rollback(deps, id, { author: authorName(who), message }),
   };

@@ -13,6 +13,7 @@ export async function openAdmin(opts: Overrides) {
   const service = createAdminService({
     config: local.store.config,
     admin: local.store.admin,
+    impact: local.store.impact,
     secrets: local.secrets,
     sealSecret: (secret) => sealSecret(local.dataKeys['secret-sealing'], secret),
     clock: systemClock,

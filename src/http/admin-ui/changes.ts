@@ -1,4 +1,4 @@
-// The Changes page: the draft's diff and what would block it, Commit with a message, Rebase, Discard.
+// The Changes page: the draft's diff, its impact on live data and what would block it; Commit with a message, Rebase, Discard.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/errors.ts';
 import { labelIssues } from '../../admin/field-labels.ts';
@@ -21,6 +21,7 @@ export function changeRoutes(app: FastifyInstance, ui: Ui): void {
     extra: { refusal?: ConfigIssue[]; refusalTitle?: string; message?: string; conflict?: boolean } = {},
   ) => {
     const draft = await service.draft(principalOf(request));
+    const impact = draft.exists ? await service.draftImpact(draft) : { summary: [], items: [] };
     return adminPage(
       ui,
       request,
@@ -31,6 +32,7 @@ export function changeRoutes(app: FastifyInstance, ui: Ui): void {
         section: 'changes',
         draft: { ...draft, issues: labelIssues(draft.issues) },
         changes: diffView(draft.changes),
+        impact,
         refusal: extra.refusal ?? [],
         refusalTitle: extra.refusalTitle ?? '',
         message: extra.message ?? '',

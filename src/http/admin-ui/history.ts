@@ -1,4 +1,4 @@
-// History pages: every revision with author, time and message; one revision's diff; rollback as a new commit.
+// History pages: every revision with author, time and message; one revision's diff; a rollback's diff and impact, then the rollback as a new commit.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/errors.ts';
 import { revisionId, rollbackInput } from '../../admin/inputs.ts';
@@ -45,6 +45,8 @@ export function historyRoutes(app: FastifyInstance, ui: Ui): void {
     try {
       if (id === undefined) throw new AdminError('not_found', 'no such revision');
       const { revision, changes, live } = await service.revision(id);
+      // Before the rollback button: what making this revision live again would change, and to what.
+      const rollback = live ? null : await service.rollbackPreview(id);
       return adminPage(
         ui,
         request,
@@ -56,6 +58,7 @@ export function historyRoutes(app: FastifyInstance, ui: Ui): void {
           revision: { ...revision, when: when(revision.createdAt) },
           changes: diffView(changes),
           live,
+          rollback: rollback && { ...rollback, changes: diffView(rollback.changes) },
           parentHref: revision.parent === null ? null : `${path}/${revision.parent}`,
           committed: field(queryOf(request), 'committed') === '1',
           refusal,

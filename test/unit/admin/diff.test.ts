@@ -98,7 +98,7 @@ test('APIs diff by identifier, and client fields of issue 12 read as the pages n
       '~ client svc',
       '    capabilities: + Client Credentials, - Code Flow',
       '    redirect URIs: - https://app.example/cb',
-      '    client authentication: secret with HTTP Basic → signed JWT with a private key',
+      '    client authentication: Secret, sent with HTTP Basic → Signed JWT with a private key',
       '    allowed APIs: + https://api.example.com',
       '    ID token signing algorithm: RS256 → PS256',
       '    secret: (a secret) → (not set)',

@@ -38,6 +38,7 @@ export function adminFixture(declared: Snapshot = snapshotOf()) {
   const deps = {
     config: store.config,
     admin: store.admin,
+    impact: store.impact,
     secrets,
     sealSecret: (secret: string) => sealSecret(MASTER_KEY, secret),
     clock,
