@@ -8,7 +8,7 @@ import { CHECKS } from '../../src/tools/selftest/checks.ts';
 import { formatReport } from '../../src/tools/selftest/report.ts';
 import { runSelftest, type SelftestReport } from '../../src/tools/selftest/run.ts';
 import { type AdminApi, addAdmin, adminApi, apiToken } from '../fixtures/admin.ts';
-import { startServer, type TestServer } from '../fixtures/server.ts';
+import { freePort, startServer, type TestServer } from '../fixtures/server.ts';
 
 let server: TestServer;
 let token: string;
@@ -144,6 +144,9 @@ describe('tessera selftest', () => {
     const bad = await tessera(['--url', server.url, '--token', 'tsr_wrong']);
     assert.equal(bad.code, 1);
     assert.match(bad.out, /could not start: the admin API refused the token \(401\)/);
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const away = await runSelftest({ url: closed, token });
+    assert.equal(away.setup_error, `cannot reach ${closed}: ECONNREFUSED`);
 
     assert.equal((await api.post('/scopes', { name: 'half-done' })).status, 201);
     const report = await runSelftest({ url: server.url, token });

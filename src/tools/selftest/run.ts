@@ -110,7 +110,8 @@ export async function runSelftest(options: SelftestOptions): Promise<SelftestRep
     client = await createClient(api, suffix);
     report.client_id = client.client_id;
   } catch (error) {
-    report.setup_error = (error as Error).message;
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    report.setup_error = cause ? `cannot reach ${target}: ${cause}` : (error as Error).message;
     report.user = null;
     return report;
   }
