@@ -12,6 +12,7 @@ import Fastify, {
 } from 'fastify';
 import { PATHS } from '../config/endpoints.ts';
 import { safeErrorText } from '../protocol/errors.ts';
+import { TraceRing } from '../tools/traces.ts';
 import { type AppDeps, ASSETS_PATH } from './context.ts';
 import { FORM_EXPIRED, isCsrfRefusal, logFailure, sendOAuthError, statusOf, toOAuthError } from './errors.ts';
 import { renderMessage } from './pages.ts';
@@ -152,13 +153,15 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
 
   // Routes are added after setErrorHandler so that every one of them gets it.
   registerMetrics(app, deps.metrics);
-  oauthRoutes(app, deps);
+  // Request traces, per process: the last 1,000 protocol requests and the checks each ran.
+  const traces = new TraceRing(1000);
+  oauthRoutes(app, deps, traces);
   metadataRoutes(app, deps);
   authnRoutes(app, deps);
   consentRoutes(app, deps);
   accountRoutes(app, deps);
   logoutRoutes(app, deps);
-  await adminRoutes(app, deps);
+  await adminRoutes(app, deps, traces);
 
   app.get('/health/live', (_request, reply) => reply.send({ status: 'ok' }));
   const ready = readinessProbe(deps.readiness, app.log);

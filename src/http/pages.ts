@@ -25,8 +25,20 @@ export function renderPage(
 export function renderMessage(
   reply: FastifyReply,
   assets: string,
-  page: { title: string; heading: string; message: string; code?: string; isError?: boolean },
+  page: {
+    title: string;
+    heading: string;
+    message: string;
+    code?: string;
+    requestId?: string;
+    isError?: boolean;
+  },
   status = 200,
 ): FastifyReply {
-  return renderPage(reply, 'message', { assets, code: undefined, isError: false, ...page }, status);
+  return renderPage(
+    reply,
+    'message',
+    { assets, code: undefined, requestId: undefined, isError: false, ...page },
+    status,
+  );
 }

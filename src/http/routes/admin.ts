@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { createAdminService } from '../../admin/service.ts';
 import { sourceAsset } from '../../shared/paths.ts';
+import type { TraceRing } from '../../tools/traces.ts';
 import { adminApi } from '../admin-api/register.ts';
 import { apiRoutes } from '../admin-ui/apis.ts';
 import { requireAdmin } from '../admin-ui/auth.ts';
@@ -17,6 +18,7 @@ import { loginRoutes } from '../admin-ui/login.ts';
 import { plainPage, type Ui } from '../admin-ui/render.ts';
 import { scopeRoutes } from '../admin-ui/scopes.ts';
 import { tokenRoutes } from '../admin-ui/tokens.ts';
+import { toolRoutes } from '../admin-ui/tools.ts';
 import { wizardRoutes } from '../admin-ui/wizard.ts';
 import type { AppDeps } from '../context.ts';
 
@@ -29,7 +31,7 @@ const STYLESHEET = readFileSync(sourceAsset('http', 'static', 'admin.css'));
 const ADMIN_CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, deps: AppDeps, traces: TraceRing): Promise<void> {
   const base = `${deps.endpoints.prefix}/admin`;
   const ui: Ui = { deps, service: createAdminService(deps.admin), base, assets: `${base}/assets` };
 
@@ -55,6 +57,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     historyRoutes(admin, ui);
     tokenRoutes(admin, ui);
     keyRoutes(admin, ui);
+    toolRoutes(admin, ui, traces);
     // Unknown admin pages: the lowest-priority route under /admin, so a real page always wins.
     admin.get(`${base}/*`, { preHandler: requireAdmin(deps) }, (_request, reply) =>
       plainPage(

@@ -9,11 +9,13 @@ import { tokenEndpoint } from '../../protocol/endpoints/token.ts';
 import { userinfoEndpoint } from '../../protocol/endpoints/userinfo.ts';
 import { OAuthError } from '../../protocol/errors.ts';
 import type { RawParams } from '../../protocol/params/parse.ts';
+import type { RequestTrace, TraceRing } from '../../tools/traces.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { sendDpopNonce } from '../dpop-nonce.ts';
-import { logFailure, sendOAuthError } from '../errors.ts';
+import { logFailure, sendOAuthError, statusOf } from '../errors.ts';
 import { renderMessage } from '../pages.ts';
 import { allowOrigin, clientRequest, formBody, preflight, sessionToken } from '../request.ts';
+import { finishTrace, startTrace } from '../trace-request.ts';
 
 function methodNotAllowed(allow: string) {
   return (_request: FastifyRequest, reply: FastifyReply) =>
@@ -23,7 +25,8 @@ function methodNotAllowed(allow: string) {
     );
 }
 
-export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
+/** `traces` keeps each request's checks for the admin's request traces (tools/traces.ts). */
+export function oauthRoutes(app: FastifyInstance, deps: AppDeps, traces: TraceRing): void {
   const prefix = deps.endpoints.prefix;
   const assets = prefix + ASSETS_PATH;
   const errorPage = (reply: FastifyReply, error: OAuthError) =>
@@ -35,6 +38,7 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
         heading: 'This sign-in request cannot be completed',
         message: error.description,
         code: error.code,
+        requestId: reply.request.id,
         isError: true,
       },
       400,
@@ -48,16 +52,21 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
         reply,
         new OAuthError('invalid_request', 'a POST authorization request must be form-encoded'),
       );
+    const trace = startTrace(traces, request, 'authorize', params);
     const outcome = await authorizeEndpoint(
-      { params, sessionToken: sessionToken(request), endpointPath: prefix + PATHS.authorize },
+      { params, sessionToken: sessionToken(request), endpointPath: prefix + PATHS.authorize, trace },
       deps.protocol,
     );
     reply.header('cache-control', 'no-store');
     if (outcome.kind === 'error_page') {
       logFailure(request, outcome.error);
+      finishTrace(trace, reply, 400, outcome.error);
       return errorPage(reply, outcome.error);
     }
     if (outcome.kind === 'redirect' && outcome.error) logFailure(request, outcome.error);
+    // A login or consent page's return path repeats the request: the trace keeps only where it went.
+    const shown = outcome.kind === 'redirect' ? outcome.location : outcome.location.split('?')[0]!;
+    finishTrace(trace, reply, 303, outcome.kind === 'redirect' ? outcome.error : undefined, shown);
     return reply.redirect(outcome.location, 303);
   };
   // protocol/authorize/text.ts checks the parameters' text, so a bad one is redirected to a trusted client.
@@ -68,17 +77,25 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
   /** The JSON endpoints that clients call: same CORS, caching and error handling. */
   const clientEndpoint = (
     path: string,
-    handle: (request: FastifyRequest) => Promise<unknown>,
+    handle: (request: FastifyRequest, trace: RequestTrace) => Promise<unknown>,
     options: { status?: number; multiline?: readonly string[] } = {},
   ) => {
     app.post(prefix + path, { config: { multiline: options.multiline ?? [] } }, async (request, reply) => {
       allowOrigin(request, reply, deps.protocol.config());
       sendDpopNonce(reply, deps.protocol);
-      const result = await handle(request);
+      const trace = startTrace(
+        traces,
+        request,
+        path.replace(/^.*\/(oauth-)?/, ''),
+        request.body as RawParams,
+      );
+      const result = await handle(request, trace);
       if (result instanceof OAuthError) {
         logFailure(request, result);
+        finishTrace(trace, reply, statusOf(result), result);
         return sendOAuthError(reply, result);
       }
+      finishTrace(trace, reply, options.status ?? 200);
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       return result === undefined ? reply.code(200).send() : reply.code(options.status ?? 200).send(result);
     });
@@ -89,18 +106,21 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
       handler: methodNotAllowed('POST'),
     });
   };
-  clientEndpoint(PATHS.token, async (request) => {
-    const result = await tokenEndpoint(clientRequest(request), deps.protocol);
+  const traced = (request: FastifyRequest, trace: RequestTrace) => ({ ...clientRequest(request), trace });
+  clientEndpoint(PATHS.token, async (request, trace) => {
+    const result = await tokenEndpoint(traced(request, trace), deps.protocol);
     if (!(result instanceof OAuthError)) {
       const grantType = (request.body as Record<string, unknown>)['grant_type'];
       deps.metrics.tokensIssued.inc({ grant_type: typeof grantType === 'string' ? grantType : 'unknown' });
     }
     return result;
   });
-  clientEndpoint(PATHS.introspect, (request) => introspectEndpoint(clientRequest(request), deps.protocol));
-  clientEndpoint(PATHS.revoke, (request) => revokeEndpoint(clientRequest(request), deps.protocol));
+  clientEndpoint(PATHS.introspect, (request, trace) =>
+    introspectEndpoint(traced(request, trace), deps.protocol),
+  );
+  clientEndpoint(PATHS.revoke, (request, trace) => revokeEndpoint(traced(request, trace), deps.protocol));
   // RFC 9126 §2.2: 201 Created; the claims parameter is JSON and may span lines, as at authorize.
-  clientEndpoint(PATHS.par, (request) => parEndpoint(clientRequest(request), deps.protocol), {
+  clientEndpoint(PATHS.par, (request, trace) => parEndpoint(traced(request, trace), deps.protocol), {
     status: 201,
     multiline: ['claims'],
   });
@@ -109,6 +129,7 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
     allowOrigin(request, reply, deps.protocol.config());
     sendDpopNonce(reply, deps.protocol);
     const body = request.method === 'POST' ? formBody(request) : undefined;
+    const trace = startTrace(traces, request, 'userinfo', body);
     const result = await userinfoEndpoint(
       {
         authorization: request.headers.authorization,
@@ -119,8 +140,10 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps): void {
     );
     if (result instanceof OAuthError) {
       logFailure(request, result);
+      finishTrace(trace, reply, statusOf(result), result);
       return sendOAuthError(reply, result);
     }
+    finishTrace(trace, reply, 200);
     reply.header('cache-control', 'no-store');
     if ('jwt' in result) return reply.type('application/jwt').send(result.jwt);
     return reply.send(result.claims);

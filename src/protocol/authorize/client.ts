@@ -4,6 +4,7 @@ import type { AuthorizeCheck } from './request.ts';
 
 export const clientCheck = {
   name: 'client',
+  section: 'RFC 6749 §4.1.1',
   redirectable: false,
   run(ctx) {
     if (ctx.repeated.includes('client_id'))

@@ -7,6 +7,7 @@ const CHALLENGE = /^[A-Za-z0-9._~-]{43,128}$/;
 
 export const pkceCheck = {
   name: 'pkce',
+  section: 'RFC 7636 §4.3, RFC 9700 §2.1.1',
   redirectable: true,
   run(ctx) {
     const { code_challenge: challenge, code_challenge_method: method } = ctx.params;

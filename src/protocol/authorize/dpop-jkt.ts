@@ -7,6 +7,7 @@ const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 
 export const dpopJktCheck = {
   name: 'dpop_jkt',
+  section: 'RFC 9449 §10',
   redirectable: true,
   run(ctx) {
     const jkt = ctx.params.dpop_jkt;

@@ -28,6 +28,7 @@ export function parseClaimsParameter(value: string): Record<string, Record<strin
 
 export const oidcParamsCheck = {
   name: 'oidc parameters',
+  section: 'OIDC Core §3.1.2.1, §5.5',
   redirectable: true,
   run(ctx) {
     // request and request_uri never reach the pipeline: requests/read.ts resolves them first (§6).

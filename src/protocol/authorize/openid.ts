@@ -4,6 +4,7 @@ import type { AuthorizeCheck } from './request.ts';
 
 export const openidRedirectUriCheck = {
   name: 'openid redirect_uri',
+  section: 'OIDC Core §3.1.2.1',
   // Not redirected: without redirect_uri there is no URI the request itself vouched for.
   redirectable: false,
   run(ctx) {

@@ -2,6 +2,7 @@
 import type { LiveConfig } from '../../config/live.ts';
 import type { OAuthError } from '../errors.ts';
 import { multiValues, pickParams, type RawParams } from '../params/parse.ts';
+import type { Tracer } from '../trace.ts';
 import { clientCheck } from './client.ts';
 import { pkceCheck } from './code-challenge.ts';
 import { dpopJktCheck } from './dpop-jkt.ts';
@@ -40,7 +41,7 @@ export type Validation =
   | { ok: true; request: AuthorizationRequest }
   | { ok: false; error: OAuthError; redirect?: { uri: string; state: string | undefined } };
 
-export function validateAuthorizationRequest(raw: RawParams, config: LiveConfig): Validation {
+export function validateAuthorizationRequest(raw: RawParams, config: LiveConfig, trace?: Tracer): Validation {
   const { params, repeated } = pickParams(raw, AUTHORIZE_PARAMS);
   const multi: CheckContext['multi'] = { resource: multiValues(raw, 'resource') };
   const ctx: CheckContext = {
@@ -52,6 +53,18 @@ export function validateAuthorizationRequest(raw: RawParams, config: LiveConfig)
   };
   for (const check of AUTHORIZE_CHECKS) {
     const error = check.run(ctx);
+    trace?.step(
+      error
+        ? {
+            stage: 'authorize',
+            name: check.name,
+            ok: false,
+            section: check.section,
+            code: error.code,
+            description: error.description,
+          }
+        : { stage: 'authorize', name: check.name, ok: true, section: check.section },
+    );
     if (!error) continue;
     if (!check.redirectable) return { ok: false, error };
     // RFC 6749 §4.1.2.1: once client and redirect URI are valid, errors go back to the client with its state.

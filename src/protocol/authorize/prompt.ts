@@ -6,6 +6,7 @@ const KNOWN = new Set(['none', 'login', 'consent', 'select_account']);
 
 export const promptCheck = {
   name: 'prompt',
+  section: 'OIDC Core §3.1.2.1',
   redirectable: true,
   run(ctx) {
     const values = new Set((ctx.params.prompt ?? '').split(' ').filter((v) => v !== ''));

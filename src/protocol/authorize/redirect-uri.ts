@@ -24,6 +24,7 @@ export function loopbackMatch(registered: readonly string[], sent: string): bool
 
 export const redirectUriCheck = {
   name: 'redirect_uri',
+  section: 'RFC 6749 §3.1.2.3, RFC 9700 §4.1.3',
   redirectable: false,
   run(ctx) {
     const client = ctx.request.client!;

@@ -4,6 +4,7 @@ import type { AuthorizeCheck } from './request.ts';
 
 export const repeatedCheck = {
   name: 'repeated parameters',
+  section: 'RFC 6749 §3.1',
   redirectable: true,
   run: (ctx) => refuseRepeated(ctx.repeated),
 } satisfies AuthorizeCheck;

@@ -68,6 +68,8 @@ export interface CheckContext {
 
 export interface AuthorizeCheck {
   name: string;
+  /** The RFC or OpenID section the check enforces, shown in request traces. */
+  section: string;
   /** Errors from checks before the redirect URI is trusted are shown on a page, never redirected. */
   redirectable: boolean;
   run(ctx: CheckContext): OAuthError | undefined;

@@ -5,6 +5,7 @@ import type { AuthorizeCheck } from './request.ts';
 
 export const resourceCheck = {
   name: 'resource',
+  section: 'RFC 8707 §2',
   redirectable: true,
   run(ctx) {
     const resources = ctx.multi.resource;

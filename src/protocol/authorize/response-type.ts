@@ -4,6 +4,7 @@ import type { AuthorizeCheck } from './request.ts';
 
 export const responseTypeCheck = {
   name: 'response_type',
+  section: 'RFC 6749 §4.1.1',
   redirectable: true,
   run(ctx) {
     const responseType = ctx.params.response_type;

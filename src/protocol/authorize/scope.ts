@@ -5,6 +5,7 @@ import type { AuthorizeCheck } from './request.ts';
 
 export const scopeCheck = {
   name: 'scope',
+  section: 'RFC 6749 §3.3',
   redirectable: true,
   run(ctx) {
     const scope = parseScope(ctx.params.scope);

@@ -7,6 +7,7 @@ import type { AuthorizeCheck } from './request.ts';
 
 export const textCheck = {
   name: 'parameter text',
+  section: 'RFC 6749 §4.1.2.1',
   redirectable: true,
   run: (ctx) => {
     for (const [name, value] of Object.entries(ctx.params)) {

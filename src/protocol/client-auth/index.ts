@@ -3,6 +3,7 @@ import type { Client } from '../../config/live.ts';
 import { safeEqual } from '../../shared/crypto.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { OAuthError, type OAuthErrorHint } from '../errors.ts';
+import { type Tracer, traceCheck } from '../trace.ts';
 import { clientSecretBasic } from './client_secret_basic.ts';
 import { clientSecretJwt } from './client_secret_jwt.ts';
 import { clientSecretPost } from './client_secret_post.ts';
@@ -63,11 +64,43 @@ interface Presentation {
 const samePresented = (a: Presented, b: Presented) =>
   safeEqual(a.clientId, b.clientId) && safeEqual(a.proof, b.proof);
 
+/** The section each method's rules come from, for request traces. */
+const SECTIONS: Readonly<Record<string, string>> = {
+  client_secret_basic: 'RFC 6749 §2.3.1',
+  client_secret_post: 'RFC 6749 §2.3.1',
+  client_secret_jwt: 'RFC 7523 §2.2, OIDC Core §9',
+  private_key_jwt: 'RFC 7523 §2.2, OIDC Core §9',
+  none: 'RFC 6749 §2.1',
+};
+
 export async function authenticateClient(
   request: ClientAuthRequest,
   deps: ProtocolDeps,
+  trace?: Tracer,
 ): Promise<Client | OAuthError> {
   const used: Presentation[] = [];
+  const result = await authenticate(request, deps, used);
+  if (trace) {
+    const name = used.map((u) => u.method.name).join(' + ') || 'no credentials';
+    const section = SECTIONS[used[0]?.method.name ?? ''] ?? 'RFC 6749 §2.3';
+    const error = result instanceof OAuthError ? result : undefined;
+    traceCheck(
+      trace,
+      'client_auth',
+      name,
+      section,
+      error,
+      error ? undefined : `client ${(result as Client).client_id}`,
+    );
+  }
+  return result;
+}
+
+async function authenticate(
+  request: ClientAuthRequest,
+  deps: ProtocolDeps,
+  used: Presentation[],
+): Promise<Client | OAuthError> {
   for (const method of METHODS) {
     if (method === none) continue;
     const presented = method.present(request);

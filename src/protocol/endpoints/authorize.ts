@@ -9,6 +9,7 @@ import type { RawParams } from '../params/parse.ts';
 import { continuationPath } from '../requests/continuation.ts';
 import { type ReadRequest, readAuthorizationRequest } from '../requests/read.ts';
 import { mint } from '../tokens/opaque.ts';
+import { type Tracer, traceCheck } from '../trace.ts';
 
 export type AuthorizeOutcome =
   /** The client or redirect URI cannot be trusted: show the error to the user, never redirect. */
@@ -26,6 +27,8 @@ export interface AuthorizeInput {
   sessionToken: string | undefined;
   /** Where this endpoint is served, so the login page can send the user back to it. */
   endpointPath: string;
+  /** Receives each check as it runs (the admin's request traces); absent, nothing is recorded. */
+  trace?: Tracer | undefined;
 }
 
 /** Set by the consent page on the replayed request when the user said no. */
@@ -44,7 +47,7 @@ export async function authorizeEndpoint(
   deps: ProtocolDeps,
 ): Promise<AuthorizeOutcome> {
   // RFC 9101 §6.3, RFC 9126 §4: a request object or pushed request replaces the query.
-  const validation = await readAuthorizationRequest(input.params, deps);
+  const validation = await readAuthorizationRequest(input.params, deps, input.trace);
   if (!validation.ok) {
     if (!validation.redirect) return { kind: 'error_page', error: validation.error };
     return errorRedirect(validation.redirect.uri, validation.error, validation.redirect.state, deps);
@@ -72,16 +75,25 @@ async function authorizeValid(
   deps: ProtocolDeps,
 ): Promise<AuthorizeOutcome> {
   const { request } = read;
-  const fail = (code: OAuthError['code'], description: string) =>
-    errorRedirect(request.redirectUri, new OAuthError(code, description), request.state, deps);
+  const trace = input.trace;
+  const fail = (code: OAuthError['code'], description: string, name: string, section: string) => {
+    const error = new OAuthError(code, description);
+    traceCheck(trace, 'authorize', name, section, error);
+    return errorRedirect(request.redirectUri, error, request.state, deps);
+  };
   if (input.params[CONSENT_DENIED_PARAM] === 'denied')
-    return fail('access_denied', 'the user denied the request');
+    return fail('access_denied', 'the user denied the request', 'consent', 'RFC 6749 §4.1.2.1');
 
   let hintedSub: string | undefined;
   if (request.idTokenHint !== undefined) {
     hintedSub = (await deps.verifyIdTokenHint(request.idTokenHint))?.sub;
     if (hintedSub === undefined)
-      return fail('invalid_request', 'id_token_hint is not an ID token issued by this server');
+      return fail(
+        'invalid_request',
+        'id_token_hint is not an ID token issued by this server',
+        'id_token_hint',
+        'OIDC Core §3.1.2.1',
+      );
   }
 
   const now = deps.clock.nowSeconds();
@@ -92,8 +104,28 @@ async function authorizeValid(
   const forceLogin = request.prompt.has('login') || request.prompt.has('select_account');
   if (!session || tooOld || otherUser || forceLogin) {
     if (request.prompt.has('none')) {
-      return fail('login_required', session ? 'the user must log in again' : 'the user is not logged in');
+      return fail(
+        'login_required',
+        session ? 'the user must log in again' : 'the user is not logged in',
+        'session',
+        'OIDC Core §3.1.2.1 (prompt=none)',
+      );
     }
+    const why = !session
+      ? 'no SSO session'
+      : tooOld
+        ? 'max_age passed'
+        : otherUser
+          ? 'id_token_hint names another user'
+          : 'prompt asks for a login';
+    traceCheck(
+      trace,
+      'authorize',
+      'session',
+      'OIDC Core §3.1.2.3',
+      undefined,
+      `${why}: sent to the login page`,
+    );
     const replay = await returnPath(input, read, ['login', 'select_account'], true, deps);
     return {
       kind: 'login',
@@ -106,11 +138,26 @@ async function authorizeValid(
     request.prompt.has('consent') ||
     (request.client.consentRequired && !(await hasConsent(session, request, deps)));
   if (needsConsent) {
-    if (request.prompt.has('none')) return fail('consent_required', 'the user has not approved this client');
+    if (request.prompt.has('none'))
+      return fail(
+        'consent_required',
+        'the user has not approved this client',
+        'consent',
+        'OIDC Core §3.1.2.4',
+      );
+    traceCheck(trace, 'authorize', 'consent', 'OIDC Core §3.1.2.4', undefined, 'sent to the consent page');
     const replay = await returnPath(input, read, ['consent'], false, deps);
     return { kind: 'consent', location: deps.consentUrl(replay) };
   }
 
+  traceCheck(
+    trace,
+    'authorize',
+    'session',
+    'OIDC Core §3.1.2.3',
+    undefined,
+    'logged in; consent not needed or given',
+  );
   const code = mint(deps.random);
   await deps.grants.saveCode({
     hash: code.hash,
@@ -131,6 +178,7 @@ async function authorizeValid(
     resource: request.resources.length > 0 ? request.resources.join(' ') : null,
     jkt: request.dpopJkt ?? null,
   });
+  traceCheck(trace, 'result', 'code issued', 'RFC 6749 §4.1.2', undefined, `to ${request.redirectUri}`);
   // RFC 9207: iss lets the client detect mix-up attacks.
   return {
     kind: 'redirect',

@@ -4,6 +4,7 @@ import { authenticateClient, CLIENT_AUTH_PARAMS } from '../client-auth/index.ts'
 import type { ProtocolDeps } from '../deps.ts';
 import { OAuthError } from '../errors.ts';
 import { type Params, pickParams, type RawParams, refuseRepeated } from '../params/parse.ts';
+import type { Tracer } from '../trace.ts';
 
 export interface ClientRequest {
   /** The media type of the body, without parameters. */
@@ -12,6 +13,8 @@ export interface ClientRequest {
   authorization: string | undefined;
   /** The DPoP header(s) (RFC 9449 §4.1), as sent; more than one is refused. */
   dpop?: string | string[] | undefined;
+  /** Receives each check as it runs (the admin's request traces); absent, nothing is recorded. */
+  trace?: Tracer | undefined;
 }
 
 export async function readClientRequest<K extends string>(
@@ -38,7 +41,11 @@ export async function readClientRequest<K extends string>(
   if (repeatedError) return repeatedError;
   const missing = required.find((name) => params[name] === undefined);
   if (missing !== undefined) return new OAuthError('invalid_request', `${missing} is required`);
-  const client = await authenticateClient({ authorization: request.authorization, params }, deps);
+  const client = await authenticateClient(
+    { authorization: request.authorization, params },
+    deps,
+    request.trace,
+  );
   if (client instanceof OAuthError) return client;
   if (client.public && !allowPublic) {
     return new OAuthError('invalid_client', 'this endpoint needs an authenticated confidential client');

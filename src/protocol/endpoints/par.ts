@@ -7,6 +7,7 @@ import { OAuthError } from '../errors.ts';
 import { multiValues, type RawParams } from '../params/parse.ts';
 import { type PushedReference, pushRequest } from '../requests/pushed.ts';
 import { verifyRequestObject } from '../requests/request-object.ts';
+import { traceCheck } from '../trace.ts';
 import { type ClientRequest, readClientRequest } from './client-request.ts';
 
 export async function parEndpoint(
@@ -41,7 +42,10 @@ export async function parEndpoint(
 
   // RFC 9449 §10.1: a DPoP proof here binds the authorization code to its key.
   const proof = await checkDpopProof({ header: input.dpop, method: 'POST', url: deps.endpoints.par }, deps);
-  if (proof instanceof OAuthError) return proof;
+  if (proof instanceof OAuthError) {
+    traceCheck(input.trace, 'dpop', 'DPoP proof', 'RFC 9449 §4.3, §10.1', proof);
+    return proof;
+  }
   if (proof) {
     if (request['dpop_jkt'] !== undefined && request['dpop_jkt'] !== proof.jkt)
       return new OAuthError('invalid_request', 'dpop_jkt does not match the key of the DPoP proof');
@@ -49,7 +53,8 @@ export async function parEndpoint(
   }
 
   // §2.1: validated as the authorization endpoint would; §2.3: errors are answered here, never redirected.
-  const validation = validateAuthorizationRequest(request, deps.config());
+  const validation = validateAuthorizationRequest(request, deps.config(), input.trace);
   if (!validation.ok) return validation.error;
+  traceCheck(input.trace, 'par', 'pushed', 'RFC 9126 §2.2', undefined, 'request_uri issued');
   return pushRequest(client.client_id, request, deps.server.parLifetime, deps);
 }

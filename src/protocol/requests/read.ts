@@ -4,6 +4,7 @@ import type { AuthorizationRequest } from '../authorize/request.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { OAuthError } from '../errors.ts';
 import type { RawParams } from '../params/parse.ts';
+import { type Tracer, traceCheck } from '../trace.ts';
 import { takePushedRequest } from './pushed.ts';
 import { verifyRequestObject } from './request-object.ts';
 import { parRequiredError } from './require-par.ts';
@@ -26,7 +27,11 @@ const paramOf = (raw: RawParams, name: string): string | undefined | string[] =>
 };
 
 /** The authorization request from whichever source it came, validated by the one pipeline. */
-export async function readAuthorizationRequest(raw: RawParams, deps: ProtocolDeps): Promise<ReadRequest> {
+export async function readAuthorizationRequest(
+  raw: RawParams,
+  deps: ProtocolDeps,
+  trace?: Tracer,
+): Promise<ReadRequest> {
   const requestUri = paramOf(raw, 'request_uri');
   const request = paramOf(raw, 'request');
   const clientIds = paramOf(raw, 'client_id');
@@ -43,6 +48,7 @@ export async function readAuthorizationRequest(raw: RawParams, deps: ProtocolDep
   let source: RequestSource = 'query';
   if (requestUri !== undefined) {
     const taken = await takePushedRequest(requestUri, clientId, deps);
+    traceCheck(trace, 'par', 'request_uri', 'RFC 9126 §4', taken instanceof OAuthError ? taken : undefined);
     if (taken instanceof OAuthError) {
       // RFC 9126 §4: a pushed request that cannot be used has no trusted redirect URI: the user sees the
       // error. A URL (OIDC Core §6.2 by reference) comes with the request in the query, which may be trusted.
@@ -57,18 +63,28 @@ export async function readAuthorizationRequest(raw: RawParams, deps: ProtocolDep
     // The client (whose keys verify the object) must be known before anything can be redirected.
     if (!client) return page(clientId === undefined ? 'client_id is required' : 'unknown client_id');
     const verified = await verifyRequestObject(request, client, deps);
+    traceCheck(
+      trace,
+      'request',
+      'request object',
+      'RFC 9101 §6',
+      verified instanceof OAuthError ? verified : undefined,
+    );
     if (verified instanceof OAuthError) return refuse(verified, raw, deps);
     params = verified;
     source = 'request_object';
   }
 
-  const validation = validateAuthorizationRequest(params, deps.config());
+  const validation = validateAuthorizationRequest(params, deps.config(), trace);
   const redirect = trustedRedirect(validation);
   if (source !== 'pushed' && redirect) {
     // The pipeline trusted the client, so client_id names it; refused before any later check's error.
     const client = deps.config().clients.get(String(params['client_id']));
     const required = client && parRequiredError(client, deps);
-    if (required) return { ok: false, error: required, redirect };
+    if (required) {
+      traceCheck(trace, 'par', 'require PAR', 'RFC 9126 §5', required);
+      return { ok: false, error: required, redirect };
+    }
   }
   if (!validation.ok) return validation;
   return { ok: true, request: validation.request, params, source };

@@ -34,6 +34,16 @@ function check(files: Record<string, string>) {
   return { status: run.status, output: run.stdout + run.stderr };
 }
 
+test('tools may import shared, config, store/ports, keys and protocol, and http may import tools', () => {
+  const { status, output } = check({
+    'protocol/trace.ts': 'export interface Tracer { step(): void }\n',
+    'tools/traces.ts':
+      "import type { Tracer } from '../protocol/trace.ts';\nimport { now } from '../shared/clock.ts';\nimport type { Store } from '../store/ports/index.ts';\nexport type T = [Tracer, Store];\nexport { now };\n",
+    'http/tools.ts': "import { now } from '../tools/traces.ts';\nexport { now };\n",
+  });
+  assert.equal(status, 0, output);
+});
+
 test('a clean tree passes, with imports only mentioned in comments, strings, templates and regular expressions', () => {
   const { status, output } = check({
     'cli/start.ts': [
@@ -107,6 +117,19 @@ const wrongWay: [string, Record<string, string>, RegExp][] = [
     'runtime importing http',
     { 'runtime/open.ts': "import { app } from '../http/app.ts';\nexport { app };\n" },
     /src\/runtime\/open\.ts:1: runtime must not import http/,
+  ],
+  [
+    'tools importing http (the admin UI shows the tools, not the other way round)',
+    { 'tools/traces.ts': "import { app } from '../http/app.ts';\nexport { app };\n" },
+    /src\/tools\/traces\.ts:1: tools must not import http/,
+  ],
+  [
+    'tools importing the Authentication Service',
+    {
+      'tools/bad.ts': "import { login } from '../authn/login.ts';\nexport { login };\n",
+      'authn/login.ts': 'export const login = 1;\n',
+    },
+    /src\/tools\/bad\.ts:1: tools must not import authn/,
   ],
   [
     'a forbidden package in the protocol core',
