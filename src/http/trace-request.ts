@@ -31,7 +31,10 @@ export function startTrace(
 export function redactLocation(location: string): string {
   const url = new URL(location, 'http://relative.invalid');
   const query = redactParams(Object.fromEntries(url.searchParams));
-  const search = new URLSearchParams(query).toString();
+  // For reading, not for sending: the values stay as they are (the page escapes them).
+  const search = Object.entries(query)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
   const base = url.origin === 'http://relative.invalid' ? url.pathname : `${url.origin}${url.pathname}`;
   return search === '' ? base : `${base}?${search}`;
 }
