@@ -59,7 +59,9 @@ export function changedClient(b: ClientConfig, a: ClientConfig, facts: ClientFac
     const held = facts.scope(scope).refreshTokens;
     add(
       'limits',
-      `${id} loses ${scope}: new authorization requests for it are refused; ${count(held, 'live refresh token')} that ${verb(held, 'carries it keeps', 'carry it keep')} it until they end`,
+      a.refresh_token.enabled
+        ? `${id} loses ${scope}: new authorization requests for it are refused; ${count(held, 'live refresh token')} that ${verb(held, 'carries it keeps it until it ends', 'carry it keep it until they end')}`
+        : `${id} loses ${scope}: new authorization requests for it are refused`,
       {
         scopeLost: scope,
       },

@@ -97,7 +97,7 @@ function summarise(items: readonly ImpactItem[]): string[] {
   const lost = new Map<string, number>();
   for (const { tally } of items)
     if (tally.scopeLost) lost.set(tally.scopeLost, (lost.get(tally.scopeLost) ?? 0) + 1);
-  const lines = [...lost].map(([scope, n]) => `${count(n, 'client')} lose ${scope}`);
+  const lines = [...lost].map(([scope, n]) => `${count(n, 'client')} ${verb(n, 'loses', 'lose')} ${scope}`);
   const refresh = total('refreshUnusable');
   if (refresh > 0)
     lines.push(`${count(refresh, 'refresh token')} ${verb(refresh, 'becomes', 'become')} unusable`);

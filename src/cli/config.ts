@@ -6,6 +6,8 @@ import { documentFromSnapshot, importSnapshot, snapshotFromDocument } from '../a
 import { diffSnapshots } from '../admin/diff.ts';
 import { formatDiff } from '../admin/diff-text.ts';
 import { editDraft, revisionSnapshot } from '../admin/drafts.ts';
+import { measureImpact } from '../admin/impact-count.ts';
+import { formatImpact } from '../admin/impact-text.ts';
 import { draftOwner, type Principal } from '../admin/principal.ts';
 import { commonOptions, fail } from './common.ts';
 import { withAdmin } from './config-context.ts';
@@ -70,20 +72,27 @@ export function configCommand(): Command {
 
   commonOptions(cmd.command('diff [file]'))
     .description(
-      'show the CLI draft, or how FILE differs from the live configuration, or what a revision changed',
+      'show the CLI draft, or how FILE differs from the live configuration, or what a revision changed, with what it does to live data',
     )
     .option('-r, --revision <id>', 'show what this revision changed, compared with its parent')
+    .option('--rollback <id>', 'show what rolling back to this revision would change, and its impact')
     .action(async (file: string | undefined, opts) => {
       await withAdmin(opts, (ctx) =>
         refusals(async () => {
+          const now = ctx.service.deps.clock.nowSeconds();
+          const live = async () => revisionSnapshot(ctx.service.deps, await ctx.store.config.currentId());
           if (opts.revision !== undefined) {
             const detail = await ctx.service.revision(Number(opts.revision));
             process.stdout.write(formatDiff(detail.changes));
+          } else if (opts.rollback !== undefined) {
+            const preview = await ctx.service.rollbackPreview(Number(opts.rollback));
+            process.stdout.write(`# rolling back from revision ${preview.from} to ${opts.rollback}\n`);
+            process.stdout.write(formatDiff(preview.changes) + formatImpact(preview.impact));
           } else if (file !== undefined) {
-            const live = await revisionSnapshot(ctx.service.deps, await ctx.store.config.currentId());
-            process.stdout.write(
-              formatDiff(diffSnapshots(live, snapshotFromDocument(readDocument(file), ctx.service.deps))),
-            );
+            const before = await live();
+            const after = snapshotFromDocument(readDocument(file), ctx.service.deps);
+            const impact = await measureImpact(ctx.store.impact, now, before, after);
+            process.stdout.write(formatDiff(diffSnapshots(before, after)) + formatImpact(impact));
           } else {
             const draft = await ctx.service.draft(CLI);
             if (draft.stale)
@@ -91,6 +100,7 @@ export function configCommand(): Command {
                 `# the draft builds on revision ${draft.base}; ${draft.current} is live\n`,
               );
             process.stdout.write(formatDiff(draft.changes));
+            if (draft.exists) process.stdout.write(formatImpact(await ctx.service.draftImpact(draft)));
             for (const issue of draft.issues) process.stdout.write(`! ${issue.path}: ${issue.message}\n`);
           }
         }),
