@@ -84,7 +84,9 @@ describe('admin API', () => {
   });
 
   test('the operations are in the OpenAPI document', async () => {
-    const doc = await (await fetch(`${server.url}/admin/api/openapi.json`)).json();
+    const doc = (await (await fetch(`${server.url}/admin/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     assert.ok(doc.paths['/posture'].get);
     assert.ok(doc.paths['/clients/{client_id}/posture'].get);
     assert.ok(doc.paths['/clients/{client_id}/posture/{warning_id}/fix'].post);
