@@ -14,6 +14,8 @@ export interface ExplorerRun {
   /** The authorization request's parameters as sent (nothing secret is in them). */
   params: Readonly<Record<string, string>>;
   createdAt: number;
+  /** A client created for this run alone: its secret lives here only, and the client is removed when the run ends. */
+  throwaway?: { secret: string; removed: boolean };
 }
 
 /** A run lasts an hour: a flow left half-way is forgotten. */
@@ -29,7 +31,11 @@ export const s256 = (verifier: string): string =>
 export class ExplorerRuns {
   private readonly runs = new Map<string, ExplorerRun>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `onDrop`: told of each run forgotten because it expired or made room, so what it created can be removed. */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly onDrop: (run: ExplorerRun) => void = () => {},
+  ) {}
 
   start(
     input: Omit<ExplorerRun, 'state' | 'createdAt' | 'nonce' | 'codeVerifier'> & {
@@ -47,7 +53,11 @@ export class ExplorerRuns {
       createdAt: this.now(),
     };
     this.runs.set(run.state, run);
-    if (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value!);
+    if (this.runs.size > MAX_RUNS) {
+      const oldest = this.runs.values().next().value!;
+      this.runs.delete(oldest.state);
+      this.onDrop(oldest);
+    }
     return run;
   }
 
@@ -58,8 +68,17 @@ export class ExplorerRuns {
     return run;
   }
 
-  private sweep(): void {
+  /** Every run still kept, for what must be cleaned up when the server stops. */
+  live(): ExplorerRun[] {
+    return [...this.runs.values()];
+  }
+
+  /** Forgets the runs older than their lifetime; also called on a timer, so a run's throwaway client outlives it by little. */
+  sweep(): void {
     for (const [state, run] of this.runs)
-      if (this.now() - run.createdAt > RUN_LIFETIME_MS) this.runs.delete(state);
+      if (this.now() - run.createdAt > RUN_LIFETIME_MS) {
+        this.runs.delete(state);
+        this.onDrop(run);
+      }
   }
 }

@@ -49,7 +49,7 @@ describe('the flow explorer in Chromium', { skip }, () => {
   test('a full flow: compose, run, log in, the checks at the callback, the code exchanged, the ID token verified, UserInfo', async () => {
     await page.getByRole('link', { name: 'Flow explorer' }).click();
     await page.waitForURL(`${server.url}/admin/tools`);
-    await page.getByLabel('Client', { exact: true }).selectOption('www');
+    await page.getByLabel('Existing client', { exact: true }).selectOption('www');
     await page.getByLabel('scope', { exact: true }).fill('openid profile');
     await shot(page, 'compose');
     await page.getByRole('button', { name: 'Run' }).click();
@@ -82,9 +82,36 @@ describe('the flow explorer in Chromium', { skip }, () => {
     await shot(page, 'userinfo');
   });
 
+  test('a throwaway client: created for the run, the code exchanged without typing a secret, removed on Finish', async () => {
+    await page.goto(`${server.url}/admin/tools`);
+    await page.getByLabel(/A throwaway test client/).check();
+    await page.getByRole('button', { name: 'Run' }).click();
+    // dana is still logged in from the full flow: the browser comes straight back (it logs in when run alone).
+    await page.waitForURL(/\/admin\/tools\/callback\?|login/);
+    if (!page.url().includes('/admin/tools/callback')) {
+      await page.getByLabel('Username').fill('dana');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.waitForURL(/\/admin\/tools\/callback\?/);
+    }
+    const clientId = (await page.locator('#h-finish ~ p code').first().textContent()) ?? '';
+    assert.match(clientId, /^explorer-[0-9a-f]{8}$/);
+    assert.equal(await page.getByLabel(/Client secret/).count(), 0, 'no secret asked for');
+    await page.getByRole('button', { name: 'Exchange the code at the token endpoint' }).click();
+    await page.getByRole('heading', { name: 'Token request (authorization_code): 200' }).waitFor();
+    await page.locator('#h-finish').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'tools-throwaway.png') });
+    await page.getByRole('button', { name: 'Finish and remove the test client' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${clientId} was removed in revision` })
+      .waitFor();
+    assert.ok(!server.tessera.live().clients.has(clientId), 'the client is gone');
+  });
+
   test('a failing flow: a redirect_uri with a trailing slash stays in the explorer and names the failed check and its fix', async () => {
     await page.goto(`${server.url}/admin/tools`);
-    await page.getByLabel('Client', { exact: true }).selectOption('www');
+    await page.getByLabel('Existing client', { exact: true }).selectOption('www');
     await page.getByLabel('redirect_uri', { exact: true }).fill(`${callback}/`);
     await page.getByRole('button', { name: 'Run' }).click();
     const alert = page.getByRole('alert');

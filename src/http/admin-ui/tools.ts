@@ -1,6 +1,7 @@
 // The flow explorer (/admin/tools) and request traces (/admin/tools/traces): run a flow, see every check the server ran.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AdminError } from '../../admin/errors.ts';
 import { PATHS } from '../../config/endpoints.ts';
 import { type ExplorerRun, ExplorerRuns, s256 } from '../../tools/explorer-runs.ts';
 import { hintFor } from '../../tools/hints.ts';
@@ -10,6 +11,7 @@ import { principalOf, requireAdmin } from './auth.ts';
 import { field, formOf, queryOf } from './forms.ts';
 import { adminPage, type Ui } from './render.ts';
 import { type Caller, type Exchange, getUserinfo, postForm } from './tool-calls.ts';
+import { createThrowaway, removeThrowaway } from './tool-throwaway.ts';
 
 /** What the parameters of the compose form may carry to the authorization request, besides the generated ones. */
 const COMPOSED = [
@@ -30,8 +32,42 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
   const guardForm = { preHandler: [requireAdmin(ui.deps), app.csrfProtection] };
   const prefix = ui.deps.endpoints.prefix;
   const callback = `${ui.deps.endpoints.base}${path.slice(prefix.length)}/callback`;
-  const runs = new ExplorerRuns();
   const config = () => ui.deps.protocol.config();
+
+  /** Removes a run's throwaway client once; resolves to the removal's revision (undefined: it was already gone). */
+  const endRun = async (run: ExplorerRun, why: string) => {
+    if (!run.throwaway || run.throwaway.removed) return undefined;
+    run.throwaway.removed = true;
+    try {
+      return await removeThrowaway(ui.service, run.admin, run.clientId, why);
+    } catch (error) {
+      run.throwaway.removed = false;
+      throw error;
+    }
+  };
+  /** Nobody waits on a run that expires or a server that stops: a removal that fails is logged. */
+  const endQuietly = (run: ExplorerRun, why: string) =>
+    endRun(run, why).catch((err: unknown) =>
+      app.log.error({ err, client_id: run.clientId }, 'flow explorer: the throwaway client was not removed'),
+    );
+  const throwawayIds = () =>
+    new Set(
+      runs
+        .live()
+        .filter((r) => r.throwaway && !r.throwaway.removed)
+        .map((r) => r.clientId),
+    );
+  const runs = new ExplorerRuns(
+    () => ui.deps.protocol.clock.nowSeconds() * 1000,
+    (run) => void endQuietly(run, 'its run expired'),
+  );
+  // A run's throwaway client is removed within a minute of the run's end, even when no other run starts.
+  const sweeper = setInterval(() => runs.sweep(), 60_000);
+  sweeper.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper);
+    await Promise.all(runs.live().map((run) => endQuietly(run, 'the server stopped')));
+  });
 
   /** A trace for the page: its steps, the failed one with how to fix it. */
   const shown = (record: TraceRecord) => {
@@ -48,13 +84,16 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
     };
   };
 
+  /** The clients to pick from: a run's throwaway client is its run's alone. */
   const clients = () =>
-    [...config().clients.values()].map((c) => ({
-      id: c.client_id,
-      name: c.name,
-      public: c.public,
-      hasCallback: c.redirect_uris.includes(callback),
-    }));
+    [...config().clients.values()]
+      .filter((c) => !throwawayIds().has(c.client_id))
+      .map((c) => ({
+        id: c.client_id,
+        name: c.name,
+        public: c.public,
+        hasCallback: c.redirect_uris.includes(callback),
+      }));
 
   const page = (
     request: FastifyRequest,
@@ -73,7 +112,13 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
         callback,
         action: `${path}/run`,
         clients: clients(),
-        form: { scope: 'openid', redirect_uri: callback, pkce: 'S256', nonce: true },
+        form: {
+          scope: 'openid',
+          redirect_uri: callback,
+          pkce: 'S256',
+          nonce: true,
+          client_choice: 'existing',
+        },
         ...data,
       },
       status,
@@ -90,6 +135,30 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
       const value = field(form, name).trim();
       if (value !== '') params[name] = value;
     }
+    const formBack = () => ({
+      ...Object.fromEntries(COMPOSED.map((n) => [n, field(form, n)])),
+      pkce: field(form, 'pkce'),
+      nonce: field(form, 'nonce') !== '',
+      client_choice: field(form, 'client_choice'),
+    });
+    let throwaway: { secret: string; removed: boolean } | undefined;
+    if (field(form, 'client_choice') === 'throwaway') {
+      params['redirect_uri'] ??= callback;
+      try {
+        const made = await createThrowaway(ui.service, principalOf(request).username, {
+          redirectUri: callback,
+          scopes: (params['scope'] ?? 'openid').split(' ').filter((s) => s !== ''),
+          apis: params['resource'] === undefined ? [] : [params['resource']],
+        });
+        params['client_id'] = made.clientId;
+        throwaway = { secret: made.secret, removed: false };
+      } catch (error) {
+        if (!(error instanceof AdminError)) throw error;
+        const issues = error.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+        const throwawayError = `The throwaway client could not be created: ${error.message}${issues ? ` (${issues})` : ''}`;
+        return page(request, reply, { form: formBack(), throwawayError }, 400);
+      }
+    }
     const run = runs.start({
       admin: principalOf(request).username,
       clientId: params['client_id'] ?? '',
@@ -97,6 +166,7 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
       params: {},
       pkce: field(form, 'pkce') === 'S256',
       nonce: field(form, 'nonce') !== '',
+      ...(throwaway ? { throwaway } : {}),
     });
     params['state'] = run.state;
     if (run.nonce !== undefined) params['nonce'] = run.nonce;
@@ -113,15 +183,14 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
     // prompt=none meets no session in the dry run: only the real run, with the browser's cookie, can tell.
     const failed = trace?.steps.some((s) => !s.ok && s.name !== 'session');
     if (dry.statusCode !== 303 || failed) {
+      // The browser is not sent on: the run ends here, and its throwaway client with it.
+      const removed = run.throwaway ? await endRun(run, 'its request was refused') : undefined;
       return page(
         request,
         reply,
         {
-          form: {
-            ...Object.fromEntries(COMPOSED.map((n) => [n, field(form, n)])),
-            pkce: field(form, 'pkce'),
-            nonce: field(form, 'nonce') !== '',
-          },
+          form: formBack(),
+          ...(run.throwaway ? { finished: { clientId: run.clientId, revision: removed } } : {}),
           sent: authorizeUrl(run),
           traces: trace ? [shown(trace)] : [],
           refused: true,
@@ -143,11 +212,27 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
 
   const runFrom = (request: FastifyRequest, state: string) => runs.find(state, principalOf(request).username);
 
+  /** What the page needs of a run: whether to ask for a secret, and the throwaway client still to remove. */
+  const runView = (run: ExplorerRun) => {
+    const client = config().clients.get(run.clientId);
+    return {
+      state: run.state,
+      needsSecret: client !== undefined && !client.public && run.throwaway === undefined,
+      throwaway: run.throwaway && !run.throwaway.removed ? run.clientId : undefined,
+    };
+  };
+
+  app.post(`${path}/finish`, guardForm, async (request, reply) => {
+    const run = runFrom(request, field(formOf(request), 'state'));
+    if (!run) return page(request, reply, { lost: true }, 400);
+    const revision = await endRun(run, 'its run was finished');
+    return page(request, reply, { finished: { clientId: run.clientId, revision } });
+  });
+
   app.get(`${path}/callback`, guard, async (request, reply) => {
     const query = queryOf(request);
     const run = runFrom(request, field(query, 'state'));
     if (!run) return page(request, reply, { lost: true }, 400);
-    const client = config().clients.get(run.clientId);
     const code = field(query, 'code');
     return page(request, reply, {
       sent: authorizeUrl(run),
@@ -156,14 +241,15 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
         k,
         k === 'code' ? `${String(v).slice(0, 6)}…` : String(v),
       ]),
-      run: { state: run.state, needsSecret: client ? !client.public : false },
+      run: runView(run),
       code: code === '' ? undefined : code,
       error: field(query, 'error') || undefined,
     });
   });
 
   const caller = (run: ExplorerRun, request: FastifyRequest): Caller => {
-    const secret = field(formOf(request), 'client_secret');
+    // A throwaway client's secret is the run's own: the admin never sees nor types it.
+    const secret = run.throwaway?.secret ?? field(formOf(request), 'client_secret');
     return {
       app,
       idPrefix: `explorer-${run.state.slice(0, 8)}`,
@@ -208,7 +294,6 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
     exchanges: Exchange[],
     tokens?: Exchange,
   ) => {
-    const client = config().clients.get(run.clientId);
     const after = tokens
       ? await afterTokens(run, tokens)
       : {
@@ -224,7 +309,7 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
         const trace = traces.get(e.requestId);
         return { ...e, trace: trace && shown(trace) };
       }),
-      run: { state: run.state, needsSecret: client ? !client.public : false },
+      run: runView(run),
       ...after,
     });
   };
