@@ -26,7 +26,7 @@ export function removedClient(before: ClientConfig, facts: ClientFacts): ImpactI
     kind: 'client',
     id: before.client_id,
     effect: 'ends',
-    text: `client ${before.client_id} is removed: its ${count(grants, 'live grant')} ${verb(grants, 'ends', 'end')}; ${count(refreshTokens, 'refresh token')} ${verb(refreshTokens, 'becomes', 'become')} unusable, ${count(accessTokens, 'access token')} ${verb(accessTokens, 'stays valid until it expires', 'stay valid until they expire')} (within ${before.access_token_lifetime} s)`,
+    text: `client ${before.client_id} is removed: its ${count(grants, 'live grant')} ${verb(grants, 'ends', 'end')}; ${count(refreshTokens, 'refresh token')} and ${count(accessTokens, 'access token')} ${verb(refreshTokens + accessTokens, 'becomes', 'become')} unusable`,
     tally: { refreshUnusable: refreshTokens, grantsEnded: grants },
   };
 }

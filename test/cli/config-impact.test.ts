@@ -105,7 +105,7 @@ describe('tessera config diff: commit impact', () => {
     assert.match(diff.out, /\* 2 refresh tokens become unusable/);
     assert.match(
       diff.out,
-      /\[ends\] client www is removed: its 2 live grants end; 2 refresh tokens become unusable, 2 access tokens stay valid/,
+      /\[ends\] client www is removed: its 2 live grants end; 2 refresh tokens and 2 access tokens become unusable/,
     );
   });
 

@@ -61,7 +61,7 @@ describe('the Changes page', () => {
       clients: s.clients.filter((c) => c.client_id !== 'www'),
     }));
     const words = text((await ua.follow(`${server.url}/admin/changes`)).body);
-    assert.match(words, /1,204 refresh tokens become unusable/);
+    assert.match(words, /1,204 refresh tokens and [0-9,]+ access tokens? become unusable/);
     assert.match(words, /client www is removed: its 1,204 live grants end/);
     await server.tessera.store.admin.drafts.delete('admin:alice');
   });
@@ -87,7 +87,7 @@ describe('the rollback preview', () => {
     assert.match(words, /What the rollback does to live data/);
     assert.match(
       words,
-      /client www is removed: its 1,204 live grants end; 1,204 refresh tokens become unusable/,
+      /client www is removed: its 1,204 live grants end; 1,204 refresh tokens and [0-9,]+ access tokens? become unusable/,
     );
     assert.ok(
       words.indexOf('What the rollback does to live data') <

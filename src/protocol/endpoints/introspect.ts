@@ -22,6 +22,9 @@ export async function introspectEndpoint(
     const grace = deps.config().clients.get(token.clientId)?.refreshToken.reuseGrace ?? 0;
     if (grace === 0 || now - token.rotatedAt > grace) return { active: false };
   }
+  // A client removed by a commit takes its tokens with it: none of them is active any more.
+  const config = deps.config();
+  if (!config.clients.has(token.clientId)) return { active: false };
   // A token with no resource owner (client credentials) stands for its client.
   const user = token.accountId !== '';
   const account = user ? await deps.accounts.findById(token.accountId) : undefined;

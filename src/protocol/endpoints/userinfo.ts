@@ -81,10 +81,14 @@ export async function userinfoEndpoint(
   if (!scopes.includes('openid')) {
     return refused('insufficient_scope', 'the access token was not issued with the openid scope', scheme);
   }
+  const config = deps.config();
+  // A client removed by a commit takes its tokens with it.
+  if (!config.clients.has(token.clientId)) {
+    return refused('invalid_token', 'the client this token was issued to no longer exists', scheme);
+  }
   const account = await deps.accounts.findById(token.accountId);
   if (!account || account.disabled)
     return refused('invalid_token', 'the account is no longer active', scheme);
-  const config = deps.config();
   const names = releasedClaimNames(config, scopes, token.claims, 'userinfo');
   const claims = { ...pick(account.claims, names), sub: account.id };
   const client = config.clients.get(token.clientId);

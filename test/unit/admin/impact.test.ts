@@ -36,7 +36,7 @@ test('a removed client: its live grants end and its refresh tokens become unusab
   assert.equal(impact.items[0]!.effect, 'ends');
   assert.match(
     impact.items[0]!.text,
-    /client www is removed: its 57 live grants end; 1,204 refresh tokens become unusable, 9 access tokens stay valid until they expire \(within 300 s\)/,
+    /client www is removed: its 57 live grants end; 1,204 refresh tokens and 9 access tokens become unusable/,
   );
   assert.deepEqual(impact.summary, [
     '1,204 refresh tokens become unusable',
@@ -181,5 +181,8 @@ test('measureImpact counts from the store: a removed client with a live and a re
     snapshotOf({ clients: [client('www')] }),
     snapshotOf(),
   );
-  assert.match(impact.items[0]!.text, /its 1 live grant ends; 1 refresh token becomes unusable/);
+  assert.match(
+    impact.items[0]!.text,
+    /its 1 live grant ends; 1 refresh token and 1 access token become unusable/,
+  );
 });
