@@ -14,6 +14,10 @@ export interface ExplorerRun {
   /** The authorization request's parameters as sent (nothing secret is in them). */
   params: Readonly<Record<string, string>>;
   createdAt: number;
+  /** RFC 9126: the PAR request made for the run (as the explorer shows it), when it pushed first. */
+  pushed?: { title: string; request: string; status: number; body: string; requestId: string };
+  /** What the browser was sent with when that differs from params: client_id and request_uri after a push. */
+  sentParams?: Readonly<Record<string, string>>;
   /** A client created for this run alone: its secret lives here only, and the client is removed when the run ends. */
   throwaway?: { secret: string; removed: boolean };
 }

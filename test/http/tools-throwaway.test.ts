@@ -28,9 +28,13 @@ const formOf = (page: Response, action: string): Response => {
   return { ...page, body: form[0] };
 };
 
-async function throwawayRun(agent: UserAgent, scope = 'openid'): Promise<Response> {
+async function throwawayRun(
+  agent: UserAgent,
+  scope = 'openid',
+  extra: Record<string, string> = {},
+): Promise<Response> {
   const page = await agent.request(`${server.url}/admin/tools`);
-  return agent.submit(formOf(page, 'run'), { client_choice: 'throwaway', scope, pkce: 'S256' });
+  return agent.submit(formOf(page, 'run'), { client_choice: 'throwaway', scope, pkce: 'S256', ...extra });
 }
 
 const revisions = () => server.tessera.store.config.list(50);
@@ -139,5 +143,29 @@ describe('the throwaway test client', () => {
       r.message.includes(`remove throwaway client ${clientId}`),
     );
     assert.match(removal?.message ?? '', /\(its run expired\)$/);
+  });
+
+  test('with PAR, the request is pushed with the kept secret, the browser carries only client_id and request_uri, and the code is exchanged', async () => {
+    const agent = await signUp(server, 'par-user');
+    await loggedIn(agent);
+    const callback = await throwawayRun(agent, 'openid', { par: '1' });
+    assert.equal(callback.status, 200, unescapeHtml(callback.body).slice(0, 1500));
+    const text = unescapeHtml(callback.body);
+    assert.match(text, /The request pushed first \(PAR\): 201/);
+    assert.match(text, /POST \/oauth\/v2\/oauth-par\nContent-Type[^\n]*\nAuthorization: Basic/);
+    assert.match(text, /<code>pushed<\/code><\/td><td>passed/, 'the push has its checks');
+    const sent = /<pre>([^<]*oauth-authorize\?[^<]*)<\/pre>/.exec(text)?.[1];
+    assert.ok(sent, 'the request as sent is shown');
+    const query = new URL(sent, server.url).searchParams;
+    assert.deepEqual([...query.keys()].sort(), ['client_id', 'request_uri']);
+    assert.match(query.get('request_uri') ?? '', /^urn:ietf:params:oauth:request_uri:/);
+    assert.match(
+      text,
+      /<code>request_uri<\/code><\/td><td>passed/,
+      'the authorize request took the pushed one',
+    );
+    const exchanged = await agent.submit(formOf(callback, 'exchange'), {});
+    assert.match(unescapeHtml(exchanged.body), /Token request \(authorization_code\): 200/);
+    await agent.submit(formOf(exchanged, 'finish'), {});
   });
 });

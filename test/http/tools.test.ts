@@ -182,4 +182,42 @@ describe('the flow explorer', () => {
     );
     assert.match(unescapeHtml(introspected.body), /"active": true/);
   });
+
+  test('claims reaches the authorization request as typed, and a claims value that is not a JSON object is refused before anything is sent', async () => {
+    const agent = await loggedIn();
+    const page = await agent.request(`${server.url}/admin/tools`);
+    const bad = await agent.submit(composeForm(page), {
+      client_id: 'www',
+      scope: 'openid',
+      claims: '{"id_token":',
+    });
+    assert.equal(bad.status, 400);
+    assert.match(unescapeHtml(bad.body), /claims must be a JSON object/);
+    assert.ok(!bad.body.includes('The authorization request as sent'), 'nothing was sent');
+
+    const claims = '{"id_token":{"email":{"essential":true}}}';
+    const user = await signUp(server, 'claims-user');
+    await loggedIn(user);
+    const callback = await user.submit(composeForm(await user.request(`${server.url}/admin/tools`)), {
+      client_id: 'www',
+      redirect_uri: callbackUrl,
+      scope: 'openid',
+      claims,
+      ui_locales: 'fr',
+      display: 'page',
+    });
+    assert.equal(callback.status, 200, callback.body.slice(0, 500));
+    const text = unescapeHtml(callback.body);
+    const sent = /<pre>([^<]*oauth-authorize\?[^<]*)<\/pre>/.exec(text)?.[1];
+    assert.ok(sent, 'the request as sent is shown');
+    const query = new URL(sent, server.url).searchParams;
+    assert.equal(query.get('claims'), claims);
+    assert.equal(query.get('ui_locales'), 'fr');
+    assert.equal(query.get('display'), 'page');
+    assert.ok(
+      text.includes(`<dt><code>claims</code></dt><dd><code>${claims}</code></dd>`),
+      'the authorize endpoint received it (its trace shows it)',
+    );
+    assert.match(text, /code issued/);
+  });
 });

@@ -1,30 +1,18 @@
-// The flow explorer (/admin/tools) and request traces (/admin/tools/traces): run a flow, see every check the server ran.
+// The flow explorer (/admin/tools): run a flow, see every check the server ran (request traces: tool-traces.ts).
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/errors.ts';
 import { PATHS } from '../../config/endpoints.ts';
 import { type ExplorerRun, ExplorerRuns, s256 } from '../../tools/explorer-runs.ts';
-import { hintFor } from '../../tools/hints.ts';
 import { checkIdToken } from '../../tools/id-token-checks.ts';
 import type { TraceRecord, TraceRing } from '../../tools/traces.ts';
 import { principalOf, requireAdmin } from './auth.ts';
-import { field, formOf, queryOf } from './forms.ts';
+import { checked, field, formOf, queryOf } from './forms.ts';
 import { adminPage, type Ui } from './render.ts';
 import { type Caller, type Exchange, getUserinfo, postForm } from './tool-calls.ts';
+import { pushRequest, readCompose } from './tool-compose.ts';
 import { createThrowaway, removeThrowaway } from './tool-throwaway.ts';
-
-/** What the parameters of the compose form may carry to the authorization request, besides the generated ones. */
-const COMPOSED = [
-  'client_id',
-  'redirect_uri',
-  'scope',
-  'prompt',
-  'resource',
-  'login_hint',
-  'max_age',
-  'acr_values',
-  'ui_locales',
-] as const;
+import { shownTrace, traceRoutes } from './tool-traces.ts';
 
 export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): void {
   const path = `${ui.base}/tools`;
@@ -69,20 +57,7 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
     await Promise.all(runs.live().map((run) => endQuietly(run, 'the server stopped')));
   });
 
-  /** A trace for the page: its steps, the failed one with how to fix it. */
-  const shown = (record: TraceRecord) => {
-    const failed = record.steps.find((s) => !s.ok);
-    return {
-      ...record,
-      when: new Date(record.at).toISOString(),
-      params: Object.entries(record.params),
-      headers: Object.entries(record.headers),
-      failed: failed && {
-        ...failed,
-        hint: hintFor({ step: failed, params: record.params, config: config() }),
-      },
-    };
-  };
+  const shown = (record: TraceRecord) => shownTrace(record, config());
 
   /** The clients to pick from: a run's throwaway client is its run's alone. */
   const clients = () =>
@@ -126,21 +101,22 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
 
   app.get(path, guard, (request, reply) => page(request, reply));
 
-  const authorizeUrl = (run: ExplorerRun) => `${prefix}${PATHS.authorize}?${new URLSearchParams(run.params)}`;
+  const authorizeUrl = (run: ExplorerRun) =>
+    `${prefix}${PATHS.authorize}?${new URLSearchParams(run.sentParams ?? run.params)}`;
+  /** What a page shows of the request sent: the URL, and the PAR request before it, with its checks. */
+  const sentOf = (run: ExplorerRun) => {
+    const trace = run.pushed && traces.get(run.pushed.requestId);
+    return {
+      sent: authorizeUrl(run),
+      ...(run.pushed ? { pushed: { ...run.pushed, trace: trace && shown(trace) } } : {}),
+    };
+  };
 
   app.post(`${path}/run`, guardForm, async (request, reply) => {
     const form = formOf(request);
-    const params: Record<string, string> = { response_type: 'code' };
-    for (const name of COMPOSED) {
-      const value = field(form, name).trim();
-      if (value !== '') params[name] = value;
-    }
-    const formBack = () => ({
-      ...Object.fromEntries(COMPOSED.map((n) => [n, field(form, n)])),
-      pkce: field(form, 'pkce'),
-      nonce: field(form, 'nonce') !== '',
-      client_choice: field(form, 'client_choice'),
-    });
+    const { params, back, error: composeError } = readCompose(form);
+    const formBack = () => back;
+    if (composeError) return page(request, reply, { form: back, composeError }, 400);
     let throwaway: { secret: string; removed: boolean } | undefined;
     if (field(form, 'client_choice') === 'throwaway') {
       params['redirect_uri'] ??= callback;
@@ -165,7 +141,7 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
       redirectUri: params['redirect_uri'] ?? '',
       params: {},
       pkce: field(form, 'pkce') === 'S256',
-      nonce: field(form, 'nonce') !== '',
+      nonce: checked(form, 'nonce'),
       ...(throwaway ? { throwaway } : {}),
     });
     params['state'] = run.state;
@@ -175,15 +151,8 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
       params['code_challenge_method'] = 'S256';
     }
     Object.assign(run, { params });
-    // A dry run first, without the browser's SSO cookie: a request the checks refuse is shown here with
-    // its trace, instead of leaving the admin on the error page (or at a redirect URI that is not ours).
-    const id = `explorer-${randomUUID().slice(0, 8)}`;
-    const dry = await app.inject({ method: 'GET', url: authorizeUrl(run), headers: { 'x-request-id': id } });
-    const trace = traces.get(id);
-    // prompt=none meets no session in the dry run: only the real run, with the browser's cookie, can tell.
-    const failed = trace?.steps.some((s) => !s.ok && s.name !== 'session');
-    if (dry.statusCode !== 303 || failed) {
-      // The browser is not sent on: the run ends here, and its throwaway client with it.
+    /** The run ends here, its throwaway client with it: the page shows why, the browser is not sent on. */
+    const refuse = async (traceList: TraceRecord[]) => {
       const removed = run.throwaway ? await endRun(run, 'its request was refused') : undefined;
       return page(
         request,
@@ -191,24 +160,50 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
         {
           form: formBack(),
           ...(run.throwaway ? { finished: { clientId: run.clientId, revision: removed } } : {}),
-          sent: authorizeUrl(run),
-          traces: trace ? [shown(trace)] : [],
+          ...sentOf(run),
+          traces: traceList.map(shown),
           refused: true,
         },
         400,
       );
+    };
+    if (checked(form, 'par')) {
+      // RFC 9126 §2.1: the push is validated as the authorization endpoint would, so it is the dry run;
+      // the request_uri is single use (§4): a dry authorize with it would leave none for the browser.
+      const pushed = await pushRequest(caller(run, request), prefix, params);
+      run.pushed = pushed.exchange;
+      if (pushed.requestUri === undefined) return refuse([]);
+      run.sentParams = { client_id: run.clientId, request_uri: pushed.requestUri };
+      return reply.redirect(authorizeUrl(run), 303);
     }
+    // A dry run first, without the browser's SSO cookie: a request the checks refuse is shown here with
+    // its trace, instead of leaving the admin on the error page (or at a redirect URI that is not ours).
+    const id = `explorer-${randomUUID().slice(0, 8)}`;
+    const dry = await app.inject({ method: 'GET', url: authorizeUrl(run), headers: { 'x-request-id': id } });
+    const trace = traces.get(id);
+    // prompt=none meets no session in the dry run: only the real run, with the browser's cookie, can tell.
+    const failed = trace?.steps.some((s) => !s.ok && s.name !== 'session');
+    if (dry.statusCode !== 303 || failed) return refuse(trace ? [trace] : []);
     return reply.redirect(authorizeUrl(run), 303);
   });
 
   /** The authorization requests of a run, oldest first: the first one, then its replays after login and consent. */
-  const runTraces = (run: ExplorerRun) =>
-    traces
+  const runTraces = (run: ExplorerRun) => {
+    // In the ring's own time: the authorize requests of a pushed run come after its push.
+    const since = (run.pushed && traces.get(run.pushed.requestId)?.at) ?? 0;
+    return traces
       .find(
-        (r) => r.endpoint === 'authorize' && r.params['state'] === run.state && !r.id.startsWith('explorer-'),
+        (r) =>
+          r.endpoint === 'authorize' &&
+          !r.id.startsWith('explorer-') &&
+          (run.sentParams
+            ? // A pushed run's query carries no state: its requests are its client's since the run began.
+              r.params['client_id'] === run.clientId && r.params['request_uri'] !== undefined && r.at >= since
+            : r.params['state'] === run.state),
       )
       .reverse()
       .map(shown);
+  };
 
   const runFrom = (request: FastifyRequest, state: string) => runs.find(state, principalOf(request).username);
 
@@ -235,7 +230,7 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
     if (!run) return page(request, reply, { lost: true }, 400);
     const code = field(query, 'code');
     return page(request, reply, {
-      sent: authorizeUrl(run),
+      ...sentOf(run),
       traces: runTraces(run),
       response: Object.entries(query).map(([k, v]) => [
         k,
@@ -303,7 +298,7 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
           },
         };
     return page(request, reply, {
-      sent: authorizeUrl(run),
+      ...sentOf(run),
       traces: runTraces(run),
       exchanges: exchanges.map((e) => {
         const trace = traces.get(e.requestId);
@@ -357,34 +352,5 @@ export function toolRoutes(app: FastifyInstance, ui: Ui, traces: TraceRing): voi
     return withExchanges(request, reply, run, [exchange]);
   });
 
-  app.get(`${path}/traces`, guard, (request, reply) => {
-    const id = field(queryOf(request), 'id').trim();
-    const trace = id === '' ? undefined : traces.get(id);
-    const recent = traces
-      .find(() => true, 20)
-      .map((r) => ({
-        id: r.id,
-        endpoint: r.endpoint,
-        when: new Date(r.at).toISOString(),
-        clientId: r.clientId,
-        status: r.result?.status,
-        error: r.result?.error,
-      }));
-    return adminPage(
-      ui,
-      request,
-      reply,
-      'traces',
-      {
-        title: 'Request traces',
-        section: 'tools',
-        id,
-        trace: trace && shown(trace),
-        notFound: id !== '' && !trace,
-        recent,
-        capacity: traces.capacity,
-      },
-      id !== '' && !trace ? 404 : 200,
-    );
-  });
+  traceRoutes(app, ui, traces);
 }
