@@ -66,7 +66,7 @@ describe('tessera scope and tessera config', () => {
     assert.equal(tessera(['scope', 'update', 'calendar.read', '--claim', 'tz', '--draft']).code, 0);
     assert.equal(tessera(['scope', 'create', 'reports', '--draft']).code, 0);
     const diff = tessera(['config', 'diff']);
-    assert.match(diff.out, /~ scope calendar\.read\n {4}claims: \+ tz, - calendar_id/);
+    assert.match(diff.out, /~ scope calendar\.read\n {4}claims released: \+ tz, - calendar_id/);
     assert.match(diff.out, /\+ scope reports/);
     const committed = tessera(['config', 'commit', '-m', 'two scope edits']);
     assert.match(committed.out, /committed revision \d+: two scope edits/);

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { clientSchema } from '../../src/config/schema-client.ts';
 import { ADMIN_PASSWORD, addAdmin, adminApi, apiClient, apiToken } from '../fixtures/admin.ts';
-import { ARTIFACTS, chromiumMissing, launchBrowser } from '../fixtures/browser.ts';
+import { ARTIFACTS, adminLogIn, chromiumMissing, launchBrowser, strictPage } from '../fixtures/browser.ts';
 import { draftFor, seedLiveGrants } from '../fixtures/impact-seed.ts';
 import { startServer, type TestServer } from '../fixtures/server.ts';
 
@@ -35,17 +35,8 @@ describe('commit impact in Chromium', { skip }, () => {
       scope: 'openid offline_access',
     });
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(5000);
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) assert.fail(`CSP violation: ${message.text()}`);
-    });
-    await page.goto(`${server.url}/admin/login`);
-    await page.getByLabel('Username').fill('alice');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(`${server.url}/admin`);
+    page = await strictPage(browser);
+    await adminLogIn(page, server.url, 'alice', ADMIN_PASSWORD);
   });
   after(async () => {
     await browser?.close();

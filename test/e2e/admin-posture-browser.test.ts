@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, addAdmin, adminApi, apiToken } from '../fixtures/admin.ts';
-import { ARTIFACTS, chromiumMissing, launchBrowser } from '../fixtures/browser.ts';
+import { ARTIFACTS, adminLogIn, chromiumMissing, launchBrowser, strictPage } from '../fixtures/browser.ts';
 import { startServer, type TestServer } from '../fixtures/server.ts';
 
 const skip = chromiumMissing();
@@ -38,16 +38,8 @@ describe('security posture in Chromium', { skip }, () => {
     }
     assert.equal((await api.post('/changes/commit', { message: 'three clients' })).status, 201);
     browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
-    page.setDefaultTimeout(5000);
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) assert.fail(`CSP violation: ${message.text()}`);
-    });
-    await page.goto(`${server.url}/admin/login`);
-    await page.getByLabel('Username').fill('alice');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(`${server.url}/admin`);
+    page = await strictPage(browser);
+    await adminLogIn(page, server.url, 'alice', ADMIN_PASSWORD);
   });
   after(async () => {
     await browser?.close();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, addAdmin } from '../fixtures/admin.ts';
-import { ARTIFACTS, chromiumMissing, launchBrowser } from '../fixtures/browser.ts';
+import { ARTIFACTS, adminLogIn, chromiumMissing, launchBrowser, strictPage } from '../fixtures/browser.ts';
 import { PASSWORD, signUp } from '../fixtures/oidc.ts';
 import { freePort, startServer, type TestServer, WWW_SECRET, wwwClient } from '../fixtures/server.ts';
 
@@ -30,16 +30,8 @@ describe('the flow explorer in Chromium', { skip }, () => {
     await signUp(server, 'dana');
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(5000);
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) assert.fail(`CSP violation: ${message.text()}`);
-    });
-    await page.goto(`${server.url}/admin/login`);
-    await page.getByLabel('Username').fill('alice');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(`${server.url}/admin`);
+    page = await strictPage(browser, context);
+    await adminLogIn(page, server.url, 'alice', ADMIN_PASSWORD);
   });
   after(async () => {
     await browser?.close();
