@@ -88,6 +88,8 @@ async function harness(tessera: Tessera): Promise<Harness> {
     name: 'hostile.scope',
     // An API identifier is a URI, percent-encoded in a path.
     identifier: encodeURIComponent('https://hostile-api.example'),
+    // A posture warning a client can have (admin/posture/rules-client.ts).
+    warning_id: 'pkce-not-required',
     '*': 'nothing-here',
     '/admin/clients/:id': 'www',
     '/admin/history/:id': String(commit.json().revision.id),
