@@ -1,31 +1,18 @@
 // The admin command line against a local database: admin and user accounts, scopes, APIs and machine clients, and config as code.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { MASTER_KEY, WWW_SECRET } from '../fixtures/server.ts';
+import { cliRunner } from '../fixtures/cli.ts';
+import { WWW_SECRET } from '../fixtures/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function tessera(args: string[], input = '') {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-    env: {
-      ...process.env,
-      TESSERA_DATA: dir,
-      TESSERA_MASTER_KEY: MASTER_KEY,
-      TESSERA_CONFIG: '',
-      DATABASE_URL: '',
-    },
-    input,
-    encoding: 'utf8',
-  });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
+const tessera = cliRunner(dir);
 
 describe('tessera admin and tessera user', () => {
   test('admin create reads the password from stdin, refuses a short one and a taken name; admin list shows it', () => {

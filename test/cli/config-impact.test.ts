@@ -1,64 +1,24 @@
 // `tessera config diff` says what the CLI draft, a file or a rollback does to live data, counted from the database.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
-import type { TokenRecord } from '../../src/store/ports/index.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
-import { MASTER_KEY } from '../fixtures/server.ts';
+import { cliRunner } from '../fixtures/cli.ts';
+import { seedLiveGrants } from '../fixtures/impact-seed.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-impact-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function tessera(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-    env: {
-      ...process.env,
-      TESSERA_DATA: dir,
-      TESSERA_MASTER_KEY: MASTER_KEY,
-      TESSERA_CONFIG: '',
-      DATABASE_URL: '',
-    },
-    encoding: 'utf8',
-  });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
+const tessera = cliRunner(dir);
 
 /** Two users signed in to www with a refresh token each, as the token endpoint would have stored them. */
 async function seedGrants() {
   const store = openSqliteStore(join(dir, 'tessera.db'));
-  const now = Math.floor(Date.now() / 1000);
   try {
-    for (const id of ['alice', 'bob']) {
-      await store.accounts.create({ id, username: id, passwordHash: 'x', claims: {}, createdAt: now });
-      const t = (kind: TokenRecord['kind']): TokenRecord => ({
-        hash: `${kind}-${id}`,
-        kind,
-        grantId: `grant-${id}`,
-        clientId: 'www',
-        accountId: id,
-        scope: 'openid offline_access',
-        authTime: now,
-        acr: '0',
-        issuedAt: now,
-        expiresAt: now + 3600,
-        familyExpiresAt: null,
-        claims: null,
-        audience: null,
-        jkt: null,
-      });
-      const grant = {
-        id: `grant-${id}`,
-        clientId: 'www',
-        accountId: id,
-        sessionHash: null,
-        expiresAt: now + 3600,
-      };
-      await store.grants.openGrant(grant, now, [t('access_token'), t('refresh_token')]);
-    }
+    await seedLiveGrants(store, { clientId: 'www', users: 2, consented: 0, scope: 'openid offline_access' });
   } finally {
     await store.close();
   }

@@ -1,11 +1,10 @@
 // `tessera doctor` against a local database: the live clients' warnings as text and JSON, exit 1 only for a high one.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { MASTER_KEY } from '../fixtures/server.ts';
+import { cliRunner } from '../fixtures/cli.ts';
 
 /** 43 distinct-enough base64url characters: about 256 bits by the schema's estimate. */
 const SECRET = 'aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xY_zC-bDfHjKn';
@@ -13,20 +12,7 @@ const SECRET = 'aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xY_zC-bDfHjKn';
 const dir = mkdtempSync(join(tmpdir(), 'tessera-doctor-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function tessera(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-    env: {
-      ...process.env,
-      TESSERA_DATA: dir,
-      TESSERA_MASTER_KEY: MASTER_KEY,
-      TESSERA_CONFIG: '',
-      TESSERA_BASE_URL: 'https://login.example.com',
-      DATABASE_URL: '',
-    },
-    encoding: 'utf8',
-  });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
+const tessera = cliRunner(dir, { TESSERA_BASE_URL: 'https://login.example.com' });
 
 function importClients(clients: unknown[]) {
   const file = join(dir, 'config.yaml');
