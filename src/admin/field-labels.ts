@@ -85,6 +85,7 @@ export const AUTH_METHOD_WORDS: Record<string, string> = {
 export const CAPABILITY_WORDS: Record<string, string> = {
   code: 'Code Flow',
   client_credentials: 'Client Credentials',
+  device_code: 'Device Flow',
 };
 
 const VALUE_WORDS: Record<string, Record<string, string>> = {

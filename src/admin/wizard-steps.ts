@@ -27,7 +27,11 @@ const CODE_ONLY: ReadonlySet<StepId> = new Set(['redirect_uris', 'user_authentic
 
 export function stepsFor(state: Pick<WizardState, 'capabilities'>) {
   const code = state.capabilities.includes('code');
-  return WIZARD_STEPS.filter((s) => code || !CODE_ONLY.has(s.id));
+  // RFC 8628: a Device Flow client has no redirect URI, but its user logs in on the verification page.
+  const device = state.capabilities.includes('device_code');
+  return WIZARD_STEPS.filter(
+    (s) => code || !CODE_ONLY.has(s.id) || (device && s.id === 'user_authentication'),
+  );
 }
 
 const issue = (path: string, message: string): ConfigIssue[] => [{ path, message }];

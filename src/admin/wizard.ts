@@ -119,7 +119,8 @@ export function advance(
   const issues = checkStep(step, state, snapshot, enteredSecret, secrets);
   if (issues.length > 0) return { step, state, issues };
   // A machine client logs no one in: the sign-in scope preselected for the Code Flow goes.
-  if (step === 'capabilities' && !state.capabilities.includes('code') && state.scopes.join() === 'openid') {
+  const signsIn = state.capabilities.includes('code') || state.capabilities.includes('device_code');
+  if (step === 'capabilities' && !signsIn && state.scopes.join() === 'openid') {
     state.scopes = [];
   }
   const next = neighbour(state, step, 1);

@@ -32,7 +32,7 @@ export function clientOptions(cmd: Command, update: boolean): Command {
   const repeat = update ? ', replacing the old list' : '';
   cmd
     .option('--name <text>', 'display name (consent page)')
-    .option('--capability <capability>', `code or client_credentials (repeat for both${repeat})`, collect)
+    .option('--capability <capability>', `code, client_credentials or device_code (repeat for several${repeat})`, collect)
     .option('--redirect-uri <uri>', `registered redirect URI, needed with code (repeat${repeat})`, collect)
     .option('--scope <scope>', `allowed scope (repeat${repeat})`, collect)
     .option('--api <identifier>', `API the client may get tokens for (repeat${repeat})`, collect)

@@ -41,7 +41,7 @@ const jwksSchema = z
   })
   .strict();
 
-export const CAPABILITIES = ['code', 'client_credentials'] as const;
+export const CAPABILITIES = ['code', 'client_credentials', 'device_code'] as const;
 
 export const CLIENT_AUTH_METHOD_NAMES = [
   'client_secret_basic',
@@ -61,7 +61,8 @@ export const clientSchema = z
       .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (RFC 6749 Appendix A.1)')
       .max(128),
     name: z.string().max(200).optional(),
-    /** code: the authorization code flow; client_credentials: RFC 6749 §4.4, a machine acting for itself. */
+    /** code: the authorization code flow; client_credentials: RFC 6749 §4.4, a machine acting for itself;
+     * device_code: RFC 8628, a device without a browser (TV, CLI) whose user approves on another screen. */
     capabilities: z.array(z.enum(CAPABILITIES)).min(1).default(['code']),
     redirect_uris: z.array(redirectUriSchema).default([]),
     /** "none" makes a public client (SPA, native app): no secret, PKCE required. */

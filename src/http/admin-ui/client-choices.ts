@@ -9,6 +9,11 @@ export const CAPABILITIES = [
     label: CAPABILITY_WORDS['client_credentials']!,
     hint: 'A service gets tokens for itself, no user involved (RFC 6749 §4.4)',
   },
+  {
+    id: 'device_code',
+    label: CAPABILITY_WORDS['device_code']!,
+    hint: 'A TV, console or command-line tool shows a code; the user approves on a phone or computer (RFC 8628)',
+  },
 ];
 
 export const AUTH_METHODS = [
