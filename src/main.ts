@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { AdminDeps } from './admin/deps.ts';
 import { sealSecrets } from './admin/seal-secrets.ts';
 import { setupToken } from './admin/setup.ts';
+import { createAuditRecorder } from './authn/audit.ts';
 import type { AuthnDeps } from './authn/deps.ts';
 import { findSession } from './authn/sessions.ts';
 import { type Endpoints, endpointsFor } from './config/endpoints.ts';
@@ -18,6 +19,7 @@ import { outboundSettings } from './keys/outbound.ts';
 import { keyAdmin } from './keys/reencrypt.ts';
 import { sealSecret, unsealSecret } from './keys/sealed-secret.ts';
 import { createJwtSigner } from './keys/signer.ts';
+import { createClientResolver } from './protocol/clients/resolver.ts';
 import { createIdTokenHintVerifier } from './keys/verify.ts';
 import type { ProtocolDeps } from './protocol/deps.ts';
 import { startCleanup } from './runtime/cleanup.ts';
@@ -70,8 +72,11 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       reloadKeys: () => keyRing.reload(clock.nowSeconds()),
     });
 
+    // Registered clients (RFC 7591) and further sources (client ID metadata documents) plug in here.
+    const clients = createClientResolver({ config: follower.live, clock });
     const protocol: ProtocolDeps = {
       config: follower.live,
+      clients,
       issuer: endpoints.issuer,
       endpoints,
       clock,
@@ -108,9 +113,17 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       consentUrl: (returnTo) =>
         `${endpoints.base}/authn/consent?${new URLSearchParams({ return_to: returnTo })}`,
     };
+    // The recorder logs a failed write to the server's logger, which exists once the app below is built.
+    let appLog: FastifyInstance['log'] | undefined;
+    const audit = createAuditRecorder({
+      store: store.audit,
+      clock,
+      log: () => appLog ?? { error: () => {} },
+    });
     const metrics = createMetrics(store.maintenance.poolStats?.bind(store.maintenance));
     const authn: AuthnDeps = {
       config: follower.live,
+      clients,
       clock,
       random,
       accounts: store.accounts,
@@ -120,6 +133,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       throttle: store.throttle,
       sessionLifetime: config.server.session_lifetime,
       countLogin: (result) => metrics.logins.inc({ result }),
+      audit,
     };
     const tls = config.server.tls;
     const admin: AdminDeps = {
@@ -134,6 +148,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       onCommit: follower.refresh,
       setupKey: dataKeys['admin-setup'],
       declared: config.declared,
+      audit,
     };
     const setup = await setupToken(store.admin.users, admin.setupKey, random);
     const app = await buildApp(
@@ -161,6 +176,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       },
     );
 
+    appLog = app.log;
     await follower.start(app.log);
     const stopCleanup = startCleanup({
       maintenance: store.maintenance,

@@ -1,5 +1,6 @@
 // What the admin services are given by main.ts: stores, the secret hasher and sealer, time, randomness and a live-reload hook.
 import type { Snapshot } from '../config/schema.ts';
+import type { AuditRecorder } from '../authn/audit.ts';
 import type { SecretHasher } from '../keys/secrets.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
@@ -21,4 +22,6 @@ export interface AdminDeps {
   setupKey: Buffer;
   /** Entries declared in the config file: they override committed entries with the same id. */
   declared: Snapshot;
+  /** Security events (commits, rollbacks, admin actions on accounts and sessions); never rejects. */
+  audit: AuditRecorder;
 }

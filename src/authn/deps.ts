@@ -2,6 +2,7 @@
 import type { LiveConfig } from '../config/live.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
+import type { AuditRecorder } from './audit.ts';
 import type {
   AccountStore,
   ConsentStore,
@@ -26,6 +27,8 @@ export interface AuthnDeps {
   sessionLifetime: number;
   /** Counts a login attempt's result (the metrics); a no-op where nothing counts. */
   countLogin(result: 'success' | 'failure'): void;
+  /** Security events (logins, lockouts, consent, sessions, factors) for the audit log; never rejects. */
+  audit: AuditRecorder;
 }
 
 /** Where a use case writes its audit events: the request's logger, so each line carries the request id. */

@@ -6,9 +6,10 @@ import { openLocal } from './local.ts';
 
 export async function openAdmin(opts: Overrides) {
   const local = await openLocal(opts);
-  const [{ createAdminService }, { sealSecret }] = await Promise.all([
+  const [{ createAdminService }, { sealSecret }, { createAuditRecorder }] = await Promise.all([
     import('../admin/service.ts'),
     import('../keys/sealed-secret.ts'),
+    import('../authn/audit.ts'),
   ]);
   const service = createAdminService({
     config: local.store.config,
@@ -22,6 +23,11 @@ export async function openAdmin(opts: Overrides) {
     onCommit: async () => {},
     setupKey: local.dataKeys['admin-setup'],
     declared: local.config.declared,
+    audit: createAuditRecorder({
+      store: local.store.audit,
+      clock: systemClock,
+      log: () => ({ error: (_details, message) => process.stderr.write(`${message}\n`) }),
+    }),
   });
   return { ...local, service, close: () => local.store.close() };
 }

@@ -2,6 +2,7 @@
 import type { Store } from '../ports/index.ts';
 import { memoryAccounts } from './accounts.ts';
 import { createMemoryAdminStore } from './admin.ts';
+import { memoryAudit } from './audit.ts';
 import { memoryConfig } from './config.ts';
 import { memoryConsents } from './consents.ts';
 import { memoryGrants } from './grants.ts';
@@ -30,6 +31,7 @@ export function createMemoryStore(): Store {
     maintenance: memoryMaintenance(state),
     admin: createMemoryAdminStore(),
     impact: memoryImpact(state),
+    audit: memoryAudit(),
     async close() {},
   };
 }

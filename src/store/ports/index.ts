@@ -1,6 +1,7 @@
 // Storage ports: one narrow interface per aggregate, shaped by the use cases that call them.
 import type { AccountStore } from './accounts.ts';
 import type { AdminStore } from './admin.ts';
+import type { AuditStore } from './audit.ts';
 import type { ConfigStore } from './config.ts';
 import type { ConsentStore } from './consents.ts';
 import type { GrantStore } from './grants.ts';
@@ -14,6 +15,7 @@ import type { ThrottleStore } from './throttle.ts';
 
 export type * from './accounts.ts';
 export type * from './admin.ts';
+export type * from './audit.ts';
 export type * from './config.ts';
 export type * from './consents.ts';
 export type * from './grants.ts';
@@ -39,5 +41,7 @@ export interface Store {
   readonly maintenance: MaintenanceStore;
   readonly admin: AdminStore;
   readonly impact: ImpactStore;
+  /** Security events (login, consent, commits): append-only, purged after the retention. */
+  readonly audit: AuditStore;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Store } from '../ports/index.ts';
 import { postgresAccounts } from './accounts.ts';
 import { postgresAdmin } from './admin.ts';
+import { postgresAudit } from './audit.ts';
 import { postgresConfig } from './config.ts';
 import { postgresConsents } from './consents.ts';
 import { postgresGrants } from './grants.ts';
@@ -62,6 +63,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     maintenance: postgresMaintenance(pool),
     admin: postgresAdmin(pool),
     impact: postgresImpact(pool),
+    audit: postgresAudit(pool),
     async close() {
       await pool.end();
     },

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import type { Store } from '../ports/index.ts';
 import { createSqliteAccounts } from './accounts.ts';
 import { createSqliteAdminStore } from './admin.ts';
+import { createSqliteAudit } from './audit.ts';
 import { startCheckpoints } from './checkpoints.ts';
 import { createSqliteConfig } from './config.ts';
 import { createSqliteConsents } from './consents.ts';
@@ -49,6 +50,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     pushedRequests: createSqlitePushedRequests(db),
     admin: createSqliteAdminStore(db),
     impact: createSqliteImpact(db),
+    audit: createSqliteAudit(db),
     async close() {
       await checkpointer?.stop();
       db.close();

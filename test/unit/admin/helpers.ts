@@ -1,5 +1,6 @@
 // Admin unit-test helpers: the admin services over the memory store, with a frozen clock and a counting random.
 import { createAdminService } from '../../../src/admin/service.ts';
+import { createAuditRecorder } from '../../../src/authn/audit.ts';
 import { type Snapshot, type SnapshotInput, snapshotSchema } from '../../../src/config/schema.ts';
 import { sealSecret } from '../../../src/keys/sealed-secret.ts';
 import { createSecretHasher } from '../../../src/keys/secrets.ts';
@@ -48,6 +49,7 @@ export function adminFixture(declared: Snapshot = snapshotOf()) {
     },
     setupKey: Buffer.alloc(32, 9),
     declared,
+    audit: createAuditRecorder({ store: store.audit, clock, log: () => ({ error: () => {} }) }),
   };
   return { store, clock, deps, service: createAdminService(deps), commits: () => commits };
 }

@@ -1,4 +1,5 @@
 // AuthnDeps for the Authentication Service's unit tests: memory store, frozen clock, counting random, a log that records.
+import { createAuditRecorder } from '../../../src/authn/audit.ts';
 import type { AuthnDeps, AuthnLog } from '../../../src/authn/deps.ts';
 import { FixedClock } from '../../../src/shared/clock.ts';
 import { sha256 } from '../../../src/shared/crypto.ts';
@@ -33,6 +34,7 @@ export function authnHarness(): AuthnHarness {
     throttle: store.throttle,
     sessionLifetime: SESSION_LIFETIME,
     countLogin: (result) => counted.push(result),
+    audit: createAuditRecorder({ store: store.audit, clock, log: () => ({ error: () => {} }) }),
   };
   return { deps, store, clock, counted };
 }
