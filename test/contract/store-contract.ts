@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe } from 'node:test';
 import type { Store } from '../../src/store/ports/index.ts';
 import { accountCases } from './cases/accounts.ts';
+import { auditCases } from './cases/audit.ts';
 import { codeCases } from './cases/codes.ts';
 import { configCases } from './cases/config.ts';
 import { consentCases } from './cases/consents.ts';
@@ -48,5 +49,6 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     describe('replay keys', () => replayCases(use));
     describe('pushed authorization requests', () => pushedRequestCases(use));
     describe('single-use values under concurrency', () => singleUseRaceCases(use));
+    describe('audit log', () => auditCases(use));
   });
 }
