@@ -15,10 +15,17 @@ export const USAGE = `usage: npm run bench -- [options]
   --concurrency <n>       virtual users, each with its own connection (default 16)
   --workers <n|auto>      passed to \`tessera start --workers\` (left out unless given)
   --only <ids>            comma-separated scenario ids: ${ids(SCENARIOS)}
+  --stores <list>         which pairings run: local (Tessera on SQLite, oidc-provider in memory) and/or
+                          shared (Tessera on PostgreSQL, oidc-provider with its Redis adapter); default
+                          local,shared (local with --quick)
   --tessera-log-level <l> TESSERA_LOG_LEVEL for Tessera (default: its own default, as \`npm start\` runs)
   --profile <dir>         run both servers with node --cpu-prof, writing .cpuprofile files to <dir>
   --no-half-peak          skip the open-loop latency phase at half the peak rate (${ids(HALF_PEAK)})
   --no-append             print only; do not append to bench/RESULTS.md`;
+
+/** local: each server's embedded default; shared: the stores a cluster of nodes would share. */
+export type StoreKind = 'local' | 'shared';
+const STORE_KINDS: readonly StoreKind[] = ['local', 'shared'];
 
 export interface BenchOptions {
   quick: boolean;
@@ -32,6 +39,8 @@ export interface BenchOptions {
   logLevel: string | undefined;
   profileDir: string | undefined;
   scenarios: readonly Scenario[];
+  /** The pairings, in order: each runs a Tessera and a peer on comparable stores. */
+  stores: readonly StoreKind[];
   /** The open loop's in-flight bound in the half-peak latency phase; undefined with --no-half-peak. */
   halfPeakInFlight: number | undefined;
   append: boolean;
@@ -75,6 +84,9 @@ export function parseOptions(argv: string[]): BenchOptions {
   const unknown = only?.filter((id) => !SCENARIOS.some((s) => s.id === id)) ?? [];
   if (unknown.length > 0) usageError(`--only: unknown scenario ${unknown.join(', ')}`);
   const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.id)) : SCENARIOS;
+  const stores = (values.stores ?? (values.quick ? 'local' : 'local,shared')).split(',').map((s) => s.trim());
+  const badStore = stores.find((s) => !STORE_KINDS.includes(s as StoreKind));
+  if (badStore !== undefined) usageError(`--stores: unknown pairing ${badStore} (local, shared)`);
   const logLevel = values['tessera-log-level'];
   const halfPeakInFlight = values['no-half-peak'] ? undefined : HALF_PEAK_IN_FLIGHT_PER_USER * concurrency;
   const summary =
@@ -82,6 +94,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     `${durationMs / 1000} s per scenario after ${warmupMs / 1000} s warm-up, ${concurrency} virtual users` +
     (values.workers === undefined ? '' : `, Tessera --workers ${values.workers}`) +
     (logLevel === undefined ? '' : `, TESSERA_LOG_LEVEL=${logLevel}`) +
+    `, pairings ${stores.join(', ')}` +
     (values.profile === undefined ? '' : ', both servers under --cpu-prof') +
     (halfPeakInFlight === undefined
       ? ', no half-peak phase'
@@ -97,6 +110,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     logLevel,
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
     scenarios,
+    stores: [...new Set(stores)] as StoreKind[],
     halfPeakInFlight,
     append: !values['no-append'],
     summary,
@@ -114,6 +128,7 @@ function parse(argv: string[]) {
       concurrency: { type: 'string' },
       workers: { type: 'string' },
       only: { type: 'string' },
+      stores: { type: 'string' },
       'tessera-log-level': { type: 'string' },
       profile: { type: 'string' },
       'no-half-peak': { type: 'boolean', default: false },

@@ -36,9 +36,23 @@ export interface Report {
   loadBefore: number[];
   ceilings: Ceilings;
   scenarios: readonly Scenario[];
+  /** `tessera start --workers`, when the run passed one. */
+  workers: string | undefined;
+  /** One Tessera and one peer per pairing of comparable stores. */
+  pairings: readonly Pairing[];
+}
+
+export interface Pairing {
+  store: 'local' | 'shared';
   tessera: ServerRun;
   peer: ServerRun;
 }
+
+const PAIRING_TITLES: Record<Pairing['store'], string> = {
+  local: 'Embedded stores: Tessera on SQLite, oidc-provider in memory (its default adapter)',
+  shared:
+    "Shared stores, as a cluster of nodes runs: Tessera on PostgreSQL, oidc-provider on Redis (its documentation's adapter)",
+};
 
 const MB = 1024 * 1024;
 const rate = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
@@ -81,7 +95,7 @@ function cell(run: ServerRun, scenario: Scenario) {
 }
 
 export function renderReport(report: Report): string {
-  const { tessera, peer, ceilings } = report;
+  const { ceilings } = report;
   const lines: string[] = [
     `## ${report.date.toISOString().replace(/\.\d+Z$/, 'Z')}: ${environment().join(', ')}`,
     '',
@@ -91,6 +105,54 @@ export function renderReport(report: Report): string {
       `(the mean is the 100 %): RS256 signatures of an ID token with a 2048-bit key ${samples(ceilings.rs256)}; ` +
       `argon2id hashes (m=19456, t=2, p=1) ${samples(ceilings.argon2id)}.`,
     '',
+  ];
+  const many = report.pairings.length > 1;
+  for (const pairing of report.pairings) {
+    if (many) lines.push(`### ${PAIRING_TITLES[pairing.store]}`, '');
+    lines.push(...pairingTable(report, pairing));
+  }
+  const runs = report.pairings.flatMap((p) => [p.tessera, p.peer]);
+  const driver = runs.flatMap((run) =>
+    [...run.results.values()].flatMap((r) => ('failed' in r ? [] : [r.driverCores])),
+  );
+  if (driver.length > 0) {
+    lines.push(
+      `- The load driver (this bench process) used ${Math.min(...driver).toFixed(1)}-` +
+        `${Math.max(...driver).toFixed(1)} cores; CPU ms/op counts the server's processes only (all threads).`,
+    );
+  }
+  const ranHalfPeak = runs.some((run) =>
+    [...run.results.values()].some((r) => !('failed' in r) && r.halfPeak !== undefined),
+  );
+  if (ranHalfPeak) {
+    lines.push(
+      "- At half peak: an open loop starts operations at a fixed rate, half of that server's own ops/s above, " +
+        'whether or not earlier ones have finished, and times each from when it was due, so queueing counts; ' +
+        'one due while the in-flight bound is reached is dropped and counted late.',
+    );
+  }
+  for (const run of runs) {
+    for (const [id, r] of run.results) {
+      if ('failed' in r) lines.push(`- ${run.name} ${id} failed: ${r.failed}`);
+      else {
+        if (r.load.firstError) {
+          lines.push(`- ${run.name} ${id}: ${r.load.errors} errors, first: ${r.load.firstError}`);
+        }
+        if (r.halfPeak?.firstError) {
+          lines.push(
+            `- ${run.name} ${id} at half peak: ${r.halfPeak.errors} errors, first: ${r.halfPeak.firstError}`,
+          );
+        }
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One pairing's comparison table, its speed targets, and each server's start-up and memory. */
+function pairingTable(report: Report, { tessera, peer }: Pairing): string[] {
+  const { ceilings } = report;
+  const lines = [
     `| scenario | ${tessera.name} ops/s | ${peer.name} ops/s | ratio | % of ceiling (peer) | ` +
       `${tessera.name} p50 / p99 ms | ${peer.name} p50 / p99 ms | ` +
       `${tessera.name} p50 / p99 ms at half peak | ${peer.name} p50 / p99 ms at half peak | ` +
@@ -113,7 +175,12 @@ export function renderReport(report: Report): string {
     );
   }
   lines.push('');
-  lines.push(...targetLines(new Set(report.scenarios.map((s) => s.id)), tessera, peer));
+  lines.push(
+    ...targetLines(new Set(report.scenarios.map((s) => s.id)), tessera, peer, {
+      ceilings,
+      workers: report.workers,
+    }),
+  );
   for (const run of [tessera, peer]) {
     lines.push(
       `- ${run.name}: ready ${Math.round(run.readyMs)} ms after spawn with ${mb(run.idleRss)} resident; ` +
@@ -121,41 +188,8 @@ export function renderReport(report: Report): string {
         `over ${run.processes} node process${run.processes === 1 ? '' : 'es'}.`,
     );
   }
-  const driver = [tessera, peer].flatMap((run) =>
-    [...run.results.values()].flatMap((r) => ('failed' in r ? [] : [r.driverCores])),
-  );
-  if (driver.length > 0) {
-    lines.push(
-      `- The load driver (this bench process) used ${Math.min(...driver).toFixed(1)}-` +
-        `${Math.max(...driver).toFixed(1)} cores; CPU ms/op counts the server's processes only (all threads).`,
-    );
-  }
-  const ranHalfPeak = [tessera, peer].some((run) =>
-    [...run.results.values()].some((r) => !('failed' in r) && r.halfPeak !== undefined),
-  );
-  if (ranHalfPeak) {
-    lines.push(
-      "- At half peak: an open loop starts operations at a fixed rate, half of that server's own ops/s above, " +
-        'whether or not earlier ones have finished, and times each from when it was due, so queueing counts; ' +
-        'one due while the in-flight bound is reached is dropped and counted late.',
-    );
-  }
-  for (const run of [tessera, peer]) {
-    for (const [id, r] of run.results) {
-      if ('failed' in r) lines.push(`- ${run.name} ${id} failed: ${r.failed}`);
-      else {
-        if (r.load.firstError) {
-          lines.push(`- ${run.name} ${id}: ${r.load.errors} errors, first: ${r.load.firstError}`);
-        }
-        if (r.halfPeak?.firstError) {
-          lines.push(
-            `- ${run.name} ${id} at half peak: ${r.halfPeak.errors} errors, first: ${r.halfPeak.firstError}`,
-          );
-        }
-      }
-    }
-  }
-  return `${lines.join('\n')}\n`;
+  lines.push('');
+  return lines;
 }
 
 const HEADER = `# Benchmark results

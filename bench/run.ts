@@ -8,9 +8,10 @@ import { type Ceilings, sampleCeilings } from './ceilings.ts';
 import { RelyingParty } from './flows.ts';
 import { HttpClient } from './http.ts';
 import { runAtRate, runLoad, setupUsers } from './load.ts';
-import { type BenchOptions, parseOptions } from './options.ts';
+import { type BenchOptions, parseOptions, type StoreKind } from './options.ts';
 import { appendResults, environment, renderReport, type ScenarioResult, type ServerRun } from './report.ts';
 import type { Scenario } from './scenarios.ts';
+import { BENCH_REDIS_URL, type BenchDatabase, createBenchDatabase } from './servers/databases.ts';
 import { startPeer } from './servers/peer.ts';
 import { killAll } from './servers/process.ts';
 import type { Target } from './servers/target.ts';
@@ -196,18 +197,36 @@ async function main(options: BenchOptions): Promise<number> {
     if (!keepDir) rmSync(dir, { recursive: true, force: true });
   });
   const contenders: Contender[] = [];
+  const databases: BenchDatabase[] = [];
   try {
-    // Both stay up and each scenario runs on one, then the other, so a change in background load hits both.
-    const tessera = await startTessera({
-      dir,
-      nodeArgs,
-      ...(options.workers === undefined ? {} : { workers: options.workers }),
-      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
-    });
-    contenders.push(await open(tessera, options));
-    contenders.push(await open(await startPeer({ dir, nodeArgs }), options));
+    // All stay up and each scenario runs on one after the other, so a change in background load hits all.
+    const pairings: { store: StoreKind; tessera: Contender; peer: Contender }[] = [];
+    for (const store of options.stores) {
+      const shared = store === 'shared';
+      const database = shared ? await createBenchDatabase() : undefined;
+      if (database) databases.push(database);
+      const storeDir = join(dir, store);
+      mkdirSync(storeDir);
+      const tessera = await open(
+        await startTessera({
+          dir: storeDir,
+          nodeArgs,
+          ...(database ? { databaseUrl: database.url } : {}),
+          ...(options.workers === undefined ? {} : { workers: options.workers }),
+          ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+        }),
+        options,
+      );
+      contenders.push(tessera);
+      const peer = await open(
+        await startPeer({ dir: storeDir, nodeArgs, ...(shared ? { redisUrl: BENCH_REDIS_URL } : {}) }),
+        options,
+      );
+      contenders.push(peer);
+      pairings.push({ store, tessera, peer });
+    }
     for (const scenario of options.scenarios) await runScenario(contenders, scenario, options);
-    const [t, p] = contenders.map((c) => c.run) as [ServerRun, ServerRun];
+    const runs = pairings.map((p) => ({ store: p.store, tessera: p.tessera.run, peer: p.peer.run }));
     for (const c of contenders.splice(0)) await close(c);
     const ceilings = await sampleCeilings(options.ceilingMs, { previous: before, oneProcess: false });
     logCeilings('after', ceilings);
@@ -218,8 +237,8 @@ async function main(options: BenchOptions): Promise<number> {
       loadBefore,
       ceilings,
       scenarios: options.scenarios,
-      tessera: t,
-      peer: p,
+      workers: options.workers,
+      pairings: runs,
     });
     process.stdout.write(`\n${markdown}`);
     if (options.append) {
@@ -227,11 +246,13 @@ async function main(options: BenchOptions): Promise<number> {
       log(`appended to ${RESULTS}`);
     }
     // Errors fail the run (CI keeps the harness working); slowness alone never does.
-    const failed = [t, p].some((run) =>
-      [...run.results.values()].some(
-        (r) => 'failed' in r || r.load.errors > 0 || (r.halfPeak?.errors ?? 0) > 0,
-      ),
-    );
+    const failed = runs
+      .flatMap((r) => [r.tessera, r.peer])
+      .some((run) =>
+        [...run.results.values()].some(
+          (r) => 'failed' in r || r.load.errors > 0 || (r.halfPeak?.errors ?? 0) > 0,
+        ),
+      );
     keepDir = failed;
     if (failed) log(`some scenarios failed; server logs kept in ${dir}`);
     return failed ? 1 : 0;
@@ -242,6 +263,7 @@ async function main(options: BenchOptions): Promise<number> {
   } finally {
     for (const c of contenders) await c.target.stop().catch(() => undefined);
     killAll();
+    for (const database of databases) await database.drop().catch(() => undefined);
   }
 }
 

@@ -1,6 +1,13 @@
 // The issues' speed targets, checked against one run's numbers: reported, never asserted (a shared machine's
 // speed drifts too much for a pass or fail, so the run's exit status never depends on them).
+import type { Ceilings } from './ceilings.ts';
 import type { ScenarioResult, ServerRun } from './report.ts';
+
+/** What a target may compare against besides the two servers: the run's ceilings and settings. */
+export interface TargetContext {
+  ceilings: Ceilings;
+  workers: string | undefined;
+}
 
 export interface TargetOutcome {
   /** What was measured, with the numbers behind it. */
@@ -13,10 +20,12 @@ export interface SpeedTarget {
   scenario: string;
   text: string;
   /** The outcome, or why there is none (a scenario it needs did not run or did not complete). */
-  check(tessera: ServerRun, peer: ServerRun): TargetOutcome | string;
+  check(tessera: ServerRun, peer: ServerRun, context: TargetContext): TargetOutcome | string;
 }
 
 const x = (n: number) => `${n.toFixed(2)}x`;
+/** Issue 15: server CPU per operation, in RS256 signatures measured in the same run. */
+const SIGNATURE_BUDGET = { refresh: 1.4, 'session-code-flow': 2.0 } as const;
 const ms = (n: number) => n.toFixed(3);
 
 /** The completed result of a scenario, or why there is none. */
@@ -71,20 +80,93 @@ export const TARGETS: readonly SpeedTarget[] = [
       };
     },
   },
+  ...(['refresh', 'session-code-flow'] as const).map(
+    (scenario): SpeedTarget => ({
+      scenario,
+      text: `${scenario}: Tessera's CPU per operation at most ${SIGNATURE_BUDGET[scenario]}x one RS256 signature's (issue 15)`,
+      check: (tessera, _peer, { ceilings }) => {
+        const r = resultOf(tessera, scenario);
+        if (typeof r === 'string') return r;
+        const one = ceilings.rs256.oneProcess;
+        if (one === undefined) return 'the one-process RS256 ceiling was not measured (--quick)';
+        const signatureMs = 1000 / one;
+        const ratio = r.cpuMsPerOp / signatureMs;
+        return {
+          measured: `${ms(r.cpuMsPerOp)} ms / ${ms(signatureMs)} ms per signature = ${x(ratio)}`,
+          met: ratio <= SIGNATURE_BUDGET[scenario],
+        };
+      },
+    }),
+  ),
+  {
+    scenario: 'client-credentials',
+    text: 'client-credentials: at most 0.15 ms of Tessera CPU per grant (issue 15)',
+    check(tessera) {
+      const r = resultOf(tessera, 'client-credentials');
+      if (typeof r === 'string') return r;
+      return { measured: `${ms(r.cpuMsPerOp)} ms`, met: r.cpuMsPerOp <= 0.15 };
+    },
+  },
+  {
+    scenario: 'refresh',
+    text: 'refresh with --workers: at least 60 % of the all-core RS256 ceiling (issue 15)',
+    check(tessera, _peer, { ceilings, workers }) {
+      if (workers === undefined) return 'the run had no --workers';
+      const r = resultOf(tessera, 'refresh');
+      if (typeof r === 'string') return r;
+      const share = r.load.opsPerSec / ceilings.rs256.perSecond;
+      return {
+        measured: `${Math.round(r.load.opsPerSec)}/s of ${Math.round(ceilings.rs256.perSecond)}/s = ${(100 * share).toFixed(0)} % (--workers ${workers})`,
+        met: share >= 0.6,
+      };
+    },
+  },
+  ...(['session-code-flow', 'refresh'] as const).map(
+    (scenario): SpeedTarget => ({
+      scenario,
+      text: `${scenario}: p99 under 25 ms at half of the peak rate (issue 15)`,
+      check: (tessera) => {
+        const r = resultOf(tessera, scenario);
+        if (typeof r === 'string') return r;
+        if (r.halfPeak === undefined) return 'no half-peak phase ran (--no-half-peak)';
+        return { measured: `p99 ${ms(r.halfPeak.p99)} ms`, met: r.halfPeak.p99 < 25 };
+      },
+    }),
+  ),
+  {
+    scenario: 'refresh',
+    text: 'memory: under 120 MB resident per Tessera process after every scenario (issue 15)',
+    check(tessera) {
+      const rss = [...tessera.results.values()].flatMap((r) => ('failed' in r ? [] : [r.rss]));
+      if (rss.length === 0) return 'no scenario completed';
+      const perProcess = Math.max(...rss) / Math.max(1, tessera.processes) / 2 ** 20;
+      return { measured: `${perProcess.toFixed(0)} MB at most`, met: perProcess < 120 };
+    },
+  },
+  {
+    scenario: 'refresh',
+    text: 'start: ready in under 1 s on a first start (issue 15)',
+    check: (tessera) => ({ measured: `${Math.round(tessera.readyMs)} ms`, met: tessera.readyMs < 1000 }),
+  },
 ];
 
 /** The report's targets table for the scenarios this run had; empty when it had none of them. */
-export function targetLines(ran: ReadonlySet<string>, tessera: ServerRun, peer: ServerRun): string[] {
+export function targetLines(
+  ran: ReadonlySet<string>,
+  tessera: ServerRun,
+  peer: ServerRun,
+  context: TargetContext,
+): string[] {
   const targets = TARGETS.filter((t) => ran.has(t.scenario));
   if (targets.length === 0) return [];
   const lines = [
-    'Targets (issue 12; reported, not asserted):',
+    'Targets (issues 12 and 15; reported, not asserted):',
     '',
     '| target | measured | |',
     '|---|---|---|',
   ];
   for (const target of targets) {
-    const outcome = target.check(tessera, peer);
+    const outcome = target.check(tessera, peer, context);
     lines.push(
       typeof outcome === 'string'
         ? `| ${target.text} | not measured: ${outcome} | - |`

@@ -3,6 +3,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { hash, verify } from '@node-rs/argon2';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { redisAdapter } from './peer-redis.ts';
 import {
   ACCESS_TOKEN_TTL,
   BENCH_CLIENT,
@@ -15,6 +16,8 @@ import {
 } from './target.ts';
 
 const port = Number(process.env['PEER_PORT']);
+/** Set: the peer keeps its models in Redis through the documented adapter; unset: its in-memory default. */
+const redisUrl = process.env['PEER_REDIS_URL'];
 const issuer = `http://127.0.0.1:${port}`;
 
 /** The same argon2id parameters as Tessera's src/authn/passwords.ts (Algorithm.Argon2id = 2). */
@@ -46,6 +49,7 @@ async function loadExistingGrant(ctx: KoaContextWithOIDC) {
 }
 
 const configuration: Configuration = {
+  ...(redisUrl ? { adapter: redisAdapter(redisUrl, `bench-${randomBytes(6).toString('hex')}:`) } : {}),
   clients: [
     {
       client_id: BENCH_CLIENT.client_id,

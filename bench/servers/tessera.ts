@@ -31,6 +31,8 @@ export interface TesseraOptions {
   logLevel?: string;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** DATABASE_URL: Tessera on PostgreSQL instead of its embedded SQLite. */
+  databaseUrl?: string;
 }
 
 export async function startTessera(options: TesseraOptions): Promise<Target> {
@@ -87,13 +89,17 @@ export async function startTessera(options: TesseraOptions): Promise<Target> {
     TESSERA_MASTER_KEY: randomBytes(32).toString('base64url'),
   };
   if (options.logLevel !== undefined) env['TESSERA_LOG_LEVEL'] = options.logLevel;
+  // Only the PostgreSQL contender gets one, whatever the shell running the bench has set.
+  if (options.databaseUrl !== undefined) env['DATABASE_URL'] = options.databaseUrl;
+  else delete env['DATABASE_URL'];
   const server = await spawnServer({
     args,
     env,
     logFile: join(options.dir, 'tessera.log'),
     readyUrl: origin + DISCOVERY_PATH,
   });
-  return targetOf('Tessera', origin, server, async (http) => {
+  const name = options.databaseUrl === undefined ? 'Tessera' : 'Tessera (PostgreSQL)';
+  return targetOf(name, origin, server, async (http) => {
     const endpoints = await discover(http, origin + DISCOVERY_PATH);
     await registerUser(http, origin);
     return endpoints;
