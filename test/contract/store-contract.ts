@@ -6,6 +6,7 @@ import { auditCases } from './cases/audit.ts';
 import { codeCases } from './cases/codes.ts';
 import { configCases } from './cases/config.ts';
 import { consentCases } from './cases/consents.ts';
+import { deviceCodeCases } from './cases/device-codes.ts';
 import { impactCases } from './cases/impact.ts';
 import { keyCases } from './cases/keys.ts';
 import { maintenanceCases } from './cases/maintenance.ts';
@@ -48,6 +49,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     describe('login throttle', () => throttleCases(use));
     describe('replay keys', () => replayCases(use));
     describe('pushed authorization requests', () => pushedRequestCases(use));
+    describe('device authorization requests', () => deviceCodeCases(use));
     describe('single-use values under concurrency', () => singleUseRaceCases(use));
     describe('audit log', () => auditCases(use));
   });

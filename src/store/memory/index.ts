@@ -5,6 +5,7 @@ import { createMemoryAdminStore } from './admin.ts';
 import { memoryAudit } from './audit.ts';
 import { memoryConfig } from './config.ts';
 import { memoryConsents } from './consents.ts';
+import { memoryDeviceCodes } from './device-codes.ts';
 import { memoryGrants } from './grants.ts';
 import { memoryImpact } from './impact.ts';
 import { memoryKeys } from './keys.ts';
@@ -28,6 +29,7 @@ export function createMemoryStore(): Store {
     throttle: memoryThrottle(state),
     replay: memoryReplay(state),
     pushedRequests: memoryPushedRequests(state),
+    deviceCodes: memoryDeviceCodes(state),
     maintenance: memoryMaintenance(state),
     admin: createMemoryAdminStore(),
     impact: memoryImpact(state),

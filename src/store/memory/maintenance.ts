@@ -16,6 +16,7 @@ export function memoryMaintenance(state: MemoryState): MaintenanceStore {
         state.grants,
         state.replayKeys,
         state.pushedRequests,
+        state.deviceCodes,
       ] as Map<string, { expiresAt: number }>[];
       for (const map of tables) {
         for (const [key, row] of map) {

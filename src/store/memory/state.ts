@@ -2,6 +2,7 @@
 import type {
   Account,
   Consent,
+  DeviceCode,
   PushedRequest,
   Revision,
   Session,
@@ -33,6 +34,7 @@ export interface MemoryState {
   loginFailures: Map<string, { count: number; expiresAt: number }>;
   replayKeys: Map<string, { expiresAt: number }>;
   pushedRequests: Map<string, PushedRequest & { used: boolean }>;
+  deviceCodes: Map<string, DeviceCode>;
 }
 
 export const clone = <T>(value: T): T => structuredClone(value);
@@ -53,5 +55,6 @@ export function emptyState(): MemoryState {
     loginFailures: new Map(),
     replayKeys: new Map(),
     pushedRequests: new Map(),
+    deviceCodes: new Map(),
   };
 }

@@ -6,6 +6,7 @@ import { postgresAdmin } from './admin.ts';
 import { postgresAudit } from './audit.ts';
 import { postgresConfig } from './config.ts';
 import { postgresConsents } from './consents.ts';
+import { postgresDeviceCodes } from './device-codes.ts';
 import { postgresGrants } from './grants.ts';
 import { postgresImpact } from './impact.ts';
 import { postgresKeys } from './keys.ts';
@@ -60,6 +61,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     throttle: postgresThrottle(pool),
     replay: postgresReplay(pool),
     pushedRequests: postgresPushedRequests(pool),
+    deviceCodes: postgresDeviceCodes(pool),
     maintenance: postgresMaintenance(pool),
     admin: postgresAdmin(pool),
     impact: postgresImpact(pool),

@@ -9,6 +9,7 @@ import { createSqliteAudit } from './audit.ts';
 import { startCheckpoints } from './checkpoints.ts';
 import { createSqliteConfig } from './config.ts';
 import { createSqliteConsents } from './consents.ts';
+import { createSqliteDeviceCodes } from './device-codes.ts';
 import { createSqliteGrants } from './grants.ts';
 import { createSqliteImpact } from './impact.ts';
 import { createSqliteKeys } from './keys.ts';
@@ -48,6 +49,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     throttle: createSqliteThrottle(db),
     replay: createSqliteReplay(db),
     pushedRequests: createSqlitePushedRequests(db),
+    deviceCodes: createSqliteDeviceCodes(db),
     admin: createSqliteAdminStore(db),
     impact: createSqliteImpact(db),
     audit: createSqliteAudit(db),

@@ -13,6 +13,7 @@ const PURGED = [
   'grants',
   'replay_keys',
   'pushed_requests',
+  'device_codes',
 ] as const;
 
 export function createSqliteMaintenance(db: Database.Database): MaintenanceStore {
