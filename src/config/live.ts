@@ -3,6 +3,7 @@
 import type { ClientAssertionAlg, SigningAlg } from '../shared/algorithms.ts';
 import { deepFreeze } from './load.ts';
 import { FAPI2_CODE_LIFETIME } from './profile-fapi2.ts';
+import type { TokenExchangeConfig } from './schema-exchange.ts';
 
 export { mergeSnapshots } from './merge.ts';
 
@@ -65,6 +66,8 @@ export interface Client {
   readonly postLogoutRedirectUris: readonly string[];
   /** Browser origins allowed to call the token endpoint. */
   readonly corsOrigins: ReadonlySet<string>;
+  /** RFC 8693: what it may exchange; absent, token exchange is off for it. */
+  readonly tokenExchange?: TokenExchangeConfig;
 }
 
 export interface ScopeDefinition {
@@ -173,5 +176,6 @@ function compileClient(c: ClientConfig, hashSecret: (secret: string) => string):
     userinfoAlg: c.userinfo_signed_response_alg ?? null,
     postLogoutRedirectUris: c.post_logout_redirect_uris,
     corsOrigins: origins,
+    ...(c.token_exchange === undefined ? {} : { tokenExchange: c.token_exchange }),
   };
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CLIENT_ASSERTION_ALGS, HMAC_ALGS, SIGNING_ALGS } from '../shared/algorithms.ts';
 import { fapi2Refusals } from './profile-fapi2.ts';
+import { tokenExchangeSchema } from './schema-exchange.ts';
 import { fetchUrlSchema, redirectUriSchema, resourceUriSchema, scopeTokenSchema } from './schema-parts.ts';
 
 /**
@@ -41,7 +42,7 @@ const jwksSchema = z
   })
   .strict();
 
-export const CAPABILITIES = ['code', 'client_credentials', 'device_code'] as const;
+export const CAPABILITIES = ['code', 'client_credentials', 'token_exchange', 'device_code'] as const;
 
 export const CLIENT_AUTH_METHOD_NAMES = [
   'client_secret_basic',
@@ -127,6 +128,8 @@ export const clientSchema = z
     post_logout_redirect_uris: z.array(redirectUriSchema).default([]),
     /** Browser origins allowed to call the token endpoint (CORS), besides the redirect URIs' origins. */
     allowed_cors_origins: z.array(originSchema).default([]),
+    /** RFC 8693: what this client may exchange; needs the token_exchange capability. */
+    token_exchange: tokenExchangeSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -175,6 +178,12 @@ export const clientSchema = z
     }
     if (isPublic && c.capabilities.includes('client_credentials')) {
       issue(['capabilities'], 'client credentials needs a confidential client (RFC 6749 §4.4)');
+    }
+    if (c.capabilities.includes('token_exchange') !== (c.token_exchange !== undefined)) {
+      issue(['token_exchange'], 'the token_exchange capability and a token_exchange policy go together');
+    }
+    if (isPublic && c.capabilities.includes('token_exchange')) {
+      issue(['capabilities'], 'token exchange needs an authenticated confidential client (RFC 8693 §5)');
     }
     const rotates = c.refresh_token.rotation ?? isPublic;
     if (c.refresh_token.idle_lifetime !== undefined && !rotates) {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { apiSchema } from './schema-api.ts';
 import { clientSchema } from './schema-client.ts';
+import { trustedIssuerSchema } from './schema-exchange.ts';
 
 export { apiSchema } from './schema-api.ts';
 export { clientSchema, MIN_SECRET_BITS, secretEntropyBits } from './schema-client.ts';
@@ -58,6 +59,8 @@ export const snapshotSchema = z
     scopes: z.array(scopeSchema).default([]),
     apis: z.array(apiSchema).default([]),
     clients: z.array(clientSchema).default([]),
+    /** RFC 8693: external issuers whose JWTs clients may exchange (see a client's token_exchange). */
+    trusted_issuers: z.array(trustedIssuerSchema).optional(),
   })
   .strict();
 

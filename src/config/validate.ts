@@ -1,6 +1,8 @@
 // Whole-snapshot validation: the schema plus the cross-references it cannot express, every failure with its path.
 import type { z } from 'zod';
 import { type Snapshot, STANDARD_SCOPES, snapshotSchema } from './schema.ts';
+import { policyIssues } from './validate-policies.ts';
+import { exchangeCrossCheck } from './schema-exchange.ts';
 
 export interface ConfigIssue {
   path: string;
@@ -71,6 +73,8 @@ export function crossCheck(snapshot: Snapshot, prefix: readonly PropertyKey[] = 
         issues.push({ path: at('clients', i, 'apis', j), message: `no API with identifier "${api}"` });
     });
   });
+  issues.push(...exchangeCrossCheck(snapshot, at));
+  issues.push(...policyIssues(snapshot, at));
   return issues;
 }
 

@@ -94,6 +94,9 @@ export function rowMappers(columns: Columns) {
       // Added by migration 008: a token issued before reads null (the client's own audience, bearer).
       audience: textOrNull(r['audience']),
       jkt: textOrNull(r['jkt']),
+      // Added by migration 015, absent when null as in the record issued (no actor, a local subject).
+      ...(r['act'] == null ? {} : { act: text(r['act']) }),
+      ...(r['subject'] == null ? {} : { subject: text(r['subject']) }),
       revoked: r['revoked_at'] !== null,
       rotatedAt: intOrNull(r['rotated_at']),
     }),

@@ -7,6 +7,7 @@ import { codeCases } from './cases/codes.ts';
 import { configCases } from './cases/config.ts';
 import { consentCases } from './cases/consents.ts';
 import { deviceCodeCases } from './cases/device-codes.ts';
+import { exchangedTokenCases } from './cases/exchanged-tokens.ts';
 import { impactCases } from './cases/impact.ts';
 import { keyCases } from './cases/keys.ts';
 import { maintenanceCases } from './cases/maintenance.ts';
@@ -41,6 +42,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     describe('consents', () => consentCases(use));
     describe('grants: codes', () => codeCases(use));
     describe('grants: tokens', () => tokenCases(use));
+    describe('grants: exchanged tokens', () => exchangedTokenCases(use));
     describe('grants: issuing races a revocation', () => raceCases(use));
     describe('config revisions', () => configCases(use));
     describe('commit impact counts', () => impactCases(use));

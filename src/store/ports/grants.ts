@@ -53,6 +53,10 @@ export interface TokenRecord {
   audience: string | null;
   /** RFC 9449 §6: thumbprint of the DPoP key the token is bound to (cnf.jkt), or null for a bearer token. */
   jkt: string | null;
+  /** RFC 8693 §4.1: an exchanged token's act claim as JSON text (who acts for the subject); absent when none. */
+  act?: string;
+  /** RFC 8693: a subject from a trusted external issuer, {"iss","sub"} as JSON text; absent: accountId is the subject. */
+  subject?: string;
 }
 
 export interface StoredToken extends TokenRecord {

@@ -24,6 +24,8 @@ const TOKEN_COLUMNS = [
   'claims',
   'audience',
   'jkt',
+  'act',
+  'subject',
 ];
 
 const tokenValues = (t: TokenRecord): unknown[] => [
@@ -41,6 +43,8 @@ const tokenValues = (t: TokenRecord): unknown[] => [
   t.claims,
   t.audience,
   t.jkt,
+  t.act ?? null,
+  t.subject ?? null,
 ];
 
 /** One multi-row INSERT: atomic on its own, and one round trip however many tokens a grant issues. */

@@ -42,7 +42,7 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
       'UPDATE grants SET expires_at = max(expires_at, ?) WHERE id = ? AND revoked_at IS NULL',
     ),
     insertToken: db.prepare(
-      'INSERT INTO tokens (hash, kind, grant_id, client_id, account_id, scope, auth_time, acr, issued_at, expires_at, family_expires_at, claims, audience, jkt) VALUES (@hash, @kind, @grantId, @clientId, @accountId, @scope, @authTime, @acr, @issuedAt, @expiresAt, @familyExpiresAt, @claims, @audience, @jkt)',
+      'INSERT INTO tokens (hash, kind, grant_id, client_id, account_id, scope, auth_time, acr, issued_at, expires_at, family_expires_at, claims, audience, jkt, act, subject) VALUES (@hash, @kind, @grantId, @clientId, @accountId, @scope, @authTime, @acr, @issuedAt, @expiresAt, @familyExpiresAt, @claims, @audience, @jkt, @act, @subject)',
     ),
     findToken: db.prepare('SELECT * FROM tokens WHERE hash = ?'),
     rotate: db.prepare(
@@ -63,7 +63,7 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
   };
 
   const insertTokens = (tokens: readonly TokenRecord[]) => {
-    for (const t of tokens) q.insertToken.run(t);
+    for (const t of tokens) q.insertToken.run({ ...t, act: t.act ?? null, subject: t.subject ?? null });
   };
   const live = (grantId: string, tokens: readonly TokenRecord[]) =>
     q.extendLiveGrant.run(lastExpiry(tokens), grantId).changes === 1;
