@@ -135,12 +135,17 @@ export const TARGETS: readonly SpeedTarget[] = [
   ),
   {
     scenario: 'refresh',
-    text: 'memory: under 120 MB resident per Tessera process after every scenario (issue 15)',
+    text: 'memory: under 120 MB resident per Tessera process, at its peak over the run (issue 15)',
     check(tessera) {
       const rss = [...tessera.results.values()].flatMap((r) => ('failed' in r ? [] : [r.rss]));
       if (rss.length === 0) return 'no scenario completed';
-      const perProcess = Math.max(...rss) / Math.max(1, tessera.processes) / 2 ** 20;
-      return { measured: `${perProcess.toFixed(0)} MB at most`, met: perProcess < 120 };
+      const processes = Math.max(1, tessera.processes);
+      const after = Math.max(...rss) / processes / 2 ** 20;
+      const peak = tessera.peakRss / processes / 2 ** 20;
+      return {
+        measured: `peak ${peak.toFixed(0)} MB (at most ${after.toFixed(0)} MB right after a scenario)`,
+        met: peak < 120,
+      };
     },
   },
   {
