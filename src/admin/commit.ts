@@ -18,7 +18,7 @@ const stale = (base: number | null, current: number | null) =>
 export async function commitDraft(
   deps: AdminDeps,
   owner: string,
-  input: { author: string; message: string },
+  input: { author: string; message: string; address?: string | undefined },
 ): Promise<Revision> {
   const draft = await deps.admin.drafts.get(owner);
   if (!draft) throw new AdminError('no_changes', 'there is nothing to commit: the draft is empty');
@@ -49,6 +49,12 @@ export async function commitDraft(
   const after = await deps.admin.drafts.get(owner);
   if (after?.version === draft.version) await deps.admin.drafts.delete(owner);
   await deps.onCommit();
+  await deps.audit.record({
+    type: 'config.committed',
+    actor: input.author,
+    address: input.address,
+    detail: { revision: revision.id },
+  });
   return revision;
 }
 

@@ -75,6 +75,11 @@ export async function importSnapshot(
       snapshot,
     });
     await deps.onCommit();
+    await deps.audit.record({
+      type: 'config.committed',
+      actor: input.author,
+      detail: { revision: revision.id, imported: true },
+    });
     return revision;
   } catch (error) {
     if (error instanceof ConflictError) {

@@ -58,7 +58,7 @@ export async function previewRollback(
 export async function rollback(
   deps: AdminDeps,
   id: number,
-  input: { author: string; message?: string | undefined },
+  input: { author: string; message?: string | undefined; address?: string | undefined },
 ): Promise<Revision> {
   const target = await deps.config.get(id);
   if (!target) throw new AdminError('not_found', `no revision ${id}`);
@@ -80,6 +80,12 @@ export async function rollback(
       snapshot: checked.value,
     });
     await deps.onCommit();
+    await deps.audit.record({
+      type: 'config.rolled_back',
+      actor: input.author,
+      address: input.address,
+      detail: { revision: revision.id, restored: id },
+    });
     return revision;
   } catch (error) {
     if (error instanceof ConflictError) {

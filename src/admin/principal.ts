@@ -1,10 +1,14 @@
 // Who is acting: an admin in the UI or an API token; decides whose draft an edit goes to and who a commit names.
 
-export type Principal =
+export type Principal = (
   | { via: 'ui'; username: string }
   | { via: 'token'; username: string; tokenId: string; tokenName: string }
   /** `draft` names a draft of its own, for a one-shot command that commits at once. */
-  | { via: 'cli'; username: string; draft?: string };
+  | { via: 'cli'; username: string; draft?: string }
+) & {
+  /** Where the request came from, for the audit log; none on the command line. */
+  address?: string | undefined;
+};
 
 /**
  * Drafts are per principal: each admin has one draft shared by their browser sessions, and each API

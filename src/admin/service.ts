@@ -94,7 +94,7 @@ export function createAdminService(deps: AdminDeps) {
     deleteAuthenticator: (who: Principal, id: string) => edit(who, (s) => deleteAuthenticator(s, id)),
 
     commit: (who: Principal, message: string): Promise<Revision> =>
-      commitDraft(deps, owner(who), { author: authorName(who), message }),
+      commitDraft(deps, owner(who), { author: authorName(who), message, address: who.address }),
     discard: (who: Principal) => discardDraft(deps, owner(who)),
     rebase: (who: Principal): Promise<DraftView> => rebaseDraft(deps, owner(who)),
 
@@ -102,6 +102,6 @@ export function createAdminService(deps: AdminDeps) {
     revision: (id: number): Promise<RevisionDetail> => showRevision(deps, id),
     rollbackPreview: (id: number): Promise<RollbackPreview> => previewRollback(deps, id),
     rollback: (who: Principal, id: number, message?: string) =>
-      rollback(deps, id, { author: authorName(who), message }),
+      rollback(deps, id, { author: authorName(who), message, address: who.address }),
   };
 }

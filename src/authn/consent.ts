@@ -69,7 +69,14 @@ export type ConsentDecision =
 
 /** Records the user's answer: Allow merges the scopes with any earlier consent to the client and saves it. */
 export async function decideConsent(
-  input: { returnTo: string; authorizePath: string; sessionToken: string | undefined; allow: boolean },
+  input: {
+    returnTo: string;
+    authorizePath: string;
+    sessionToken: string | undefined;
+    allow: boolean;
+    /** Where the request came from, for the audit log. */
+    address?: string | undefined;
+  },
   deps: AuthnDeps,
   log: AuthnLog,
 ): Promise<ConsentDecision> {
@@ -80,6 +87,13 @@ export async function decideConsent(
   if (!input.allow) return { kind: 'denied', returnTo: pending.returnTo };
   await giveConsent(session.accountId, pending.client.client_id, pending.scopes, deps);
   log.info({ event: 'consent_given', client_id: pending.client.client_id }, 'consent given');
+  await deps.audit.record({
+    type: 'consent.given',
+    accountId: session.accountId,
+    clientId: pending.client.client_id,
+    address: input.address,
+    detail: { scope: pending.scopes.join(' ') },
+  });
   return { kind: 'given', returnTo: pending.returnTo };
 }
 
@@ -104,8 +118,12 @@ export async function giveConsent(
 export async function withdrawConsent(
   account: Pick<Account, 'id'>,
   clientId: string,
-  deps: Pick<AuthnDeps, 'consents' | 'grants' | 'clock'>,
+  deps: Pick<AuthnDeps, 'consents' | 'grants' | 'clock' | 'audit'>,
+  address?: string,
 ): Promise<void> {
+  const had = await deps.consents.find(account.id, clientId);
   await deps.consents.delete(account.id, clientId);
   await deps.grants.revokeClientGrants(account.id, clientId, deps.clock.nowSeconds());
+  // A revoke for a client the account never consented to changes nothing and is not an event.
+  if (had) await deps.audit.record({ type: 'consent.withdrawn', accountId: account.id, clientId, address });
 }

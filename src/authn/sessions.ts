@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock.ts';
 import { sha256 } from '../shared/crypto.ts';
 import type { Random } from '../shared/random.ts';
 import type { GrantStore, Session, SessionStore } from '../store/ports/index.ts';
+import type { AuditRecorder } from './audit.ts';
 
 export const SESSION_COOKIE = 'tessera_sso';
 
@@ -42,10 +43,28 @@ export async function findSession(
  */
 export async function endSession(
   token: string | undefined,
-  deps: { sessions: SessionStore; grants: Pick<GrantStore, 'revokeSessionGrants'>; clock: Clock },
+  deps: {
+    sessions: SessionStore;
+    grants: Pick<GrantStore, 'revokeSessionGrants'>;
+    clock: Clock;
+    audit?: AuditRecorder;
+  },
+  /** Where the request came from, for the audit log. */
+  address?: string,
 ): Promise<number> {
   if (token === undefined || token.length > MAX_COOKIE_LENGTH) return 0;
   const hash = sha256(token);
+  // Only a live session's end is an event: a stale cookie logging out ends nothing.
+  const session = deps.audit && (await deps.sessions.find(hash, deps.clock.nowSeconds()));
   await deps.sessions.delete(hash);
-  return deps.grants.revokeSessionGrants(hash, deps.clock.nowSeconds());
+  const revoked = await deps.grants.revokeSessionGrants(hash, deps.clock.nowSeconds());
+  if (session) {
+    await deps.audit?.record({
+      type: 'session.ended',
+      accountId: session.accountId,
+      address,
+      detail: { reason: 'logout', grants_revoked: revoked },
+    });
+  }
+  return revoked;
 }

@@ -75,8 +75,9 @@ export async function adminApi(app: FastifyInstance, deps: AppDeps, service: Adm
   async function handle(op: Operation, request: FastifyRequest, reply: FastifyReply) {
     const header = request.headers.authorization;
     const presented = header?.match(/^Bearer ([!-~]+)$/i)?.[1];
-    const principal = presented === undefined ? undefined : await authenticateApiToken(deps.admin, presented);
-    if (!principal) return unauthorized(reply);
+    const token = presented === undefined ? undefined : await authenticateApiToken(deps.admin, presented);
+    if (!token) return unauthorized(reply);
+    const principal = { ...token, address: request.ip };
     // Every wrong field of path, query and body at once: a client fixes them in one round.
     const issues: ConfigIssue[] = [];
     const params = part(op.params, request.params, ['path'], issues) as Record<string, unknown>;

@@ -50,7 +50,7 @@ export function requireAdmin(deps: AppDeps) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const username = await findAdminSession(deps.admin, request.cookies[ADMIN_COOKIE]);
     if (username) {
-      principals.set(request, { via: 'ui', username });
+      principals.set(request, { via: 'ui', username, address: request.ip });
       return;
     }
     // After a POST with an expired session the form is lost anyway; come back to the page it was on.

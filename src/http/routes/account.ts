@@ -86,7 +86,7 @@ export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
       const account = await requireAccount(request, reply);
       if (!account) return reply;
       const { clientId } = request.params as { clientId: string };
-      await withdrawConsent(account, clientId, deps.authn);
+      await withdrawConsent(account, clientId, deps.authn, request.ip);
       return reply.redirect(page, 303);
     },
   );

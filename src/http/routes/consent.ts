@@ -54,6 +54,7 @@ export function consentRoutes(app: FastifyInstance, deps: AppDeps): void {
         authorizePath,
         sessionToken: sessionToken(request),
         allow: body['decision'] === 'allow',
+        address: request.ip,
       },
       deps.authn,
       request.log,

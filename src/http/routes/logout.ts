@@ -64,7 +64,7 @@ export function logoutRoutes(app: FastifyInstance, deps: AppDeps): void {
       });
     }
     // OIDC Core §11: the session's grants without offline_access end with it (authn/sessions.ts).
-    await endSession(sessionToken(request), deps.authn);
+    await endSession(sessionToken(request), deps.authn, request.ip);
     clearSessionCookie(reply, deps);
     request.log.info({ event: 'logout' }, 'logged out');
     if (decision.redirect) return reply.redirect(decision.redirect, 303);

@@ -13,8 +13,12 @@ export async function login(form: Values, attempt: Attempt, deps: AuthnDeps): Pr
   const values = { username };
   const throttle = new LoginThrottle(deps.clock, deps.throttle, 'login');
   const wait = await throttle.blockedFor(username, address);
+  // The audit names the account tried when there is one; an unknown username (perhaps a mistyped password) is never kept.
+  const known = async () => (await deps.accounts.findByUsername(username))?.id;
+  const factor = { factor: authenticator.id };
   if (wait > 0) {
     log.warn({ event: 'login_throttled', authenticator: authenticator.id }, 'login throttled');
+    await deps.audit.record({ type: 'login.throttled', accountId: await known(), address, detail: factor });
     return {
       kind: 'throttled',
       retryAfter: wait,
@@ -26,12 +30,14 @@ export async function login(form: Values, attempt: Attempt, deps: AuthnDeps): Pr
   if (!account) {
     await throttle.fail(username, address);
     log.info({ event: 'login_failed', authenticator: authenticator.id }, 'login failed');
+    await deps.audit.record({ type: 'login.failed', accountId: await known(), address, detail: factor });
     deps.countLogin('failure');
     // One message for an unknown user and a wrong password: no account enumeration.
     return { kind: 'rejected', error: 'Incorrect username or password.', values };
   }
   await throttle.succeed(username, address);
   log.info({ event: 'login_succeeded', authenticator: authenticator.id }, 'login succeeded');
+  await deps.audit.record({ type: 'login.succeeded', accountId: account.id, address, detail: factor });
   deps.countLogin('success');
   const token = await startSession(
     {

@@ -7,7 +7,7 @@ import { startSession } from '../../sessions.ts';
 import type { Attempt, RegisterOutcome, Values } from '../types.ts';
 
 export async function register(form: Values, attempt: Attempt, deps: AuthnDeps): Promise<RegisterOutcome> {
-  const { authenticator, log } = attempt;
+  const { authenticator, address, log } = attempt;
   const result = await registerAccount(
     {
       username: (form['username'] ?? '').trim(),
@@ -24,6 +24,12 @@ export async function register(form: Values, attempt: Attempt, deps: AuthnDeps):
     return { kind: 'invalid', errors: result.errors, values };
   }
   log.info({ event: 'account_created', authenticator: authenticator.id }, 'account created');
+  await deps.audit.record({
+    type: 'account.created',
+    accountId: result.account.id,
+    address,
+    detail: { factor: authenticator.id },
+  });
   const token = await startSession(
     {
       accountId: result.account.id,
