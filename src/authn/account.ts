@@ -17,15 +17,16 @@ export async function signedInAccount(
 /** The consents an account gave, each named by its client's display name. */
 export async function consentsOf(
   account: Pick<Account, 'id'>,
-  deps: Pick<AuthnDeps, 'consents' | 'config'>,
+  deps: Pick<AuthnDeps, 'consents' | 'clients'>,
 ): Promise<{ clientId: string; clientName: string; scope: string }[]> {
-  const config = deps.config();
   const consents = await deps.consents.list(account.id);
-  return consents.map((c) => ({
-    clientId: c.clientId,
-    clientName: config.clients.get(c.clientId)?.name ?? c.clientId,
-    scope: c.scope,
-  }));
+  return Promise.all(
+    consents.map(async (c) => ({
+      clientId: c.clientId,
+      clientName: (await deps.clients.find(c.clientId))?.name ?? c.clientId,
+      scope: c.scope,
+    })),
+  );
 }
 
 /** Applies the profile form to the account's claims and saves them, or returns the field errors. */

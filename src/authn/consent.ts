@@ -15,14 +15,14 @@ export interface PendingConsent {
  * The authorization request being consented to, read back from the URL it will replay; undefined when
  * `returnTo` (already checked to be one of our own paths) is not an authorization request for a known client.
  */
-export function readPendingConsent(
+export async function readPendingConsent(
   returnTo: string,
   authorizePath: string,
-  deps: Pick<AuthnDeps, 'config'>,
-): PendingConsent | undefined {
+  deps: Pick<AuthnDeps, 'clients'>,
+): Promise<PendingConsent | undefined> {
   if (!returnTo.startsWith(`${authorizePath}?`)) return undefined;
   const query = new URLSearchParams(returnTo.slice(returnTo.indexOf('?') + 1));
-  const client = deps.config().clients.get(query.get('client_id') ?? '');
+  const client = await deps.clients.find(query.get('client_id') ?? '');
   if (!client) return undefined;
   const scopes = (query.get('scope') ?? '').split(' ').filter((s) => s !== '');
   return { returnTo, client, scopes };
@@ -45,7 +45,7 @@ export async function consentPage(
   input: { returnTo: string; authorizePath: string; sessionToken: string | undefined },
   deps: AuthnDeps,
 ): Promise<ConsentPage> {
-  const pending = readPendingConsent(input.returnTo, input.authorizePath, deps);
+  const pending = await readPendingConsent(input.returnTo, input.authorizePath, deps);
   if (!pending) return { kind: 'invalid' };
   const session = await findSession(input.sessionToken, deps);
   if (!session) return { kind: 'login', returnTo: pending.returnTo };
@@ -80,7 +80,7 @@ export async function decideConsent(
   deps: AuthnDeps,
   log: AuthnLog,
 ): Promise<ConsentDecision> {
-  const pending = readPendingConsent(input.returnTo, input.authorizePath, deps);
+  const pending = await readPendingConsent(input.returnTo, input.authorizePath, deps);
   if (!pending) return { kind: 'invalid' };
   const session = await findSession(input.sessionToken, deps);
   if (!session) return { kind: 'login', returnTo: pending.returnTo };

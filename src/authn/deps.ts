@@ -1,4 +1,5 @@
 // What the Authentication Service's use cases are given by main.ts: stores, live config, clock, random source.
+import type { ClientResolver } from '../config/clients.ts';
 import type { LiveConfig } from '../config/live.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
@@ -14,6 +15,8 @@ import type {
 export interface AuthnDeps {
   /** The live config; a function because a commit swaps it while the server runs. */
   config(): LiveConfig;
+  /** Every client lookup: committed, registered (RFC 7591) or another source. */
+  clients: ClientResolver;
   clock: Clock;
   random: Random;
   accounts: AccountStore;

@@ -126,7 +126,7 @@ function compileApi(a: ApiConfig): Api {
   };
 }
 
-function compileClient(c: ClientConfig, hashSecret: (secret: string) => string): Client {
+export function compileClient(c: ClientConfig, hashSecret: (secret: string) => string): Client {
   const isPublic = c.token_endpoint_auth_method === 'none';
   const fapi2 = c.profile === 'fapi2';
   const hasHashedSecret =

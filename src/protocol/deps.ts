@@ -1,5 +1,6 @@
 // What the protocol core needs from the outside world, passed in by main.ts (no hidden state).
 import type { KeyInput } from 'jose';
+import type { ClientResolver } from '../config/clients.ts';
 import type { Endpoints } from '../config/endpoints.ts';
 import type { Client, LiveConfig } from '../config/live.ts';
 import type { SecretHasher } from '../keys/secrets.ts';
@@ -27,6 +28,8 @@ export interface ClientKeys {
 export interface ProtocolDeps {
   /** The live config; a function because a commit swaps it while the server runs. */
   config(): LiveConfig;
+  /** Every client lookup: committed (from memory), registered (RFC 7591, from the store) or another source. */
+  clients: ClientResolver;
   issuer: string;
   /** The public URLs of the endpoints (aud of client assertions, htu of DPoP proofs). */
   endpoints: Endpoints;

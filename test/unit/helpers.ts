@@ -8,6 +8,7 @@ import { type SnapshotInput, snapshotSchema } from '../../src/config/schema.ts';
 import { createClientKeys } from '../../src/keys/client-jwks.ts';
 import { unsealSecret } from '../../src/keys/sealed-secret.ts';
 import { createSecretHasher } from '../../src/keys/secrets.ts';
+import { createClientResolver } from '../../src/protocol/clients/resolver.ts';
 import type { ProtocolDeps } from '../../src/protocol/deps.ts';
 import { type AuthorizeOutcome, authorizeEndpoint } from '../../src/protocol/endpoints/authorize.ts';
 import { type TokenRequest, tokenEndpoint } from '../../src/protocol/endpoints/token.ts';
@@ -122,6 +123,7 @@ export function harness(snapshot: SnapshotInput = testSnapshot()): Harness {
   };
   const deps: ProtocolDeps = {
     config: () => live,
+    clients: createClientResolver({ config: () => live, clock }),
     issuer: ISSUER,
     endpoints: endpointsFor('https://issuer.example'),
     clock,

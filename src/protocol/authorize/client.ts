@@ -11,7 +11,7 @@ export const clientCheck = {
       return new OAuthError('invalid_request', 'client_id must not be repeated');
     const clientId = ctx.params.client_id;
     if (clientId === undefined) return new OAuthError('invalid_request', 'client_id is required');
-    const client = ctx.config.clients.get(clientId);
+    const client = ctx.client?.client_id === clientId ? ctx.client : undefined;
     if (!client)
       return new OAuthError('invalid_request', 'unknown client_id', { detail: `client_id=${clientId}` });
     ctx.request.client = client;

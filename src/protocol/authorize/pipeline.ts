@@ -1,5 +1,6 @@
 // The order of the authorization-request checks: first those that make the redirect URI trustworthy.
-import type { LiveConfig } from '../../config/live.ts';
+import type { ClientResolver } from '../../config/clients.ts';
+import type { Client, LiveConfig } from '../../config/live.ts';
 import type { OAuthError } from '../errors.ts';
 import { multiValues, pickParams, type RawParams } from '../params/parse.ts';
 import type { Tracer } from '../trace.ts';
@@ -41,7 +42,22 @@ export type Validation =
   | { ok: true; request: AuthorizationRequest }
   | { ok: false; error: OAuthError; redirect?: { uri: string; state: string | undefined } };
 
-export function validateAuthorizationRequest(raw: RawParams, config: LiveConfig, trace?: Tracer): Validation {
+/** The client a request's client_id names (one value only; a repeated one is the pipeline's error). */
+export async function resolveClientFor(
+  raw: RawParams,
+  clients: ClientResolver,
+): Promise<Client | undefined> {
+  const clientId = Object.hasOwn(raw, 'client_id') ? raw['client_id'] : undefined;
+  return typeof clientId === 'string' && clientId !== '' ? clients.find(clientId) : undefined;
+}
+
+/** The checks in order; `client` is what resolveClientFor found (committed clients when omitted). */
+export function validateAuthorizationRequest(
+  raw: RawParams,
+  config: LiveConfig,
+  trace?: Tracer,
+  client?: Client,
+): Validation {
   const { params, repeated } = pickParams(raw, AUTHORIZE_PARAMS);
   const multi: CheckContext['multi'] = { resource: multiValues(raw, 'resource') };
   const ctx: CheckContext = {
@@ -49,6 +65,7 @@ export function validateAuthorizationRequest(raw: RawParams, config: LiveConfig,
     repeated,
     multi,
     config,
+    client: client ?? (params.client_id === undefined ? undefined : config.clients.get(params.client_id)),
     request: { resources: [], dpopJkt: undefined },
   };
   for (const check of AUTHORIZE_CHECKS) {

@@ -63,6 +63,8 @@ export interface CheckContext {
   /** Every value of each multi-valued parameter (resource), empty ones dropped. */
   multi: Readonly<Record<(typeof MULTI_VALUED_PARAMS)[number], readonly string[]>>;
   config: LiveConfig;
+  /** The client client_id names, looked up before the (synchronous) checks run: see resolveClientFor. */
+  client: Client | undefined;
   request: Partial<AuthorizationRequest>;
 }
 

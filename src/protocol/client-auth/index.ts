@@ -128,7 +128,7 @@ async function authenticate(
   if (clientId !== undefined && clientId !== first.presented.clientId) {
     return fail('client_id in the body does not match the authenticated client');
   }
-  const client = deps.config().clients.get(first.presented.clientId);
+  const client = await deps.clients.find(first.presented.clientId);
   const registered = client ? registeredMethods(client) : [];
   for (const { method } of used) {
     // An unknown client still goes on to verify, to cost what a known one costs; none proves nothing.

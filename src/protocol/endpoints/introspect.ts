@@ -18,13 +18,13 @@ export async function introspectEndpoint(
   // §2.2: nothing is said about tokens that are not active, not even why.
   if (!token || token.revoked || token.expiresAt <= now) return { active: false };
   // A rotated-out refresh token can no longer be used, unless still inside a non-zero grace period.
+  const owner = await deps.clients.find(token.clientId);
   if (token.rotatedAt !== null) {
-    const grace = deps.config().clients.get(token.clientId)?.refreshToken.reuseGrace ?? 0;
+    const grace = owner?.refreshToken.reuseGrace ?? 0;
     if (grace === 0 || now - token.rotatedAt > grace) return { active: false };
   }
-  // A client removed by a commit takes its tokens with it: none of them is active any more.
-  const config = deps.config();
-  if (!config.clients.has(token.clientId)) return { active: false };
+  // A client removed by a commit (or a deleted registration) takes its tokens with it: none is active any more.
+  if (!owner) return { active: false };
   // A token with no resource owner (client credentials) stands for its client.
   const user = token.accountId !== '';
   const account = user ? await deps.accounts.findById(token.accountId) : undefined;

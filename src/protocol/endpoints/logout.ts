@@ -22,7 +22,6 @@ export async function logoutEndpoint(raw: RawParams, deps: ProtocolDeps): Promis
   const { params, repeated } = pickParams(raw, LOGOUT_PARAMS);
   const repeatedError = refuseRepeated(repeated);
   if (repeatedError) return { kind: 'error', error: repeatedError };
-  const config = deps.config();
   let clientId = params.client_id;
   if (params.id_token_hint !== undefined) {
     const hint = await deps.verifyIdTokenHint(params.id_token_hint);
@@ -41,7 +40,7 @@ export async function logoutEndpoint(raw: RawParams, deps: ProtocolDeps): Promis
     }
     clientId = hint.aud;
   }
-  const client = clientId === undefined ? undefined : config.clients.get(clientId);
+  const client = clientId === undefined ? undefined : await deps.clients.find(clientId);
   if (clientId !== undefined && !client)
     return { kind: 'error', error: new OAuthError('invalid_request', 'unknown client_id') };
   let redirect: string | undefined;

@@ -1,5 +1,5 @@
 // Pushed authorization request endpoint (RFC 9126 §2): the client posts the request, validated, and gets a request_uri.
-import { validateAuthorizationRequest } from '../authorize/pipeline.ts';
+import { resolveClientFor, validateAuthorizationRequest } from '../authorize/pipeline.ts';
 import { AUTHORIZE_PARAMS } from '../authorize/request.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { checkDpopProof } from '../dpop/proof.ts';
@@ -53,7 +53,8 @@ export async function parEndpoint(
   }
 
   // §2.1: validated as the authorization endpoint would; §2.3: errors are answered here, never redirected.
-  const validation = validateAuthorizationRequest(request, deps.config(), input.trace);
+  const resolved = await resolveClientFor(request, deps.clients);
+  const validation = validateAuthorizationRequest(request, deps.config(), input.trace, resolved);
   if (!validation.ok) return validation.error;
   traceCheck(input.trace, 'par', 'pushed', 'RFC 9126 §2.2', undefined, 'request_uri issued');
   return pushRequest(client.client_id, request, deps.server.parLifetime, deps);

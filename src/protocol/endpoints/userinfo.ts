@@ -82,8 +82,9 @@ export async function userinfoEndpoint(
     return refused('insufficient_scope', 'the access token was not issued with the openid scope', scheme);
   }
   const config = deps.config();
-  // A client removed by a commit takes its tokens with it.
-  if (!config.clients.has(token.clientId)) {
+  // A client removed by a commit (or a deleted registration) takes its tokens with it.
+  const client = await deps.clients.find(token.clientId);
+  if (!client) {
     return refused('invalid_token', 'the client this token was issued to no longer exists', scheme);
   }
   const account = await deps.accounts.findById(token.accountId);
@@ -91,8 +92,7 @@ export async function userinfoEndpoint(
     return refused('invalid_token', 'the account is no longer active', scheme);
   const names = releasedClaimNames(config, scopes, token.claims, 'userinfo');
   const claims = { ...pick(account.claims, names), sub: account.id };
-  const client = config.clients.get(token.clientId);
-  if (!client?.userinfoAlg) return { claims };
+  if (!client.userinfoAlg) return { claims };
   // OIDC Core §5.3.2: a signed response carries iss and aud as well.
   return {
     jwt: await deps.signJwt(

@@ -1,5 +1,5 @@
 // Where an authorization request comes from: the query, a request object (RFC 9101) or a pushed request (RFC 9126).
-import { type Validation, validateAuthorizationRequest } from '../authorize/pipeline.ts';
+import { resolveClientFor, type Validation, validateAuthorizationRequest } from '../authorize/pipeline.ts';
 import type { AuthorizationRequest } from '../authorize/request.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { OAuthError } from '../errors.ts';
@@ -53,13 +53,13 @@ export async function readAuthorizationRequest(
       // RFC 9126 §4: a pushed request that cannot be used has no trusted redirect URI: the user sees the
       // error. A URL (OIDC Core §6.2 by reference) comes with the request in the query, which may be trusted.
       return taken.code === 'request_uri_not_supported'
-        ? refuse(taken, raw, deps)
+        ? await refuse(taken, raw, deps)
         : { ok: false, error: taken };
     }
     params = taken;
     source = 'pushed';
   } else if (request !== undefined) {
-    const client = clientId === undefined ? undefined : deps.config().clients.get(clientId);
+    const client = clientId === undefined ? undefined : await deps.clients.find(clientId);
     // The client (whose keys verify the object) must be known before anything can be redirected.
     if (!client) return page(clientId === undefined ? 'client_id is required' : 'unknown client_id');
     const verified = await verifyRequestObject(request, client, deps);
@@ -70,17 +70,17 @@ export async function readAuthorizationRequest(
       'RFC 9101 §6',
       verified instanceof OAuthError ? verified : undefined,
     );
-    if (verified instanceof OAuthError) return refuse(verified, raw, deps);
+    if (verified instanceof OAuthError) return await refuse(verified, raw, deps);
     params = verified;
     source = 'request_object';
   }
 
-  const validation = validateAuthorizationRequest(params, deps.config(), trace);
+  const resolved = await resolveClientFor(params, deps.clients);
+  const validation = validateAuthorizationRequest(params, deps.config(), trace, resolved);
   const redirect = trustedRedirect(validation);
   if (source !== 'pushed' && redirect) {
     // The pipeline trusted the client, so client_id names it; refused before any later check's error.
-    const client = deps.config().clients.get(String(params['client_id']));
-    const required = client && parRequiredError(client, deps);
+    const required = resolved && parRequiredError(resolved, deps);
     if (required) {
       traceCheck(trace, 'par', 'require PAR', 'RFC 9126 §5', required);
       return { ok: false, error: required, redirect };
@@ -99,9 +99,10 @@ const page = (description: string): ReadRequest => ({
  * An error redirected to the client when the parameters in `raw` name a client and a redirect URI that
  * the pipeline trusts (RFC 6749 §4.1.2.1); an error page otherwise.
  */
-function refuse(error: OAuthError, raw: RawParams, deps: ProtocolDeps): ReadRequest {
+async function refuse(error: OAuthError, raw: RawParams, deps: ProtocolDeps): Promise<ReadRequest> {
   const { request: _request, request_uri: _requestUri, ...outer } = raw;
-  const redirect = trustedRedirect(validateAuthorizationRequest(outer, deps.config()));
+  const client = await resolveClientFor(outer, deps.clients);
+  const redirect = trustedRedirect(validateAuthorizationRequest(outer, deps.config(), undefined, client));
   return redirect ? { ok: false, error, redirect } : { ok: false, error };
 }
 

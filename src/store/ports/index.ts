@@ -25,6 +25,7 @@ export type * from './impact.ts';
 export type * from './keys.ts';
 export type * from './maintenance.ts';
 export type * from './pushed-requests.ts';
+export type * from './registration.ts';
 export type * from './replay.ts';
 export type * from './sessions.ts';
 export type * from './throttle.ts';

@@ -14,19 +14,19 @@ import { authnHarness, grantWithRefreshToken, NOW, recordingLog } from './helper
 const AUTHORIZE = '/oauth/v2/oauth-authorize';
 const replay = (params: Record<string, string>) => `${AUTHORIZE}?${new URLSearchParams(params)}`;
 
-test('readPendingConsent reads client and scopes from an authorization request, and nothing else', () => {
+test('readPendingConsent reads client and scopes from an authorization request, and nothing else', async () => {
   const { deps } = authnHarness();
   const returnTo = replay({ client_id: 'web', scope: 'openid  reports', response_type: 'code' });
-  const pending = readPendingConsent(returnTo, AUTHORIZE, deps);
+  const pending = await readPendingConsent(returnTo, AUTHORIZE, deps);
   assert.equal(pending?.client.client_id, 'web');
   assert.deepEqual(pending?.scopes, ['openid', 'reports']);
-  assert.equal(readPendingConsent(replay({ client_id: 'unknown' }), AUTHORIZE, deps), undefined);
+  assert.equal(await readPendingConsent(replay({ client_id: 'unknown' }), AUTHORIZE, deps), undefined);
   assert.equal(
-    readPendingConsent('/authn/account', AUTHORIZE, deps),
+    await readPendingConsent('/authn/account', AUTHORIZE, deps),
     undefined,
     'not an authorization request',
   );
-  assert.equal(readPendingConsent('', AUTHORIZE, deps), undefined);
+  assert.equal(await readPendingConsent('', AUTHORIZE, deps), undefined);
 });
 
 test('giveConsent merges the new scopes with the ones granted before', async () => {

@@ -1,6 +1,7 @@
 // AuthnDeps for the Authentication Service's unit tests: memory store, frozen clock, counting random, a log that records.
 import { createAuditRecorder } from '../../../src/authn/audit.ts';
 import type { AuthnDeps, AuthnLog } from '../../../src/authn/deps.ts';
+import { committedClients } from '../../../src/protocol/clients/resolver.ts';
 import { FixedClock } from '../../../src/shared/clock.ts';
 import { sha256 } from '../../../src/shared/crypto.ts';
 import { createMemoryStore } from '../../../src/store/memory/index.ts';
@@ -25,6 +26,7 @@ export function authnHarness(): AuthnHarness {
   const config = liveConfig();
   const deps: AuthnDeps = {
     config: () => config,
+    clients: committedClients(() => config),
     clock,
     random: countingRandom(),
     accounts: store.accounts,
