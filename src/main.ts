@@ -183,6 +183,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       holder: random.uuid(),
       clock,
       log: app.log,
+      audit: { store: store.audit, retentionDays: config.server.audit.retention_days },
     });
 
     return {

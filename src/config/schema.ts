@@ -82,6 +82,14 @@ export const serverSchema = z
     pushed_request_lifetime: z.number().int().min(5).max(600).default(60),
     /** RFC 9449 §8: require a server-provided nonce in DPoP proofs. */
     dpop_nonce_required: z.boolean().default(false),
+    /** The audit log of security events (logins, consent, commits): how long it is kept. */
+    audit: z
+      .object({
+        /** Days an audit event is kept before the cleanup loop deletes it; 0 keeps events forever. */
+        retention_days: z.number().int().min(0).max(36_500).default(90),
+      })
+      .strict()
+      .prefault({}),
     /** Outbound fetches (client jwks_uri): the SSRF guard. */
     outbound: z
       .object({

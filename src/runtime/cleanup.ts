@@ -1,5 +1,6 @@
 // The expired-row cleanup loop: once a minute, on whichever node holds the store's cleanup lease.
 import type { Clock } from '../shared/clock.ts';
+import type { AuditStore } from '../store/ports/audit.ts';
 import type { MaintenanceStore } from '../store/ports/maintenance.ts';
 import type { Log } from './log.ts';
 
@@ -24,8 +25,18 @@ export async function purgeExpired(
   return total;
 }
 
+const DAY = 86_400;
+
+/** Deletes audit events older than the retention; 0 days keeps them forever. Idempotent, so any node may run it. */
+export function purgeAudit(audit: Pick<AuditStore, 'purge'>, retentionDays: number, clock: Clock) {
+  if (retentionDays <= 0) return Promise.resolve(0);
+  return audit.purge(clock.nowSeconds() - retentionDays * DAY);
+}
+
 export interface CleanupDeps {
   maintenance: MaintenanceStore;
+  /** The audit log and its retention in days (server.audit.retention_days). */
+  audit?: { store: Pick<AuditStore, 'purge'>; retentionDays: number };
   /** This node's name for the lease: one per process. */
   holder: string;
   clock: Clock;
@@ -39,6 +50,12 @@ export function startCleanup(deps: CleanupDeps): () => void {
     purgeExpired(deps.maintenance, deps.holder, deps.clock).catch((error) =>
       deps.log.warn({ err: error }, 'cleanup failed'),
     );
+    const audit = deps.audit;
+    if (audit) {
+      purgeAudit(audit.store, audit.retentionDays, deps.clock).catch((error) =>
+        deps.log.warn({ err: error }, 'audit log cleanup failed'),
+      );
+    }
   }, deps.intervalMs ?? CLEANUP_INTERVAL_MS);
   timer.unref();
   return () => clearInterval(timer);
