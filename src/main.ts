@@ -157,6 +157,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         authn,
         endpoints,
         jwks: keyRing.jwks,
+        keysSettled: () => keyRing.settled(),
         cookieSecret: dataKeys['cookie-signing'].toString('base64url'),
         secureCookies: endpoints.base.startsWith('https:'),
         sessionLifetime: config.server.session_lifetime,

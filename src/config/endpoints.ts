@@ -4,6 +4,9 @@ export const PATHS = {
   authorize: '/oauth/v2/oauth-authorize',
   token: '/oauth/v2/oauth-token',
   par: '/oauth/v2/oauth-par',
+  deviceAuthorization: '/oauth/v2/oauth-device-authorization',
+  /** RFC 8628 §3.3: the verification page the user types, so short on purpose. */
+  device: '/device',
   userinfo: '/oauth/v2/oauth-userinfo',
   introspect: '/oauth/v2/oauth-introspect',
   revoke: '/oauth/v2/oauth-revoke',
@@ -25,6 +28,9 @@ export interface Endpoints {
   token: string;
   /** RFC 9126 pushed authorization request endpoint. */
   par: string;
+  /** RFC 8628 §3.1 device authorization endpoint, and §3.2 verification_uri. */
+  deviceAuthorization: string;
+  device: string;
   userinfo: string;
   introspect: string;
   revoke: string;
@@ -42,6 +48,8 @@ export function endpointsFor(baseUrl: string): Endpoints {
     authorize: base + PATHS.authorize,
     token: base + PATHS.token,
     par: base + PATHS.par,
+    deviceAuthorization: base + PATHS.deviceAuthorization,
+    device: base + PATHS.device,
     userinfo: base + PATHS.userinfo,
     introspect: base + PATHS.introspect,
     revoke: base + PATHS.revoke,

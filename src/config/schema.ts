@@ -82,6 +82,10 @@ export const serverSchema = z
     pushed_request_lifetime: z.number().int().min(5).max(600).default(60),
     /** RFC 9449 §8: require a server-provided nonce in DPoP proofs. */
     dpop_nonce_required: z.boolean().default(false),
+    /** RFC 8628 §3.2: seconds a device code and its user code may be used (expires_in). */
+    device_code_lifetime: z.number().int().min(60).max(1800).default(600),
+    /** RFC 8628 §3.2: seconds a device waits between polls of the token endpoint (interval). */
+    device_poll_interval: z.number().int().min(1).max(60).default(5),
     /** The audit log of security events (logins, consent, commits): how long it is kept. */
     audit: z
       .object({

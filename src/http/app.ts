@@ -24,6 +24,7 @@ import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authnRoutes } from './routes/authn.ts';
 import { consentRoutes } from './routes/consent.ts';
+import { deviceRoutes } from './routes/device.ts';
 import { logoutRoutes } from './routes/logout.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { oauthRoutes } from './routes/oauth.ts';
@@ -92,7 +93,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
       (request.body as Record<string, unknown> | undefined)?.['_csrf'] as string | undefined,
   });
 
-  const htmlPaths = [PATHS.authn, PATHS.authorize, PATHS.logout].map((p) => deps.endpoints.prefix + p);
+  const htmlPaths = [PATHS.authn, PATHS.authorize, PATHS.logout, PATHS.device].map((p) => deps.endpoints.prefix + p);
   const wantsHtml = (url: string) => htmlPaths.some((p) => url.startsWith(p));
   const assets = deps.endpoints.prefix + ASSETS_PATH;
   const admin = deps.endpoints.prefix + PATHS.admin;
@@ -159,6 +160,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   metadataRoutes(app, deps);
   authnRoutes(app, deps);
   consentRoutes(app, deps);
+  deviceRoutes(app, deps);
   accountRoutes(app, deps);
   logoutRoutes(app, deps);
   await adminRoutes(app, deps, traces);

@@ -15,6 +15,8 @@ export interface AppDeps {
   authn: AuthnDeps;
   endpoints: Endpoints;
   jwks(): { keys: JWK[] };
+  /** Settles once a first start's background keys exist, so the JWKS is published whole (keys/keyring.ts). */
+  keysSettled(): Promise<void>;
   /** Signs the CSRF cookie: a data key (keys/data-keys.ts), so every node agrees and a new master key keeps it. */
   cookieSecret: string;
   /** Cookies get the Secure attribute when the public URL is HTTPS. */

@@ -14,7 +14,8 @@ const CODE_STATUS: Record<OAuthErrorCode, number> = {
   unsupported_grant_type: 400,
   unsupported_response_type: 400,
   invalid_scope: 400,
-  access_denied: 403,
+  // RFC 6749 §5.2: 400 at the token endpoint, where RFC 8628 §3.5 answers it; elsewhere it is redirected.
+  access_denied: 400,
   server_error: 500,
   temporarily_unavailable: 503,
   invalid_token: 401,
@@ -31,6 +32,9 @@ const CODE_STATUS: Record<OAuthErrorCode, number> = {
   use_dpop_nonce: 400,
   invalid_request_uri: 400,
   invalid_request_object: 400,
+  authorization_pending: 400,
+  slow_down: 400,
+  expired_token: 400,
 };
 
 /** Hints that change the status; a challenge hint only adds a header to the code's status. */

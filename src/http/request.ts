@@ -59,5 +59,7 @@ export function safeReturnPath(value: unknown, prefix: string): string {
   // character, a space, non-ASCII, a backslash) was not made here and must never reach a Location header.
   if (typeof value !== 'string' || /[^\x21-\x7e]|\\/.test(value)) return '';
   if (value.startsWith(`${prefix}${PATHS.authorize}?`)) return value;
+  // RFC 8628 §3.3: back to the device confirmation after the login.
+  if (value.startsWith(`${prefix}${PATHS.device}/confirm?`)) return value;
   return value === `${prefix}${PATHS.authn}/account` ? value : '';
 }

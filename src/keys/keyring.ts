@@ -21,10 +21,20 @@ export const RETIRED_KEY_PUBLISHED_FOR = 2 * 86_400;
 export interface KeyRing {
   /** The key that signs for `alg` at `now`: activated, not yet retired, newest first. */
   active(alg: SigningAlg, now: number): SigningKey;
+  /** Whether `alg` has a key that signs at `now` (false while a first start is still making it). */
+  has(alg: SigningAlg, now: number): boolean;
   jwks(): { keys: JWK[] };
   /** Re-reads the key table; only keys not seen before are decrypted. */
   reload(now: number): Promise<void>;
+  /** Settles once the keys a first start makes in the background exist (at once when none are being made). */
+  settled(): Promise<void>;
 }
+
+/**
+ * The algorithm every client signs with unless it asks for another (the seed's RS256): a first start makes its key
+ * before the server is ready; the others are made in the background, since the first requests do not need them.
+ */
+export const FIRST_KEY_ALG: SigningAlg = 'RS256';
 
 function publicJwk(stored: StoredKey): JWK {
   const der = Buffer.from(stored.certificate, 'base64');
@@ -48,9 +58,10 @@ export async function ensureKeys(
   masterKey: MasterKey,
   now: number,
   issuer: string,
+  algs: readonly SigningAlg[] = SIGNING_ALGS,
 ): Promise<void> {
   const keys = await store.list();
-  const missing = SIGNING_ALGS.filter((alg) => !keys.some((k) => k.alg === alg && signs(k, now)));
+  const missing = algs.filter((alg) => !keys.some((k) => k.alg === alg && signs(k, now)));
   if (missing.length === 0) return;
   // Loaded only when a key is made: the X.509 library is slow to load and a restart never needs it.
   const { generateSigningKey } = await import('./generate.ts');
@@ -76,7 +87,7 @@ export async function loadKeyRing(
   now: number,
   issuer: string,
 ): Promise<KeyRing> {
-  await ensureKeys(store, masterKey, now, issuer);
+  await ensureKeys(store, masterKey, now, issuer, [FIRST_KEY_ALG]);
   const decrypted = new Map<string, SigningKey>();
   let stored: StoredKey[] = [];
   let published: { keys: JWK[] } = { keys: [] };
@@ -108,16 +119,32 @@ export async function loadKeyRing(
     }
   };
   await reload(now);
+  const find = (alg: SigningAlg, at: number) =>
+    stored.find((k) => k.alg === alg && signs(k, at)) ??
+    stored.find((k) => k.alg === alg && k.activatesAt <= at);
+  // The other algorithms' keys: made after the server is up. A failure (the store away) is retried by the next
+  // signature that needs one of them, through settled().
+  let background: Promise<void> | undefined;
+  const makeTheRest = (): Promise<void> => {
+    background ??= ensureKeys(store, masterKey, now, issuer)
+      .then(() => reload(now))
+      .catch((error: unknown) => {
+        background = undefined;
+        throw error;
+      });
+    return background;
+  };
+  makeTheRest().catch(() => undefined);
   return {
     active(alg, at) {
-      const key =
-        stored.find((k) => k.alg === alg && signs(k, at)) ??
-        stored.find((k) => k.alg === alg && k.activatesAt <= at);
+      const key = find(alg, at);
       if (!key) throw new Error(`no signing key for ${alg}`);
       return decrypted.get(key.kid)!;
     },
+    has: (alg, at) => find(alg, at) !== undefined,
     jwks: () => published,
     reload,
+    settled: () => makeTheRest(),
   };
 }
 

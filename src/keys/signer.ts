@@ -13,7 +13,9 @@ export interface JwtOptions {
 export type JwtSigner = (claims: Record<string, unknown>, options: JwtOptions) => Promise<string>;
 
 export function createJwtSigner(keyRing: KeyRing, clock: Clock): JwtSigner {
-  return (claims, options) => {
+  return async (claims, options) => {
+    // Right after a first start, a key other than RS256 may still be in the making (keyring.ts).
+    if (!keyRing.has(options.alg, clock.nowSeconds())) await keyRing.settled();
     const key = keyRing.active(options.alg, clock.nowSeconds());
     return new SignJWT(claims)
       .setProtectedHeader({ alg: key.alg, typ: options.typ ?? 'JWT', kid: key.kid, x5t: key.x5t })

@@ -10,6 +10,7 @@ import type { Random } from '../shared/random.ts';
 import type {
   AccountStore,
   ConsentStore,
+  DeviceCodeStore,
   GrantStore,
   PushedRequestStore,
   ReplayStore,
@@ -45,6 +46,8 @@ export interface ProtocolDeps {
   /** Single-use jti values (client assertions, DPoP proofs), shared by every node. */
   replay: ReplayStore;
   pushedRequests: PushedRequestStore;
+  /** RFC 8628 device authorization requests. */
+  deviceCodes: DeviceCodeStore;
   clientKeys: ClientKeys;
   /** client_secret_jwt: the client's secret from its sealed form (Client.secretSealed). */
   unsealSecret(sealed: string): string;
@@ -53,6 +56,9 @@ export interface ProtocolDeps {
     requirePar: boolean;
     parLifetime: number;
     dpopNonceRequired: boolean;
+    /** RFC 8628 §3.2: expires_in and interval of device authorization responses. */
+    deviceCodeLifetime: number;
+    devicePollInterval: number;
   };
   /** A secret shared by every node, from the master key: DPoP nonces are derived from it. */
   nonceKey: Buffer;

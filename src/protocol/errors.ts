@@ -30,7 +30,13 @@ export type OAuthErrorCode =
   /** RFC 9101 §6.2, RFC 9126 §4: the request_uri is unknown, used, expired or another client's. */
   | 'invalid_request_uri'
   /** RFC 9101 §6.2: the request object is invalid. */
-  | 'invalid_request_object';
+  | 'invalid_request_object'
+  /** RFC 8628 §3.5: the user has not decided yet; the device polls again after the interval. */
+  | 'authorization_pending'
+  /** RFC 8628 §3.5: polled too fast; the interval grows by 5 seconds. */
+  | 'slow_down'
+  /** RFC 8628 §3.5: the device code expired; the device starts over. */
+  | 'expired_token';
 
 /**
  * What the wire needs to know beyond the code; never a status. http/errors.ts maps each one.

@@ -139,12 +139,19 @@ export function harness(snapshot: SnapshotInput = testSnapshot()): Harness {
     consents: store.consents,
     replay: store.replay,
     pushedRequests: store.pushedRequests,
+    deviceCodes: store.deviceCodes,
     clientKeys: createClientKeys({
       outbound: { timeout: 3, maxBytes: 65_536, allowLoopback: false, allowPrivateNetworks: false },
       clock,
     }),
     unsealSecret: (sealed) => unsealSecret(MASTER_KEY, sealed),
-    server: { requirePar: false, parLifetime: 60, dpopNonceRequired: false },
+    server: {
+      requirePar: false,
+      parLifetime: 60,
+      dpopNonceRequired: false,
+      deviceCodeLifetime: 600,
+      devicePollInterval: 5,
+    },
     nonceKey: Buffer.alloc(32, 2),
     codeLifetime: CODE_LIFETIME,
     loginUrl: (authenticator, returnTo) =>

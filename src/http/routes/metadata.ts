@@ -36,5 +36,9 @@ export function metadataRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get(prefix + PATHS.discovery, metadata);
   app.get(prefix + PATHS.asMetadata, metadata);
   app.get(`${prefix + PATHS.issuer}/.well-known/oauth-authorization-server`, metadata);
-  app.get(prefix + PATHS.jwks, (_request, reply) => publicJson(reply, 'application/jwk-set+json', jwks()));
+  app.get(prefix + PATHS.jwks, async (_request, reply) => {
+    // Right after a first start: wait for the keys still being made rather than publish a partial set.
+    await deps.keysSettled().catch(() => undefined);
+    return publicJson(reply, 'application/jwk-set+json', jwks());
+  });
 }

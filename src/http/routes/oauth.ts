@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PATHS } from '../../config/endpoints.ts';
 import { authorizeEndpoint } from '../../protocol/endpoints/authorize.ts';
+import { deviceAuthorizationEndpoint } from '../../protocol/endpoints/device-authorization.ts';
 import { introspectEndpoint } from '../../protocol/endpoints/introspect.ts';
 import { parEndpoint } from '../../protocol/endpoints/par.ts';
 import { revokeEndpoint } from '../../protocol/endpoints/revoke.ts';
@@ -119,6 +120,9 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps, traces: TraceRi
     introspectEndpoint(traced(request, trace), deps.protocol),
   );
   clientEndpoint(PATHS.revoke, (request, trace) => revokeEndpoint(traced(request, trace), deps.protocol));
+  clientEndpoint(PATHS.deviceAuthorization, (request, trace) =>
+    deviceAuthorizationEndpoint(traced(request, trace), deps.protocol),
+  );
   // RFC 9126 §2.2: 201 Created; the claims parameter is JSON and may span lines, as at authorize.
   clientEndpoint(PATHS.par, (request, trace) => parEndpoint(traced(request, trace), deps.protocol), {
     status: 201,

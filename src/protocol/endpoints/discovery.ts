@@ -18,6 +18,8 @@ export function discoveryDocument(
   const claims = new Set(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'azp', 'at_hash']);
   for (const scope of config.scopes.values()) for (const claim of scope.claims) claims.add(claim);
   const plain = [...config.clients.values()].some((c) => c.allowPlainPkce);
+  // RFC 8628 §4: advertised only while some client may use it, so metadata never offers a dead grant.
+  const device = [...config.clients.values()].some((c) => c.capabilities.has('device_code'));
   return {
     issuer: endpoints.issuer,
     authorization_endpoint: endpoints.authorize,
@@ -33,7 +35,10 @@ export function discoveryDocument(
     scopes_supported: [...config.scopes.keys()],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: [...GRANTS.keys()],
+    grant_types_supported: [...GRANTS.values()]
+      .filter((g) => device || g.capability !== 'device_code')
+      .map((g) => g.grantType),
+    ...(device ? { device_authorization_endpoint: endpoints.deviceAuthorization } : {}),
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [...SIGNING_ALGS],
     userinfo_signing_alg_values_supported: [...SIGNING_ALGS],

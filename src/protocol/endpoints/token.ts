@@ -67,4 +67,5 @@ const GRANT_SECTIONS: Readonly<Record<string, string>> = {
   authorization_code: 'RFC 6749 §4.1.3, RFC 7636 §4.6',
   refresh_token: 'RFC 6749 §6, RFC 9700 §4.14',
   client_credentials: 'RFC 6749 §4.4',
+  'urn:ietf:params:oauth:grant-type:device_code': 'RFC 8628 §3.4, §3.5',
 };

@@ -14,6 +14,8 @@ export const TOKEN_PARAMS = [
   'scope',
   'client_id',
   'client_secret',
+  // RFC 8628 §3.4
+  'device_code',
 ] as const;
 
 export type TokenParam = (typeof TOKEN_PARAMS)[number];

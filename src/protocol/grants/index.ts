@@ -1,9 +1,10 @@
 // The grant registry: adding a grant type is one file and one line here.
 import { authorizationCode } from './authorization_code.ts';
 import { clientCredentials } from './client_credentials.ts';
+import { deviceCode } from './device_code.ts';
 import type { Grant } from './grant.ts';
 import { refreshToken } from './refresh_token.ts';
 
 export const GRANTS: ReadonlyMap<string, Grant> = new Map(
-  [authorizationCode, refreshToken, clientCredentials].map((grant) => [grant.grantType, grant]),
+  [authorizationCode, refreshToken, clientCredentials, deviceCode].map((grant) => [grant.grantType, grant]),
 );

@@ -2,9 +2,12 @@
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
 import { before, test } from 'node:test';
+import { decodeProtectedHeader } from 'jose';
 import { SIGNING_ALGS } from '../../../src/keys/algorithms.ts';
 import { loadKeyRing, RETIRED_KEY_PUBLISHED_FOR, rotateKey } from '../../../src/keys/keyring.ts';
 import { masterKeyOf } from '../../../src/keys/master-key.ts';
+import { createJwtSigner } from '../../../src/keys/signer.ts';
+import { FixedClock } from '../../../src/shared/clock.ts';
 import { createMemoryStore } from '../../../src/store/memory/index.ts';
 import type { KeyStore } from '../../../src/store/ports/index.ts';
 
@@ -16,7 +19,24 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 let keys: KeyStore;
 before(async () => {
   keys = createMemoryStore().keys;
-  await loadKeyRing(keys, MASTER, NOW, ISSUER);
+  await (await loadKeyRing(keys, MASTER, NOW, ISSUER)).settled();
+});
+
+test('a first start is ready with its RS256 key; the other algorithms follow in the background, and signing waits for them', async () => {
+  const store = createMemoryStore().keys;
+  const ring = await loadKeyRing(store, MASTER, NOW, ISSUER);
+  assert.ok(
+    ring.has('RS256', NOW),
+    'RS256, what clients sign with by default, exists when the ring is returned',
+  );
+  assert.equal(ring.active('RS256', NOW).alg, 'RS256');
+  const signer = createJwtSigner(ring, new FixedClock(NOW));
+  // However far the background got, a signature with another algorithm waits for its key instead of failing.
+  const jwt = await signer({ sub: 'x' }, { alg: 'EdDSA' });
+  assert.equal(decodeProtectedHeader(jwt).alg, 'EdDSA');
+  await ring.settled();
+  assert.deepEqual((await store.list()).map((k) => k.alg).sort(), [...SIGNING_ALGS].sort());
+  assert.equal(ring.jwks().keys.length, SIGNING_ALGS.length, 'then every key is published');
 });
 
 test('the first start creates one signing key per algorithm; a second start creates none', async () => {
@@ -29,6 +49,7 @@ test('the first start creates one signing key per algorithm; a second start crea
 
 test('the JWKS: kid, alg, use sig, the certificate and its x5t / x5t#S256; no private members', async () => {
   const ring = await loadKeyRing(keys, MASTER, NOW, ISSUER);
+  await ring.settled();
   const { keys: published } = ring.jwks();
   assert.equal(published.length, SIGNING_ALGS.length);
   for (const jwk of published) {
@@ -48,6 +69,7 @@ test('the JWKS: kid, alg, use sig, the certificate and its x5t / x5t#S256; no pr
 test('rotation publishes the new key at once, signs with it from activatesAt, and unpublishes the old one later', async () => {
   const store = createMemoryStore().keys;
   const ring = await loadKeyRing(store, MASTER, NOW, ISSUER);
+  await ring.settled();
   const old = ring.active('ES256', NOW).kid;
   const next = await rotateKey(store, MASTER, {
     alg: 'ES256',
