@@ -90,6 +90,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       consents: store.consents,
       replay: store.replay,
       pushedRequests: store.pushedRequests,
+      deviceCodes: store.deviceCodes,
       clientKeys: createClientKeys({
         outbound: outboundSettings(config.server.outbound, config.server.base_url),
         clock,
@@ -99,6 +100,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         requirePar: config.server.require_pushed_authorization_requests,
         parLifetime: config.server.pushed_request_lifetime,
         dpopNonceRequired: config.server.dpop_nonce_required,
+        deviceCodeLifetime: config.server.device_code_lifetime,
+        devicePollInterval: config.server.device_poll_interval,
       },
       nonceKey: dataKeys['dpop-nonce'],
       codeLifetime: config.server.authorization_code_lifetime,
