@@ -13,6 +13,7 @@ import { keyCases } from './cases/keys.ts';
 import { maintenanceCases } from './cases/maintenance.ts';
 import { pushedRequestCases } from './cases/pushed-requests.ts';
 import { raceCases, singleUseRaceCases } from './cases/races.ts';
+import { registrationCases } from './cases/registration.ts';
 import { replayCases } from './cases/replay.ts';
 import { sessionCases } from './cases/sessions.ts';
 import { throttleCases } from './cases/throttle.ts';
@@ -54,5 +55,6 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     describe('device authorization requests', () => deviceCodeCases(use));
     describe('single-use values under concurrency', () => singleUseRaceCases(use));
     describe('audit log', () => auditCases(use));
+    describe('registered clients and initial access tokens', () => registrationCases(use));
   });
 }

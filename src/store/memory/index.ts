@@ -11,6 +11,7 @@ import { memoryImpact } from './impact.ts';
 import { memoryKeys } from './keys.ts';
 import { memoryMaintenance } from './maintenance.ts';
 import { memoryPushedRequests } from './pushed-requests.ts';
+import { memoryRegistration } from './registration.ts';
 import { memoryReplay } from './replay.ts';
 import { memorySessions } from './sessions.ts';
 import { emptyState } from './state.ts';
@@ -29,6 +30,7 @@ export function createMemoryStore(): Store {
     throttle: memoryThrottle(state),
     replay: memoryReplay(state),
     pushedRequests: memoryPushedRequests(state),
+    registration: memoryRegistration(),
     deviceCodes: memoryDeviceCodes(state),
     maintenance: memoryMaintenance(state),
     admin: createMemoryAdminStore(),

@@ -10,6 +10,7 @@ import type { ImpactStore } from './impact.ts';
 import type { KeyStore } from './keys.ts';
 import type { MaintenanceStore } from './maintenance.ts';
 import type { PushedRequestStore } from './pushed-requests.ts';
+import type { RegistrationStore } from './registration.ts';
 import type { ReplayStore } from './replay.ts';
 import type { SessionStore } from './sessions.ts';
 import type { ThrottleStore } from './throttle.ts';
@@ -41,6 +42,8 @@ export interface Store {
   readonly throttle: ThrottleStore;
   readonly replay: ReplayStore;
   readonly pushedRequests: PushedRequestStore;
+  /** Dynamically registered clients (RFC 7591) and initial access tokens. */
+  readonly registration: RegistrationStore;
   readonly deviceCodes: DeviceCodeStore;
   readonly maintenance: MaintenanceStore;
   readonly admin: AdminStore;

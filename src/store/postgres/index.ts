@@ -13,6 +13,7 @@ import { postgresKeys } from './keys.ts';
 import { postgresMaintenance } from './maintenance.ts';
 import { migrate } from './migrate.ts';
 import { postgresPushedRequests } from './pushed-requests.ts';
+import { postgresRegistration } from './registration.ts';
 import { postgresReplay } from './replay.ts';
 import { postgresSessions } from './sessions.ts';
 import { postgresThrottle } from './throttle.ts';
@@ -61,6 +62,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     throttle: postgresThrottle(pool),
     replay: postgresReplay(pool),
     pushedRequests: postgresPushedRequests(pool),
+    registration: postgresRegistration(pool),
     deviceCodes: postgresDeviceCodes(pool),
     maintenance: postgresMaintenance(pool),
     admin: postgresAdmin(pool),

@@ -16,6 +16,7 @@ import { createSqliteKeys } from './keys.ts';
 import { createSqliteMaintenance } from './maintenance.ts';
 import { migrate } from './migrate.ts';
 import { createSqlitePushedRequests } from './pushed-requests.ts';
+import { createSqliteRegistration } from './registration.ts';
 import { createSqliteReplay } from './replay.ts';
 import { createSqliteSessions } from './sessions.ts';
 import { createSqliteThrottle } from './throttle.ts';
@@ -49,6 +50,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     throttle: createSqliteThrottle(db),
     replay: createSqliteReplay(db),
     pushedRequests: createSqlitePushedRequests(db),
+    registration: createSqliteRegistration(db),
     deviceCodes: createSqliteDeviceCodes(db),
     admin: createSqliteAdminStore(db),
     impact: createSqliteImpact(db),
