@@ -95,6 +95,11 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         outbound: outboundSettings(config.server.outbound, config.server.base_url),
         clock,
       }),
+      // RFC 8693: a cache of its own for trusted issuers' keys, behind the same SSRF guard.
+      trustedIssuerKeys: createClientKeys({
+        outbound: outboundSettings(config.server.outbound, config.server.base_url),
+        clock,
+      }),
       unsealSecret: (sealed) => unsealSecret(dataKeys['secret-sealing'], sealed),
       server: {
         requirePar: config.server.require_pushed_authorization_requests,
@@ -123,6 +128,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       clock,
       log: () => appLog ?? { error: () => {} },
     });
+    protocol.audit = audit;
     const metrics = createMetrics(store.maintenance.poolStats?.bind(store.maintenance));
     const authn: AuthnDeps = {
       config: follower.live,

@@ -9,6 +9,7 @@ import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
 import type {
   AccountStore,
+  AuditEvent,
   ConsentStore,
   DeviceCodeStore,
   GrantStore,
@@ -24,6 +25,14 @@ import type {
  */
 export interface ClientKeys {
   keyFor(client: Client, header: { alg?: string; kid?: string }): Promise<KeyInput | string>;
+}
+
+/** Keys by value or by URI for anything shaped like a client's key settings (a trusted issuer's). */
+export interface KeySourceKeys {
+  keyFor(
+    source: { client_id: string; jwks: Client['jwks']; jwksUri: string | null },
+    header: { alg?: string; kid?: string },
+  ): Promise<KeyInput | string>;
 }
 
 export interface ProtocolDeps {
@@ -49,6 +58,10 @@ export interface ProtocolDeps {
   /** RFC 8628 device authorization requests. */
   deviceCodes: DeviceCodeStore;
   clientKeys: ClientKeys;
+  /** RFC 8693: the keys of trusted external issuers (config trusted_issuers), fetched and cached like clientKeys. */
+  trustedIssuerKeys?: KeySourceKeys;
+  /** Security events (token.exchanged) for the audit log; never rejects. Absent: nothing is recorded. */
+  audit?: { record(event: Omit<AuditEvent, 'at'>): Promise<void> };
   /** client_secret_jwt: the client's secret from its sealed form (Client.secretSealed). */
   unsealSecret(sealed: string): string;
   /** Server-wide switches that are not per client (server section of the config file). */

@@ -18,6 +18,8 @@ export function discoveryDocument(
   const claims = new Set(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'azp', 'at_hash']);
   for (const scope of config.scopes.values()) for (const claim of scope.claims) claims.add(claim);
   const plain = [...config.clients.values()].some((c) => c.allowPlainPkce);
+  // RFC 8693: token exchange is offered only while some client has a policy for it.
+  const exchange = [...config.clients.values()].some((c) => c.capabilities.has('token_exchange'));
   // RFC 8628 §4: advertised only while some client may use it, so metadata never offers a dead grant.
   const device = [...config.clients.values()].some((c) => c.capabilities.has('device_code'));
   return {
@@ -37,6 +39,7 @@ export function discoveryDocument(
     response_modes_supported: ['query'],
     grant_types_supported: [...GRANTS.values()]
       .filter((g) => device || g.capability !== 'device_code')
+      .filter((g) => exchange || g.capability !== 'token_exchange')
       .map((g) => g.grantType),
     ...(device ? { device_authorization_endpoint: endpoints.deviceAuthorization } : {}),
     subject_types_supported: ['public'],

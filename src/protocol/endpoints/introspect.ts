@@ -1,6 +1,7 @@
 // Token introspection (RFC 7662): active:false for anything unknown, expired or revoked; metadata otherwise.
 import type { ProtocolDeps } from '../deps.ts';
 import { OAuthError } from '../errors.ts';
+import { exchangedClaims } from '../exchange/introspection.ts';
 import { hashToken } from '../tokens/opaque.ts';
 import { type ClientRequest, readClientRequest } from './client-request.ts';
 
@@ -47,5 +48,6 @@ export async function introspectEndpoint(
     aud: audience.length === 1 ? audience[0] : audience,
     iss: deps.issuer,
     ...(user ? { auth_time: token.authTime, acr: token.acr } : {}),
+    ...exchangedClaims(token),
   };
 }

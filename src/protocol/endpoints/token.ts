@@ -4,6 +4,7 @@ import { tokenRequestJkt } from '../dpop/token-binding.ts';
 import { OAuthError } from '../errors.ts';
 import { TOKEN_PARAMS } from '../grants/grant.ts';
 import { GRANTS } from '../grants/index.ts';
+import { multiValues } from '../params/parse.ts';
 import { readResources } from '../tokens/audience.ts';
 import type { TokenResponse } from '../tokens/response.ts';
 import { traceCheck } from '../trace.ts';
@@ -48,7 +49,8 @@ export async function tokenEndpoint(
   if (jkt instanceof OAuthError) return refuse('dpop', 'DPoP proof', 'RFC 9449 §4.3, §5', jkt);
   if (jkt !== null)
     traceCheck(trace, 'dpop', 'DPoP proof', 'RFC 9449 §4.3', undefined, 'tokens bound to the proof key');
-  const result = await grant.handle(params, client, deps, { resources, jkt });
+  const audiences = multiValues(request.body, 'audience');
+  const result = await grant.handle(params, client, deps, { resources, jkt, audiences });
   if (trace) {
     const error = result instanceof OAuthError ? result : undefined;
     traceCheck(
@@ -67,5 +69,6 @@ const GRANT_SECTIONS: Readonly<Record<string, string>> = {
   authorization_code: 'RFC 6749 §4.1.3, RFC 7636 §4.6',
   refresh_token: 'RFC 6749 §6, RFC 9700 §4.14',
   client_credentials: 'RFC 6749 §4.4',
+  'urn:ietf:params:oauth:grant-type:token-exchange': 'RFC 8693 §2',
   'urn:ietf:params:oauth:grant-type:device_code': 'RFC 8628 §3.4, §3.5',
 };

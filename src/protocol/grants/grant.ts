@@ -14,6 +14,12 @@ export const TOKEN_PARAMS = [
   'scope',
   'client_id',
   'client_secret',
+  // RFC 8693 §2.1 (audience may repeat: read apart, like resource)
+  'subject_token',
+  'subject_token_type',
+  'actor_token',
+  'actor_token_type',
+  'requested_token_type',
   // RFC 8628 §3.4
   'device_code',
 ] as const;
@@ -26,6 +32,8 @@ export interface GrantRequest {
   resources: readonly string[];
   /** RFC 9449: the thumbprint of the DPoP proof's key, when the request carried a valid proof. */
   jkt: string | null;
+  /** RFC 8693 §2.1: every audience sent (it may repeat); absent for a request that was not read for one. */
+  audiences?: readonly string[];
 }
 
 export interface Grant {

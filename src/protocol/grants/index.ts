@@ -4,7 +4,11 @@ import { clientCredentials } from './client_credentials.ts';
 import { deviceCode } from './device_code.ts';
 import type { Grant } from './grant.ts';
 import { refreshToken } from './refresh_token.ts';
+import { tokenExchange } from './token_exchange.ts';
 
 export const GRANTS: ReadonlyMap<string, Grant> = new Map(
-  [authorizationCode, refreshToken, clientCredentials, deviceCode].map((grant) => [grant.grantType, grant]),
+  [authorizationCode, refreshToken, clientCredentials, deviceCode, tokenExchange].map((grant) => [
+    grant.grantType,
+    grant,
+  ]),
 );
