@@ -158,6 +158,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       setupKey: dataKeys['admin-setup'],
       declared: config.declared,
       audit,
+      auditEvents: store.audit,
+      accounts: store.accounts,
     };
     const setup = await setupToken(store.admin.users, admin.setupKey, random);
     const app = await buildApp(

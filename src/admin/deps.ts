@@ -1,10 +1,11 @@
 // What the admin services are given by main.ts: stores, the secret hasher and sealer, time, randomness and a live-reload hook.
-import type { Snapshot } from '../config/schema.ts';
+
 import type { AuditRecorder } from '../authn/audit.ts';
+import type { Snapshot } from '../config/schema.ts';
 import type { SecretHasher } from '../keys/secrets.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
-import type { AdminStore, ConfigStore, ImpactStore } from '../store/ports/index.ts';
+import type { AccountStore, AdminStore, AuditStore, ConfigStore, ImpactStore } from '../store/ports/index.ts';
 
 export interface AdminDeps {
   config: ConfigStore;
@@ -24,4 +25,8 @@ export interface AdminDeps {
   declared: Snapshot;
   /** Security events (commits, rollbacks, admin actions on accounts and sessions); never rejects. */
   audit: AuditRecorder;
+  /** The audit log as admins read it (the UI, the API) and the CLI exports and purges it. */
+  auditEvents: Pick<AuditStore, 'list' | 'purge'>;
+  /** Finds the account an audit filter names by username. */
+  accounts: Pick<AccountStore, 'findByUsername'>;
 }

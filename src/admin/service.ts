@@ -2,6 +2,7 @@
 import type { Snapshot } from '../config/schema.ts';
 import type { Revision } from '../store/ports/index.ts';
 import { createApi, deleteApi, updateApi } from './api-edits.ts';
+import { type AuditQuery, listAuditEvents } from './audit-log.ts';
 import { createAuthenticator, deleteAuthenticator, updateAuthenticator } from './authenticator-edits.ts';
 import { createClient, deleteClient, resetClientSecret, updateClient } from './client-edits.ts';
 import { commitDraft, rebaseDraft } from './commit.ts';
@@ -103,5 +104,7 @@ export function createAdminService(deps: AdminDeps) {
     rollbackPreview: (id: number): Promise<RollbackPreview> => previewRollback(deps, id),
     rollback: (who: Principal, id: number, message?: string) =>
       rollback(deps, id, { author: authorName(who), message, address: who.address }),
+
+    auditEvents: (query: AuditQuery) => listAuditEvents(deps, query),
   };
 }

@@ -28,6 +28,8 @@ export async function openAdmin(opts: Overrides) {
       clock: systemClock,
       log: () => ({ error: (_details, message) => process.stderr.write(`${message}\n`) }),
     }),
+    auditEvents: local.store.audit,
+    accounts: local.store.accounts,
   });
   return { ...local, service, close: () => local.store.close() };
 }

@@ -1,5 +1,6 @@
 // Every admin API operation, in the order the OpenAPI document lists them.
 import { apiOperations } from './apis.ts';
+import { auditOperations } from './audit.ts';
 import { authenticatorOperations } from './authenticators.ts';
 import { changeOperations } from './changes.ts';
 import { clientOperations } from './clients.ts';
@@ -18,4 +19,5 @@ export const OPERATIONS: readonly Operation[] = [
   ...authenticatorOperations,
   ...changeOperations,
   ...revisionOperations,
+  ...auditOperations,
 ];

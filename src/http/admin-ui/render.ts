@@ -14,6 +14,7 @@ export const NAV = [
   { id: 'authenticators', label: 'Authenticators', path: '/authenticators' },
   { id: 'changes', label: 'Changes', path: '/changes' },
   { id: 'history', label: 'History', path: '/history' },
+  { id: 'audit', label: 'Audit log', path: '/audit' },
   { id: 'tokens', label: 'API tokens', path: '/tokens' },
   { id: 'keys', label: 'Keys', path: '/keys' },
   { id: 'tools', label: 'Flow explorer', path: '/tools' },

@@ -6,6 +6,7 @@ import { sourceAsset } from '../../shared/paths.ts';
 import type { TraceRing } from '../../tools/traces.ts';
 import { adminApi } from '../admin-api/register.ts';
 import { apiRoutes } from '../admin-ui/apis.ts';
+import { auditRoutes } from '../admin-ui/audit.ts';
 import { requireAdmin } from '../admin-ui/auth.ts';
 import { authenticatorRoutes } from '../admin-ui/authenticators.ts';
 import { changeRoutes } from '../admin-ui/changes.ts';
@@ -55,6 +56,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps, traces: T
     authenticatorRoutes(admin, ui);
     changeRoutes(admin, ui);
     historyRoutes(admin, ui);
+    auditRoutes(admin, ui);
     tokenRoutes(admin, ui);
     keyRoutes(admin, ui);
     toolRoutes(admin, ui, traces);

@@ -50,6 +50,8 @@ export function adminFixture(declared: Snapshot = snapshotOf()) {
     setupKey: Buffer.alloc(32, 9),
     declared,
     audit: createAuditRecorder({ store: store.audit, clock, log: () => ({ error: () => {} }) }),
+    auditEvents: store.audit,
+    accounts: store.accounts,
   };
   return { store, clock, deps, service: createAdminService(deps), commits: () => commits };
 }
