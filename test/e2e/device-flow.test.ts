@@ -44,9 +44,8 @@ describe('the device flow with openid-client and Chromium', { skip }, () => {
   /** On the phone: open the URL the device shows, enter the code, log in; leaves the confirmation open. */
   async function openConfirmation(page: Page, device: client.DeviceAuthorizationResponse, shot?: string) {
     await page.goto(device.verification_uri);
-    const input = page.getByLabel('Code from your device');
     // The page puts the cursor in the code field: the user types straight away.
-    assert.equal(await input.evaluate((el) => el === document.activeElement), true);
+    assert.equal(await page.locator(':focus').getAttribute('id'), 'user_code');
     await page.keyboard.type(device.user_code.toLowerCase().replace('-', ''));
     if (shot) await page.screenshot({ path: join(ARTIFACTS, `${shot}-code.png`), fullPage: true });
     await page.keyboard.press('Enter');

@@ -20,7 +20,7 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps): void {
   const device: DeviceDeps = {
     ...deps.authn,
     deviceCodes: deps.protocol.deviceCodes,
-    findClient: async (clientId) => deps.protocol.config().clients.get(clientId),
+    findClient: (clientId) => deps.protocol.clients.find(clientId),
   };
 
   const entry = (reply: FastifyReply, userCode: string, error?: string, status = 200) =>
