@@ -17,6 +17,7 @@ import { type KeyRing, loadKeyRing } from './keys/keyring.ts';
 import type { MasterKey } from './keys/master-key.ts';
 import { outboundSettings } from './keys/outbound.ts';
 import { keyAdmin } from './keys/reencrypt.ts';
+import { authnSecretBox } from './keys/sealed-authn.ts';
 import { sealSecret, unsealSecret } from './keys/sealed-secret.ts';
 import { createJwtSigner } from './keys/signer.ts';
 import { createClientResolver } from './protocol/clients/resolver.ts';
@@ -143,6 +144,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       sessionLifetime: config.server.session_lifetime,
       countLogin: (result) => metrics.logins.inc({ result }),
       audit,
+      totp: store.totp,
+      secretBox: authnSecretBox(dataKeys['secret-sealing']),
     };
     const tls = config.server.tls;
     const admin: AdminDeps = {
@@ -158,8 +161,6 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       setupKey: dataKeys['admin-setup'],
       declared: config.declared,
       audit,
-      auditEvents: store.audit,
-      accounts: store.accounts,
     };
     const setup = await setupToken(store.admin.users, admin.setupKey, random);
     const app = await buildApp(

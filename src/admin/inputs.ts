@@ -5,7 +5,9 @@ import {
   authenticatorSchema,
   type ClientInput,
   clientSchema,
+  htmlFormAuthenticatorSchema,
   scopeSchema,
+  totpAuthenticatorSchema,
 } from '../config/schema.ts';
 
 /**
@@ -64,11 +66,20 @@ export const apiPatchInput = patchOf(editableApiFields, true).meta({
   description: 'Fields to change; null unsets a field (back to its default).',
 });
 
-export const authenticatorCreateInput = z
-  .object({ ...authenticatorSchema.shape, type: authenticatorSchema.shape.type.default('html-form') })
-  .strict();
+/** A new authenticator; without `type` it is an html-form one (as before types were a union). */
+export const authenticatorCreateInput = z.preprocess(
+  (value) =>
+    value && typeof value === 'object' && !Array.isArray(value) && !('type' in value)
+      ? { ...value, type: 'html-form' }
+      : value,
+  authenticatorSchema,
+);
 
-export const authenticatorPatchInput = patchOf({ registration: authenticatorSchema.shape.registration });
+/** What may change after creation: html-form's registration switch, TOTP's issuer label. */
+export const authenticatorPatchInput = patchOf({
+  registration: htmlFormAuthenticatorSchema.shape.registration,
+  issuer: totpAuthenticatorSchema.shape.issuer,
+});
 
 export const commitInput = z
   .object({ message: z.string().trim().min(1, 'say what the change is for').max(500) })
@@ -89,5 +100,7 @@ export type ScopeCreateInput = z.input<typeof scopeCreateInput>;
 export type ScopePatch = { description?: string; claims?: string[] };
 export type ApiCreateInput = z.input<typeof apiCreateInput>;
 export type ApiPatch = Unsettable<Omit<z.input<typeof apiSchema>, 'identifier'>>;
-export type AuthenticatorCreateInput = z.input<typeof authenticatorCreateInput>;
-export type AuthenticatorPatch = { registration?: boolean };
+export type AuthenticatorCreateInput =
+  | z.input<typeof authenticatorSchema>
+  | Omit<z.input<typeof htmlFormAuthenticatorSchema>, 'type'>;
+export type AuthenticatorPatch = { registration?: boolean; issuer?: string };

@@ -3,14 +3,21 @@ import type { ClientResolver } from '../config/clients.ts';
 import type { LiveConfig } from '../config/live.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
-import type { AuditRecorder } from './audit.ts';
 import type {
   AccountStore,
   ConsentStore,
   GrantStore,
   SessionStore,
   ThrottleStore,
+  TotpStore,
 } from '../store/ports/index.ts';
+import type { AuditRecorder } from './audit.ts';
+
+/** Encryption at rest for authenticator secrets (TOTP keys): main.ts passes it in, authn never sees a key. */
+export interface SecretBox {
+  seal(plaintext: string): string;
+  open(sealed: string): string;
+}
 
 export interface AuthnDeps {
   /** The live config; a function because a commit swaps it while the server runs. */
@@ -32,6 +39,10 @@ export interface AuthnDeps {
   countLogin(result: 'success' | 'failure'): void;
   /** Security events (logins, lockouts, consent, sessions, factors) for the audit log; never rejects. */
   audit: AuditRecorder;
+  /** TOTP credentials and recovery codes. */
+  totp: TotpStore;
+  /** Seals TOTP secrets before they are stored, opens them to check a code. */
+  secretBox: SecretBox;
 }
 
 /** Where a use case writes its audit events: the request's logger, so each line carries the request id. */

@@ -2,7 +2,7 @@
 import type { Clock } from '../shared/clock.ts';
 import { sha256 } from '../shared/crypto.ts';
 import type { Random } from '../shared/random.ts';
-import type { GrantStore, Session, SessionStore } from '../store/ports/index.ts';
+import type { GrantStore, Session, SessionFactor, SessionStore } from '../store/ports/index.ts';
 import type { AuditRecorder } from './audit.ts';
 
 export const SESSION_COOKIE = 'tessera_sso';
@@ -10,8 +10,20 @@ export const SESSION_COOKIE = 'tessera_sso';
 /** Our cookie values are 43 characters; anything much longer is not one of ours and is not hashed. */
 const MAX_COOKIE_LENGTH = 100;
 
+/** What the account page shows of a browser: enough to recognise it, never a full header. */
+const MAX_USER_AGENT = 200;
+
 export async function startSession(
-  input: { accountId: string; authenticator: string; acr: string; lifetime: number },
+  input: {
+    accountId: string;
+    authenticator: string;
+    acr: string;
+    lifetime: number;
+    /** The first factor's RFC 8176 amr values (html-form: ["pwd"]). */
+    amr?: readonly string[];
+    userAgent?: string | undefined;
+    address?: string | undefined;
+  },
   deps: { sessions: SessionStore; clock: Clock; random: Random },
 ): Promise<string> {
   const token = deps.random.token(32);
@@ -23,8 +35,33 @@ export async function startSession(
     acr: input.acr,
     authTime: now,
     expiresAt: now + input.lifetime,
+    factors: [{ authenticator: input.authenticator, amr: [...(input.amr ?? ['pwd'])], at: now }],
+    createdAt: now,
+    lastSeen: now,
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+    userAgent: (input.userAgent ?? '').replace(/[\u0000-\u001f\u007f]/g, '').slice(0, MAX_USER_AGENT),
+    address: (input.address ?? '').slice(0, 64),
   });
   return token;
+}
+
+/** Adds a verified second factor to the session (a policy's later step); false when the session ended meanwhile. */
+export function addFactor(
+  session: Pick<Session, 'idHash'>,
+  factor: Omit<SessionFactor, 'at'>,
+  deps: { sessions: SessionStore; clock: Clock },
+): Promise<boolean> {
+  const now = deps.clock.nowSeconds();
+  return deps.sessions.addFactor(session.idHash, { ...factor, amr: [...factor.amr], at: now }, now);
+}
+
+/** Seconds between lastSeen updates: at most one write a minute per session, so authorize stays one read. */
+export const LAST_SEEN_INTERVAL = 60;
+
+/** Records that the session was used now, unless it was within the last minute. */
+export async function touchSession(session: Session, deps: { sessions: SessionStore; clock: Clock }) {
+  const now = deps.clock.nowSeconds();
+  if (now - session.lastSeen >= LAST_SEEN_INTERVAL) await deps.sessions.touch(session.idHash, now);
 }
 
 /** The live session a cookie value names: the one lookup the Token Service and the Authentication Service share. */

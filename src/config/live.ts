@@ -2,6 +2,7 @@
 
 import type { ClientAssertionAlg, SigningAlg } from '../shared/algorithms.ts';
 import { deepFreeze } from './load.ts';
+import { compilePolicy, firstFactorAuthenticators, implicitPolicy, type Policy } from './policies.ts';
 import { FAPI2_CODE_LIFETIME } from './profile-fapi2.ts';
 import type { TokenExchangeConfig } from './schema-exchange.ts';
 
@@ -47,6 +48,8 @@ export interface Client {
   /** Seconds its codes live, or null for the server's setting (FAPI 2.0: at most 60). */
   readonly codeLifetime: number | null;
   readonly authenticator: string;
+  /** Its authentication policies: the first is the default, later ones are reached by acr_values or claims. */
+  readonly policies: readonly Policy[];
   readonly scopes: ReadonlySet<string>;
   readonly requirePkce: boolean;
   readonly allowPlainPkce: boolean;
@@ -92,6 +95,8 @@ export interface LiveConfig {
   readonly apis: ReadonlyMap<string, Api>;
   readonly scopes: ReadonlyMap<string, ScopeDefinition>;
   readonly authenticators: ReadonlyMap<string, AuthenticatorConfig>;
+  /** Configured policies by id, and each first-factor authenticator's implicit one under `@<id>`. */
+  readonly policies: ReadonlyMap<string, Policy>;
 }
 
 export function compileConfig(
@@ -105,7 +110,18 @@ export function compileConfig(
   }
   for (const s of snapshot.scopes)
     scopes.set(s.name, { name: s.name, description: s.description ?? '', claims: s.claims });
-  const clients = new Map(snapshot.clients.map((c) => [c.client_id, compileClient(c, hashSecret)]));
+  const policies = new Map<string, Policy>();
+  for (const a of firstFactorAuthenticators(snapshot.authenticators)) {
+    const implicit = implicitPolicy(a);
+    policies.set(implicit.id, implicit);
+  }
+  for (const p of snapshot.policies ?? []) policies.set(p.id, compilePolicy(p));
+  const clients = new Map(
+    snapshot.clients.map((c) => [
+      c.client_id,
+      compileClient(c, hashSecret, policies, snapshot.authenticators),
+    ]),
+  );
   return deepFreeze({
     revision,
     snapshot,
@@ -113,6 +129,7 @@ export function compileConfig(
     apis: new Map(snapshot.apis.map((a) => [a.identifier, compileApi(a)])),
     scopes,
     authenticators: new Map(snapshot.authenticators.map((a) => [a.id, a])),
+    policies,
   });
 }
 
@@ -126,7 +143,25 @@ function compileApi(a: ApiConfig): Api {
   };
 }
 
-export function compileClient(c: ClientConfig, hashSecret: (secret: string) => string): Client {
+/** The client's named policies; none named: its authenticator as the one-step policy (acr as before policies). */
+function clientPolicies(
+  c: ClientConfig,
+  policies: ReadonlyMap<string, Policy>,
+  authenticators: readonly AuthenticatorConfig[],
+): Policy[] {
+  const named = (c.authentication_policies ?? []).flatMap((id) => policies.get(id) ?? []);
+  if (named.length > 0) return named;
+  const a = authenticators.find((x) => x.id === c.authenticator);
+  return [implicitPolicy(a ?? { id: c.authenticator, type: 'html-form' })];
+}
+
+/** `policies` and `authenticators` resolve the client's authentication policies (default: its authenticator alone). */
+export function compileClient(
+  c: ClientConfig,
+  hashSecret: (secret: string) => string,
+  policies: ReadonlyMap<string, Policy> = new Map(),
+  authenticators: readonly AuthenticatorConfig[] = [],
+): Client {
   const isPublic = c.token_endpoint_auth_method === 'none';
   const fapi2 = c.profile === 'fapi2';
   const hasHashedSecret =
@@ -158,6 +193,7 @@ export function compileClient(c: ClientConfig, hashSecret: (secret: string) => s
     profile: c.profile ?? null,
     codeLifetime: fapi2 ? FAPI2_CODE_LIFETIME : null,
     authenticator: c.authenticator,
+    policies: clientPolicies(c, policies, authenticators),
     scopes: new Set(c.scopes),
     requirePkce: fapi2 || isPublic || (c.require_pkce ?? false),
     allowPlainPkce: c.allow_plain_pkce,

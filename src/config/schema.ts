@@ -1,11 +1,22 @@
 // The one configuration schema: server settings plus the committed snapshot of clients, scopes and authenticators.
 import { z } from 'zod';
 import { apiSchema } from './schema-api.ts';
+import { authenticatorSchema, policySchema } from './schema-authn.ts';
 import { clientSchema } from './schema-client.ts';
 import { trustedIssuerSchema } from './schema-exchange.ts';
 
 export { apiSchema } from './schema-api.ts';
 export { clientSchema, MIN_SECRET_BITS, secretEntropyBits } from './schema-client.ts';
+export {
+  authenticatorSchema,
+  FACTOR_ROLES,
+  factorRole,
+  htmlFormAuthenticatorSchema,
+  type PolicyConfig,
+  policyAcr,
+  policySchema,
+  totpAuthenticatorSchema,
+} from './schema-authn.ts';
 export { isLoopbackHost, redirectUriSchema, scopeTokenSchema } from './schema-parts.ts';
 
 import { scopeTokenSchema } from './schema-parts.ts';
@@ -43,14 +54,6 @@ export const scopeSchema = z
   })
   .strict();
 
-export const authenticatorSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
-    type: z.literal('html-form'),
-    registration: z.boolean().default(true),
-  })
-  .strict();
-
 export const snapshotSchema = z
   .object({
     authenticators: z
@@ -60,6 +63,8 @@ export const snapshotSchema = z
     apis: z.array(apiSchema).default([]),
     clients: z.array(clientSchema).default([]),
     /** RFC 8693: external issuers whose JWTs clients may exchange (see a client's token_exchange). */
+    /** Authentication policies (docs/authentication.md): chains of authenticators that clients name. */
+    policies: z.array(policySchema).optional(),
     trusted_issuers: z.array(trustedIssuerSchema).optional(),
   })
   .strict();

@@ -1,8 +1,8 @@
 // Whole-snapshot validation: the schema plus the cross-references it cannot express, every failure with its path.
 import type { z } from 'zod';
 import { type Snapshot, STANDARD_SCOPES, snapshotSchema } from './schema.ts';
-import { policyIssues } from './validate-policies.ts';
 import { exchangeCrossCheck } from './schema-exchange.ts';
+import { policyIssues } from './validate-policies.ts';
 
 export interface ConfigIssue {
   path: string;

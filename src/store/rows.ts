@@ -32,6 +32,27 @@ export const intOrNull = (value: unknown): number | null =>
 const text = (value: unknown) => value as string;
 const textOrNull = (value: unknown) => (value as string | null | undefined) ?? null;
 
+/** Migration 010's amr column: '' (rows from before it, or no amr) reads as absent. */
+const amrOf = (r: Row): { amr?: string } => (r['amr'] ? { amr: text(r['amr']) } : {});
+
+/** Migration 010's session columns; a session from before it reads as one password factor (html-form was all). */
+function sessionDetails(
+  r: Row,
+  columns: Columns,
+): Pick<Session, 'factors' | 'createdAt' | 'lastSeen' | 'userAgent' | 'address'> {
+  const stored = r['factors'] == null ? [] : (columns.json(r['factors']) as Session['factors']);
+  const authTime = int(r['auth_time']);
+  const factors =
+    stored.length > 0 ? stored : [{ authenticator: text(r['authenticator']), amr: ['pwd'], at: authTime }];
+  return {
+    factors,
+    createdAt: int(r['created_at'] ?? 0) || authTime,
+    lastSeen: int(r['last_seen'] ?? 0) || authTime,
+    userAgent: (r['user_agent'] as string | undefined) ?? '',
+    address: (r['address'] as string | undefined) ?? '',
+  };
+}
+
 export function rowMappers(columns: Columns) {
   const toRevisionMeta = (r: Row): Omit<Revision, 'snapshot'> => ({
     id: int(r['id']),
@@ -56,6 +77,7 @@ export function rowMappers(columns: Columns) {
       acr: text(r['acr']),
       authTime: int(r['auth_time']),
       expiresAt: int(r['expires_at']),
+      ...sessionDetails(r, columns),
     }),
     toCode: (r: Row): StoredCode => ({
       hash: text(r['hash']),
@@ -76,6 +98,7 @@ export function rowMappers(columns: Columns) {
       // Added by migration 008: a code saved before reads null (no resource named, not DPoP-bound).
       resource: textOrNull(r['resource']),
       jkt: textOrNull(r['jkt']),
+      ...amrOf(r),
       used: r['used_at'] !== null,
     }),
     toToken: (r: Row): StoredToken => ({
@@ -97,6 +120,7 @@ export function rowMappers(columns: Columns) {
       // Added by migration 015, absent when null as in the record issued (no actor, a local subject).
       ...(r['act'] == null ? {} : { act: text(r['act']) }),
       ...(r['subject'] == null ? {} : { subject: text(r['subject']) }),
+      ...amrOf(r),
       revoked: r['revoked_at'] !== null,
       rotatedAt: intOrNull(r['rotated_at']),
     }),

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe } from 'node:test';
 import type { Store } from '../../src/store/ports/index.ts';
 import { accountCases } from './cases/accounts.ts';
+import { authnFactorCases } from './cases/authn-factors.ts';
 import { auditCases } from './cases/audit.ts';
 import { codeCases } from './cases/codes.ts';
 import { configCases } from './cases/config.ts';
@@ -40,6 +41,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
     describe('accounts', () => accountCases(use));
     describe('sessions', () => sessionCases(use));
+    describe('session factors, amr and TOTP (migration 010)', () => authnFactorCases(use));
     describe('consents', () => consentCases(use));
     describe('grants: codes', () => codeCases(use));
     describe('grants: tokens', () => tokenCases(use));

@@ -202,6 +202,11 @@ export async function login(
     acr: `urn:tessera:authentication:html-form:${authenticator}`,
     authTime: h.clock.nowSeconds(),
     expiresAt: h.clock.nowSeconds() + (options.lifetime ?? 3600),
+    factors: [{ authenticator, amr: ['pwd'], at: h.clock.nowSeconds() }],
+    createdAt: h.clock.nowSeconds(),
+    lastSeen: h.clock.nowSeconds(),
+    userAgent: '',
+    address: '',
   });
   return token;
 }

@@ -1,6 +1,14 @@
-// What every authenticator type declares: its config schema, its pages, its verification, and the acr/amr it establishes.
+// What every authenticator type declares: its config schema, its role in a policy, its pages, its
+// verification, and the acr/amr it establishes.
+//
+// A type is a first factor (it signs a user in and creates the SSO session: html-form), a second factor
+// (it adds a factor to the current session of the signed-in account: totp), or either (passkeys). The
+// Authentication Service's continue route (http/routes/authn-continue.ts) runs a policy's steps: it sends
+// the browser to the first step's `first` pages, then to each later step's `second` pages, enrolment first
+// when the account has no factor of that step and the policy allows enrolling.
 import type { ZodType } from 'zod';
 import type { AuthenticatorConfig } from '../../config/schema.ts';
+import type { Session } from '../../store/ports/index.ts';
 import type { AuthnDeps, AuthnLog } from '../deps.ts';
 
 /** Form values a page shows again (never a secret), by field name. */
@@ -19,7 +27,14 @@ export interface Attempt {
   authenticator: AuthenticatorConfig;
   /** The client's address, which the throttle counts failures by. */
   address: string;
+  /** The browser's User-Agent header (cut short), kept on the session for the account page. */
+  userAgent?: string;
   log: AuthnLog;
+}
+
+/** A second-factor attempt: made for the account of the current session. */
+export interface StepAttempt extends Attempt {
+  session: Session;
 }
 
 export type LoginOutcome =
@@ -34,14 +49,17 @@ export type RegisterOutcome =
   | { kind: 'ok'; token: string; accountId: string }
   | { kind: 'invalid'; errors: Record<string, string>; values: Values };
 
-export interface AuthenticatorType {
-  /** The `type` in the config's authenticators list; also the path segment of its pages. */
-  type: AuthenticatorConfig['type'];
-  /** Its entry in the config schema; the schema lives in config/ (config imports only shared). */
-  configSchema: ZodType;
-  /** The acr value its sessions carry (OIDC Core §2) and the RFC 8176 §2 amr values it establishes. */
-  acr(config: AuthenticatorConfig): string;
-  amr: readonly string[];
+/** What a second-factor page shows besides its fields (a QR code, a key, recovery codes), for its view. */
+export type PageData = Record<string, unknown>;
+
+export type StepOutcome =
+  /** The factor is added to the session; `data` is shown once before continuing (new recovery codes). */
+  | { kind: 'ok'; data?: PageData }
+  | { kind: 'throttled'; retryAfter: number; error: string; data?: PageData }
+  | { kind: 'rejected'; error: string; data?: PageData };
+
+/** The members a first factor implements: a login page that creates a session, and optional registration. */
+export interface FirstFactor {
   pages: { login: PageSpec; register?: PageSpec };
   /** The login page's first values, from its query (OIDC Core §3.1.2.1 login_hint). */
   prefill(query: Values): Values;
@@ -50,3 +68,38 @@ export interface AuthenticatorType {
   registrationOpen(config: AuthenticatorConfig): boolean;
   register?(form: Values, attempt: Attempt, deps: AuthnDeps): Promise<RegisterOutcome>;
 }
+
+/**
+ * The members a second factor implements. Every method is for the account of `attempt.session`; on
+ * success the type itself adds its factor to that session (sessions.ts addFactor), so it decides the amr.
+ */
+export interface SecondFactor {
+  pages: { verify: PageSpec; enrol?: PageSpec };
+  /** Whether the account has a usable (confirmed) credential of this type. */
+  enrolled(accountId: string, config: AuthenticatorConfig, deps: AuthnDeps): Promise<boolean>;
+  /** The verify page's data (nothing secret). */
+  verifyData?(attempt: StepAttempt, deps: AuthnDeps): Promise<PageData>;
+  verify(form: Values, attempt: StepAttempt, deps: AuthnDeps): Promise<StepOutcome>;
+  /** Starts (or resumes) enrolment and returns what the enrol page shows; absent: enrolled elsewhere only. */
+  startEnrolment?(attempt: StepAttempt, deps: AuthnDeps): Promise<PageData>;
+  /** Confirms the enrolment with a first proof; the new credential counts only after this. */
+  confirmEnrolment?(form: Values, attempt: StepAttempt, deps: AuthnDeps): Promise<StepOutcome>;
+}
+
+interface Common {
+  /** The `type` in the config's authenticators list; also the path segment of its pages. */
+  type: AuthenticatorConfig['type'];
+  /** Its entry in the config schema; the schema lives in config/ (config imports only shared). */
+  configSchema: ZodType;
+  /** The acr value its sessions carry (OIDC Core §2) and the RFC 8176 §2 amr values it establishes. */
+  acr(config: AuthenticatorConfig): string;
+  amr: readonly string[];
+}
+
+export type AuthenticatorType =
+  | (Common & FirstFactor & { role: 'first' })
+  | (Common & { role: 'second'; second: SecondFactor })
+  | (Common & FirstFactor & { role: 'either'; second: SecondFactor });
+
+export type FirstFactorType = Extract<AuthenticatorType, { role: 'first' | 'either' }>;
+export type SecondFactorType = Extract<AuthenticatorType, { role: 'second' | 'either' }>;

@@ -104,6 +104,6 @@ export const profilesSchema = z.object({
   token_service: z.object({ issuer: z.string(), endpoints: endpointList, clients: z.number().int() }),
   authentication_service: z.object({
     endpoints: endpointList,
-    authenticators: z.array(authenticatorViewSchema.extend({ login: z.string() })),
+    authenticators: z.array(z.intersection(authenticatorViewSchema, z.object({ login: z.string() }))),
   }),
 });

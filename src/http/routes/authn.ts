@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUTHENTICATOR_TYPES } from '../../authn/authenticators/index.ts';
-import type { AuthenticatorType, PageSpec, Values } from '../../authn/authenticators/types.ts';
+import type { FirstFactorType, PageSpec, Values } from '../../authn/authenticators/types.ts';
 import { PATHS } from '../../config/endpoints.ts';
 import type { AuthenticatorConfig } from '../../config/schema.ts';
 import { sourceAsset } from '../../shared/paths.ts';
@@ -26,14 +26,14 @@ const shown = (page: PageSpec, values: Values): Values =>
   Object.fromEntries(page.fields.filter((f) => !f.secret).map((f) => [f.name, values[f.name] ?? '']));
 
 export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
-  for (const type of AUTHENTICATOR_TYPES) authenticatorRoutes(app, deps, type);
+  for (const type of AUTHENTICATOR_TYPES) if (type.role !== 'second') authenticatorRoutes(app, deps, type);
   const assets = deps.endpoints.prefix + ASSETS_PATH;
   app.get(`${assets}/style.css`, (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
   );
 }
 
-function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: AuthenticatorType): void {
+function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: FirstFactorType): void {
   const { prefix } = deps.endpoints;
   const assets = prefix + ASSETS_PATH;
   const loginRoute = `${prefix}${PATHS.authn}/authenticate/${type.type}/:id`;

@@ -16,6 +16,7 @@ import { memoryReplay } from './replay.ts';
 import { memorySessions } from './sessions.ts';
 import { emptyState } from './state.ts';
 import { memoryThrottle } from './throttle.ts';
+import { memoryTotp } from './totp.ts';
 
 export function createMemoryStore(): Store {
   const state = emptyState();
@@ -28,6 +29,7 @@ export function createMemoryStore(): Store {
     config: memoryConfig(state),
     keys: memoryKeys(state),
     throttle: memoryThrottle(state),
+    totp: memoryTotp(),
     replay: memoryReplay(state),
     pushedRequests: memoryPushedRequests(state),
     registration: memoryRegistration(),

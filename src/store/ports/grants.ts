@@ -27,6 +27,8 @@ export interface CodeRecord {
   resource: string | null;
   /** RFC 9449 §10: the DPoP key thumbprint (dpop_jkt) the code is bound to, or null. */
   jkt: string | null;
+  /** RFC 8176 amr values of the login it was issued in, space-separated; absent for none (codes before 010). */
+  amr?: string;
 }
 
 export type TokenKind = 'access_token' | 'refresh_token';
@@ -57,6 +59,8 @@ export interface TokenRecord {
   act?: string;
   /** RFC 8693: a subject from a trusted external issuer, {"iss","sub"} as JSON text; absent: accountId is the subject. */
   subject?: string;
+  /** The login's RFC 8176 amr values, space-separated, for ID tokens issued on refresh; absent for none. */
+  amr?: string;
 }
 
 export interface StoredToken extends TokenRecord {

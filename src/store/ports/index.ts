@@ -14,6 +14,7 @@ import type { RegistrationStore } from './registration.ts';
 import type { ReplayStore } from './replay.ts';
 import type { SessionStore } from './sessions.ts';
 import type { ThrottleStore } from './throttle.ts';
+import type { TotpStore } from './totp.ts';
 
 export type * from './accounts.ts';
 export type * from './admin.ts';
@@ -30,6 +31,7 @@ export type * from './registration.ts';
 export type * from './replay.ts';
 export type * from './sessions.ts';
 export type * from './throttle.ts';
+export type * from './totp.ts';
 
 export interface Store {
   readonly engine: string;
@@ -40,6 +42,8 @@ export interface Store {
   readonly keys: KeyStore;
   readonly consents: ConsentStore;
   readonly throttle: ThrottleStore;
+  /** TOTP credentials and recovery codes (the TOTP authenticator). */
+  readonly totp: TotpStore;
   readonly replay: ReplayStore;
   readonly pushedRequests: PushedRequestStore;
   /** Dynamically registered clients (RFC 7591) and initial access tokens. */

@@ -26,6 +26,7 @@ const TOKEN_COLUMNS = [
   'jkt',
   'act',
   'subject',
+  'amr',
 ];
 
 const tokenValues = (t: TokenRecord): unknown[] => [
@@ -45,6 +46,7 @@ const tokenValues = (t: TokenRecord): unknown[] => [
   t.jkt,
   t.act ?? null,
   t.subject ?? null,
+  t.amr ?? '',
 ];
 
 /** One multi-row INSERT: atomic on its own, and one round trip however many tokens a grant issues. */
@@ -135,8 +137,8 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
            INSERT INTO grants (id, client_id, account_id, session_hash, expires_at) VALUES ($2, $3, $4, $14, $12)
            ON CONFLICT (id) DO UPDATE SET expires_at = greatest(grants.expires_at, excluded.expires_at)
          )
-         INSERT INTO codes (hash, grant_id, client_id, account_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, auth_time, acr, expires_at, claims, resource, jkt)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $16)`,
+         INSERT INTO codes (hash, grant_id, client_id, account_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, auth_time, acr, expires_at, claims, resource, jkt, amr)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $16, $17)`,
         [
           c.hash,
           c.grantId,
@@ -154,6 +156,7 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
           c.sessionHash,
           c.resource,
           c.jkt,
+          c.amr ?? '',
         ],
       );
     },

@@ -17,6 +17,7 @@ import { postgresRegistration } from './registration.ts';
 import { postgresReplay } from './replay.ts';
 import { postgresSessions } from './sessions.ts';
 import { postgresThrottle } from './throttle.ts';
+import { postgresTotp } from './totp.ts';
 import { GuardedPool } from './unavailable.ts';
 
 export interface PostgresStoreOptions {
@@ -60,6 +61,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     config: postgresConfig(pool, url),
     keys: postgresKeys(pool),
     throttle: postgresThrottle(pool),
+    totp: postgresTotp(pool),
     replay: postgresReplay(pool),
     pushedRequests: postgresPushedRequests(pool),
     registration: postgresRegistration(pool),

@@ -24,7 +24,7 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
       'INSERT INTO grants (id, client_id, account_id, session_hash, expires_at) VALUES (@id, @clientId, @accountId, @sessionHash, @expiresAt) ON CONFLICT (id) DO NOTHING',
     ),
     insertCode: db.prepare(
-      'INSERT INTO codes (hash, grant_id, client_id, account_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, auth_time, acr, expires_at, claims, resource, jkt) VALUES (@hash, @grantId, @clientId, @accountId, @redirectUri, @scope, @nonce, @codeChallenge, @codeChallengeMethod, @authTime, @acr, @expiresAt, @claims, @resource, @jkt)',
+      'INSERT INTO codes (hash, grant_id, client_id, account_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, auth_time, acr, expires_at, claims, resource, jkt, amr) VALUES (@hash, @grantId, @clientId, @accountId, @redirectUri, @scope, @nonce, @codeChallenge, @codeChallengeMethod, @authTime, @acr, @expiresAt, @claims, @resource, @jkt, @amr)',
     ),
     findCode: db.prepare(
       'SELECT c.*, g.session_hash FROM codes c LEFT JOIN grants g ON g.id = c.grant_id WHERE c.hash = ?',
@@ -42,7 +42,7 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
       'UPDATE grants SET expires_at = max(expires_at, ?) WHERE id = ? AND revoked_at IS NULL',
     ),
     insertToken: db.prepare(
-      'INSERT INTO tokens (hash, kind, grant_id, client_id, account_id, scope, auth_time, acr, issued_at, expires_at, family_expires_at, claims, audience, jkt, act, subject) VALUES (@hash, @kind, @grantId, @clientId, @accountId, @scope, @authTime, @acr, @issuedAt, @expiresAt, @familyExpiresAt, @claims, @audience, @jkt, @act, @subject)',
+      'INSERT INTO tokens (hash, kind, grant_id, client_id, account_id, scope, auth_time, acr, issued_at, expires_at, family_expires_at, claims, audience, jkt, act, subject, amr) VALUES (@hash, @kind, @grantId, @clientId, @accountId, @scope, @authTime, @acr, @issuedAt, @expiresAt, @familyExpiresAt, @claims, @audience, @jkt, @act, @subject, @amr)',
     ),
     findToken: db.prepare('SELECT * FROM tokens WHERE hash = ?'),
     rotate: db.prepare(
@@ -63,7 +63,8 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
   };
 
   const insertTokens = (tokens: readonly TokenRecord[]) => {
-    for (const t of tokens) q.insertToken.run({ ...t, act: t.act ?? null, subject: t.subject ?? null });
+    for (const t of tokens)
+      q.insertToken.run({ ...t, act: t.act ?? null, subject: t.subject ?? null, amr: t.amr ?? '' });
   };
   const live = (grantId: string, tokens: readonly TokenRecord[]) =>
     q.extendLiveGrant.run(lastExpiry(tokens), grantId).changes === 1;
@@ -125,7 +126,7 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
   });
   const saveCode = db.transaction((code: Parameters<GrantStore['saveCode']>[0]) => {
     q.insertGrant.run(code);
-    q.insertCode.run(code);
+    q.insertCode.run({ ...code, amr: code.amr ?? '' });
   });
 
   return {

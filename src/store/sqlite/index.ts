@@ -20,6 +20,7 @@ import { createSqliteRegistration } from './registration.ts';
 import { createSqliteReplay } from './replay.ts';
 import { createSqliteSessions } from './sessions.ts';
 import { createSqliteThrottle } from './throttle.ts';
+import { createSqliteTotp } from './totp.ts';
 
 export interface SqliteOptions {
   /** WAL checkpoints on a worker thread instead of inside commits: for the server, not short CLI runs. */
@@ -48,6 +49,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     keys: createSqliteKeys(db),
     maintenance: createSqliteMaintenance(db),
     throttle: createSqliteThrottle(db),
+    totp: createSqliteTotp(db),
     replay: createSqliteReplay(db),
     pushedRequests: createSqlitePushedRequests(db),
     registration: createSqliteRegistration(db),

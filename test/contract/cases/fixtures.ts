@@ -37,6 +37,11 @@ export function session(overrides: Partial<Session> = {}): Session {
     acr: 'urn:tessera:authentication:html-form:username-password',
     authTime: T0,
     expiresAt: T0 + 3600,
+    factors: [{ authenticator: 'username-password', amr: ['pwd'], at: T0 }],
+    createdAt: T0,
+    lastSeen: T0,
+    userAgent: 'Mozilla/5.0 (test)',
+    address: '192.0.2.1',
     ...overrides,
   };
 }

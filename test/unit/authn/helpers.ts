@@ -37,6 +37,12 @@ export function authnHarness(): AuthnHarness {
     sessionLifetime: SESSION_LIFETIME,
     countLogin: (result) => counted.push(result),
     audit: createAuditRecorder({ store: store.audit, clock, log: () => ({ error: () => {} }) }),
+    totp: store.totp,
+    // Reversible but not the identity, so a test sees that the stored secret is not the plain key.
+    secretBox: {
+      seal: (plain) => `sealed:${Buffer.from(plain).toString('base64url')}`,
+      open: (sealed) => Buffer.from(sealed.slice('sealed:'.length), 'base64url').toString(),
+    },
   };
   return { deps, store, clock, counted };
 }

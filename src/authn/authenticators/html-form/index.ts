@@ -1,14 +1,15 @@
 // The html-form authenticator: username and password on a form, with optional self-service registration.
 
 import { acrFor } from '../../../config/acr.ts';
-import { authenticatorSchema } from '../../../config/schema.ts';
+import { htmlFormAuthenticatorSchema } from '../../../config/schema.ts';
 import type { AuthenticatorType } from '../types.ts';
 import { login } from './login.ts';
 import { register } from './register.ts';
 
 export const htmlForm = {
   type: 'html-form',
-  configSchema: authenticatorSchema,
+  role: 'first',
+  configSchema: htmlFormAuthenticatorSchema,
   acr: acrFor,
   // RFC 8176 §2: "pwd", password-based authentication.
   amr: ['pwd'],
@@ -27,6 +28,6 @@ export const htmlForm = {
   // OIDC Core §3.1.2.1 login_hint: prefill the username the client suggested.
   prefill: (query) => ({ username: (query['login_hint'] ?? '').slice(0, 64) }),
   login,
-  registrationOpen: (config) => config.registration,
+  registrationOpen: (config) => config.type === 'html-form' && config.registration,
   register,
 } as const satisfies AuthenticatorType;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AUTHENTICATORS, amrFor, authenticatorType } from '../../../../src/authn/authenticators/index.ts';
 import { acrFor } from '../../../../src/config/acr.ts';
+import { FACTOR_ROLES } from '../../../../src/config/schema.ts';
 import { liveConfig } from '../../helpers.ts';
 
 test('each registry entry is filed under its type and its config schema accepts a config of that type', () => {
@@ -10,7 +11,9 @@ test('each registry entry is filed under its type and its config schema accepts 
     assert.equal(type.type, name);
     const parsed = type.configSchema.safeParse({ id: 'probe', type: name });
     assert.ok(parsed.success, `${name}: ${JSON.stringify(parsed.error?.issues)}`);
-    assert.ok(type.pages.login.view, `${name} names a login view`);
+    if (type.role === 'second') assert.ok(type.second.pages.verify.view, `${name} names a verify view`);
+    else assert.ok(type.pages.login.view, `${name} names a login view`);
+    assert.equal(type.role, FACTOR_ROLES[type.type], `${name}: the registry and config agree on its role`);
     assert.ok(type.amr.length > 0, `${name} declares its RFC 8176 amr values`);
   }
   assert.equal(authenticatorType('toString'), undefined, 'no prototype member is a type');

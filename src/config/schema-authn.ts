@@ -1,0 +1,71 @@
+// The Authentication Service's config: authenticators (a union on `type`) and authentication policies.
+import { z } from 'zod';
+
+const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes');
+
+/** Username and password on a form: a first factor (it creates the SSO session). */
+export const htmlFormAuthenticatorSchema = z
+  .object({
+    id: idSchema,
+    type: z.literal('html-form'),
+    registration: z.boolean().default(true),
+  })
+  .strict();
+
+/** RFC 6238 time-based one-time codes from an authenticator app: a second factor only. */
+export const totpAuthenticatorSchema = z
+  .object({
+    id: idSchema,
+    type: z.literal('totp'),
+    /** The name authenticator apps show next to the account (the otpauth URI's issuer). */
+    issuer: z.string().trim().min(1).max(64).default('Tessera'),
+  })
+  .strict();
+
+/** Every authenticator type; a new type (passkey) adds its schema here and its folder in authn/authenticators. */
+export const authenticatorSchema = z.discriminatedUnion('type', [
+  htmlFormAuthenticatorSchema,
+  totpAuthenticatorSchema,
+]);
+
+export type AuthenticatorTypeName = z.output<typeof authenticatorSchema>['type'];
+
+/**
+ * Where a type may stand in a policy: `first` makes a session (first step only), `second` adds a factor
+ * to a session of its account (never the first step), `either` does both (passkeys). authn's registry
+ * declares the same role per type; config validation reads it here because config imports no authn code.
+ */
+export const FACTOR_ROLES: Readonly<Record<AuthenticatorTypeName, 'first' | 'second' | 'either'>> = {
+  'html-form': 'first',
+  totp: 'second',
+};
+
+export const factorRole = (type: string): 'first' | 'second' | 'either' | undefined =>
+  Object.hasOwn(FACTOR_ROLES, type) ? FACTOR_ROLES[type as AuthenticatorTypeName] : undefined;
+
+/**
+ * An authentication policy: steps run in order, each step one of its alternatives, e.g.
+ * [[username-password], [totp, passkey]] is "password, then TOTP or a passkey".
+ */
+export const policySchema = z
+  .object({
+    id: idSchema,
+    name: z.string().trim().min(1).max(100).optional(),
+    /** The acr value (OIDC Core §2) its ID tokens carry; default urn:tessera:policy:<id>. */
+    acr: z
+      .string()
+      .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces (acr_values is space-separated)')
+      .max(200)
+      .optional(),
+    steps: z
+      .array(z.array(z.string()).min(1, 'a step needs at least one authenticator'))
+      .min(1, 'a policy needs at least one step'),
+    /** A user without a factor a step needs is led to enrol it at login rather than locked out. */
+    enrol: z.boolean().default(true),
+  })
+  .strict();
+
+export type PolicyConfig = z.output<typeof policySchema>;
+
+export const policyAcr = (p: Pick<PolicyConfig, 'id' | 'acr'>): string =>
+  p.acr ?? `urn:tessera:policy:${p.id}`;
