@@ -7,7 +7,7 @@ import { setupToken } from './admin/setup.ts';
 import { createAuditRecorder } from './authn/audit.ts';
 import type { AuthnDeps } from './authn/deps.ts';
 import { findSession } from './authn/sessions.ts';
-import { type Endpoints, endpointsFor } from './config/endpoints.ts';
+import { type Endpoints, endpointsFor, PATHS } from './config/endpoints.ts';
 import type { LiveConfig } from './config/live.ts';
 import type { LoadedConfig, Overrides } from './config/load.ts';
 import { buildApp } from './http/app.ts';
@@ -74,7 +74,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     });
 
     // Registered clients (RFC 7591) and further sources (client ID metadata documents) plug in here.
-    const clients = createClientResolver({ config: follower.live, clock });
+    const clients = createClientResolver({ config: follower.live, registered: store.registration, clock });
     const protocol: ProtocolDeps = {
       config: follower.live,
       clients,
@@ -182,6 +182,20 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         throttle: store.throttle,
         admin,
         keys: keyAdmin(store.keys, masterKey),
+        registration: config.server.registration.enabled
+          ? {
+              policy: config.server.registration,
+              store: store.registration,
+              clients,
+              config: follower.live,
+              secrets,
+              clock,
+              random,
+              throttle: store.throttle,
+              endpoint: endpoints.base + PATHS.registration,
+              audit,
+            }
+          : undefined,
       },
       {
         logger: options.logger ?? false,
@@ -197,6 +211,11 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       clock,
       log: app.log,
       audit: { store: store.audit, retentionDays: config.server.audit.retention_days },
+      registered: {
+        store: store.registration,
+        unusedLifetime: config.server.registration.unused_lifetime,
+        forget: clients.forget,
+      },
     });
 
     return {

@@ -10,6 +10,8 @@ export const PATHS = {
   userinfo: '/oauth/v2/oauth-userinfo',
   introspect: '/oauth/v2/oauth-introspect',
   revoke: '/oauth/v2/oauth-revoke',
+  /** RFC 7591 §3: dynamic client registration; RFC 7592 §3: each client's management URI below it. */
+  registration: '/oauth/v2/oauth-registration',
   logout: '/oauth/v2/oauth-session/logout',
   jwks: '/oauth/v2/oauth-anonymous/jwks',
   discovery: '/oauth/v2/oauth-anonymous/.well-known/openid-configuration',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { apiSchema } from './schema-api.ts';
 import { authenticatorSchema, policySchema } from './schema-authn.ts';
 import { clientSchema } from './schema-client.ts';
+import { registrationSchema } from './schema-registration.ts';
 import { trustedIssuerSchema } from './schema-exchange.ts';
 
 export { apiSchema } from './schema-api.ts';
@@ -99,6 +100,8 @@ export const serverSchema = z
       })
       .strict()
       .prefault({}),
+    /** Dynamic client registration (RFC 7591, RFC 7592): off unless enabled. */
+    registration: registrationSchema.prefault({}),
     /** Outbound fetches (client jwks_uri): the SSRF guard. */
     outbound: z
       .object({

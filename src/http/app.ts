@@ -27,6 +27,7 @@ import { consentRoutes } from './routes/consent.ts';
 import { deviceRoutes } from './routes/device.ts';
 import { logoutRoutes } from './routes/logout.ts';
 import { metadataRoutes } from './routes/metadata.ts';
+import { registrationRoutes } from './routes/registration.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 
 export const CSRF_COOKIE = 'tessera_csrf';
@@ -158,6 +159,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   const traces = new TraceRing(1000);
   oauthRoutes(app, deps, traces);
   metadataRoutes(app, deps);
+  if (deps.registration) registrationRoutes(app, deps.endpoints.prefix, deps.registration);
   authnRoutes(app, deps);
   consentRoutes(app, deps);
   deviceRoutes(app, deps);

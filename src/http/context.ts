@@ -5,6 +5,7 @@ import type { AuthnDeps } from '../authn/deps.ts';
 import type { Endpoints } from '../config/endpoints.ts';
 import type { KeyAdmin } from '../keys/reencrypt.ts';
 import type { ProtocolDeps } from '../protocol/deps.ts';
+import type { RegistrationDeps } from '../protocol/registration/deps.ts';
 import type { ThrottleStore } from '../store/ports/index.ts';
 import type { Metrics } from './plugins/metrics.ts';
 import type { ReadinessDeps } from './readiness.ts';
@@ -31,6 +32,8 @@ export interface AppDeps {
   admin: AdminDeps;
   /** The admin's Keys page: signing keys, the master key each stored key is under, re-encryption. */
   keys: KeyAdmin;
+  /** Dynamic client registration (RFC 7591/7592); absent while the policy has it off. */
+  registration?: RegistrationDeps | undefined;
 }
 
 export const ASSETS_PATH = '/authn/assets';

@@ -35,6 +35,8 @@ const CODE_STATUS: Record<OAuthErrorCode, number> = {
   authorization_pending: 400,
   slow_down: 400,
   expired_token: 400,
+  invalid_redirect_uri: 400,
+  invalid_client_metadata: 400,
 };
 
 /** Hints that change the status; a challenge hint only adds a header to the code's status. */
@@ -46,6 +48,7 @@ const HINT_STATUS: Record<OAuthErrorHint, number | undefined> = {
   'body-too-large': 413,
   'unsupported-media-type': 415,
   'method-not-allowed': 405,
+  'too-many-requests': 429,
 };
 
 /** A request Fastify itself refused with a 4xx of its own choosing; that status is kept. */
@@ -132,6 +135,7 @@ export function wireError(error: OAuthError): WireError {
   const description = safeErrorText(error.description);
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
   if (error.code === 'temporarily_unavailable') headers['retry-after'] = '5';
+  if (error.hint === 'too-many-requests') headers['retry-after'] = '60';
   if (error.hint === 'challenge-basic')
     headers['www-authenticate'] = 'Basic realm="tessera", charset="UTF-8"';
   // RFC 6750 §3, RFC 9449 §7.1: both schemes are offered; the one the client used names the error.

@@ -36,7 +36,11 @@ export type OAuthErrorCode =
   /** RFC 8628 §3.5: polled too fast; the interval grows by 5 seconds. */
   | 'slow_down'
   /** RFC 8628 §3.5: the device code expired; the device starts over. */
-  | 'expired_token';
+  | 'expired_token'
+  /** RFC 7591 §3.2.2: a redirect URI in the registration is not acceptable. */
+  | 'invalid_redirect_uri'
+  /** RFC 7591 §3.2.2: a metadata field is invalid (error_description names it). */
+  | 'invalid_client_metadata';
 
 /**
  * What the wire needs to know beyond the code; never a status. http/errors.ts maps each one.
@@ -59,7 +63,9 @@ export type OAuthErrorHint =
   | 'challenge-unauthenticated'
   | 'body-too-large'
   | 'unsupported-media-type'
-  | 'method-not-allowed';
+  | 'method-not-allowed'
+  /** A rate limit was reached: 429 with Retry-After. */
+  | 'too-many-requests';
 
 export interface OAuthErrorOptions {
   /** Log-only detail; never sent to the client. */

@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock.ts';
 import type { AuditStore } from '../store/ports/audit.ts';
 import type { MaintenanceStore } from '../store/ports/maintenance.ts';
 import type { Log } from './log.ts';
+import { purgeUnusedClients, type UnusedClientsCleanup } from './registered-cleanup.ts';
 
 const CLEANUP_INTERVAL_MS = 60_000;
 const CLEANUP_BATCH = 1000;
@@ -37,6 +38,8 @@ export interface CleanupDeps {
   maintenance: MaintenanceStore;
   /** The audit log and its retention in days (server.audit.retention_days). */
   audit?: { store: Pick<AuditStore, 'purge'>; retentionDays: number };
+  /** Dynamically registered clients left unused past the policy's lifetime (RFC 7591 registrations). */
+  registered?: UnusedClientsCleanup | undefined;
   /** This node's name for the lease: one per process. */
   holder: string;
   clock: Clock;
@@ -54,6 +57,11 @@ export function startCleanup(deps: CleanupDeps): () => void {
     if (audit) {
       purgeAudit(audit.store, audit.retentionDays, deps.clock).catch((error) =>
         deps.log.warn({ err: error }, 'audit log cleanup failed'),
+      );
+    }
+    if (deps.registered) {
+      purgeUnusedClients(deps.registered, deps.clock).catch((error) =>
+        deps.log.warn({ err: error }, 'registered client cleanup failed'),
       );
     }
   }, deps.intervalMs ?? CLEANUP_INTERVAL_MS);

@@ -28,7 +28,10 @@ function renderedPer<S extends object>(source: () => S, render: (value: S) => un
 export function metadataRoutes(app: FastifyInstance, deps: AppDeps): void {
   const prefix = deps.endpoints.prefix;
   const discovery = renderedPer(deps.protocol.config, (config) =>
-    discoveryDocument(deps.endpoints, config, deps.protocol.server),
+    discoveryDocument(deps.endpoints, config, {
+      ...deps.protocol.server,
+      registration: deps.registration !== undefined,
+    }),
   );
   const jwks = renderedPer(deps.jwks, (keys) => keys);
   const metadata = (_request: unknown, reply: FastifyReply) =>

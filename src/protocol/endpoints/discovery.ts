@@ -1,6 +1,6 @@
 // OpenID Provider metadata (OIDC Discovery §3) and RFC 8414 metadata: exactly what is implemented, no more.
 import { acrFor } from '../../config/acr.ts';
-import type { Endpoints } from '../../config/endpoints.ts';
+import { type Endpoints, PATHS } from '../../config/endpoints.ts';
 import type { LiveConfig } from '../../config/live.ts';
 import { CLIENT_ASSERTION_ALGS, SIGNING_ALGS } from '../../shared/algorithms.ts';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../client-auth/index.ts';
@@ -13,7 +13,7 @@ const CLIENT_AUTH = TOKEN_ENDPOINT_AUTH_METHODS.filter((m) => m !== 'none');
 export function discoveryDocument(
   endpoints: Endpoints,
   config: LiveConfig,
-  server: { requirePar: boolean } = { requirePar: false },
+  server: { requirePar: boolean; registration?: boolean } = { requirePar: false },
 ): Record<string, unknown> {
   const claims = new Set(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'azp', 'at_hash']);
   for (const scope of config.scopes.values()) for (const claim of scope.claims) claims.add(claim);
@@ -34,6 +34,8 @@ export function discoveryDocument(
     introspection_endpoint: endpoints.introspect,
     revocation_endpoint: endpoints.revoke,
     end_session_endpoint: endpoints.logout,
+    // RFC 8414 §2: only while dynamic client registration (RFC 7591) is on.
+    ...(server.registration ? { registration_endpoint: endpoints.base + PATHS.registration } : {}),
     scopes_supported: [...config.scopes.keys()],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
