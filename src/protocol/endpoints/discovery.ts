@@ -5,7 +5,7 @@ import type { LiveConfig } from '../../config/live.ts';
 import { CLIENT_ASSERTION_ALGS, SIGNING_ALGS } from '../../shared/algorithms.ts';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../client-auth/index.ts';
 import { DPOP_ALGS } from '../dpop/proof.ts';
-import { GRANTS } from '../grants/index.ts';
+import { GRANTS, grantOffered } from '../grants/index.ts';
 import { REQUEST_OBJECT_ALGS } from '../requests/request-object.ts';
 
 const CLIENT_AUTH = TOKEN_ENDPOINT_AUTH_METHODS.filter((m) => m !== 'none');
@@ -22,6 +22,7 @@ export function discoveryDocument(
   const exchange = [...config.clients.values()].some((c) => c.capabilities.has('token_exchange'));
   // RFC 8628 §4: advertised only while some client may use it, so metadata never offers a dead grant.
   const device = [...config.clients.values()].some((c) => c.capabilities.has('device_code'));
+  const grants = [...GRANTS.values()].filter((g) => grantOffered(g, config));
   return {
     issuer: endpoints.issuer,
     authorization_endpoint: endpoints.authorize,
@@ -39,8 +40,7 @@ export function discoveryDocument(
     scopes_supported: [...config.scopes.keys()],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: [...GRANTS.values()]
-      .filter((g) => device || g.capability !== 'device_code')
+    grant_types_supported: grants
       .filter((g) => exchange || g.capability !== 'token_exchange')
       .map((g) => g.grantType),
     ...(device ? { device_authorization_endpoint: endpoints.deviceAuthorization } : {}),

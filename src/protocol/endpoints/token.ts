@@ -3,7 +3,7 @@ import type { ProtocolDeps } from '../deps.ts';
 import { tokenRequestJkt } from '../dpop/token-binding.ts';
 import { OAuthError } from '../errors.ts';
 import { TOKEN_PARAMS } from '../grants/grant.ts';
-import { GRANTS } from '../grants/index.ts';
+import { GRANTS, grantOffered } from '../grants/index.ts';
 import { multiValues } from '../params/parse.ts';
 import { readResources } from '../tokens/audience.ts';
 import type { TokenResponse } from '../tokens/response.ts';
@@ -25,7 +25,8 @@ export async function tokenEndpoint(
     traceCheck(trace, stage, name, section, error);
     return error;
   };
-  const grant = GRANTS.get(grantType);
+  const found = GRANTS.get(grantType);
+  const grant = found && grantOffered(found, deps.config()) ? found : undefined;
   if (!grant)
     return refuse(
       'grant',

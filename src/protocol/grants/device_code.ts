@@ -11,6 +11,8 @@ export const SLOW_DOWN_SECONDS = 5;
 export const deviceCode = {
   grantType: 'urn:ietf:params:oauth:grant-type:device_code',
   capability: 'device_code',
+  // RFC 8628 §4: discovery names the device authorization endpoint only while a client may use it.
+  optIn: true,
   async handle(params, client, deps, request) {
     // §3.4: device_code is REQUIRED.
     if (params.device_code === undefined) return new OAuthError('invalid_request', 'device_code is required');

@@ -40,6 +40,11 @@ export interface Grant {
   grantType: string;
   /** The capability a client needs for this grant, when it needs one beyond being a client. */
   capability?: Capability;
+  /**
+   * Off unless some client has `capability`: only then is the grant listed in discovery and accepted
+   * (unsupported_grant_type otherwise), so metadata never offers a grant no client can use.
+   */
+  optIn?: boolean;
   handle(
     params: Params<TokenParam>,
     client: Client,

@@ -1,4 +1,5 @@
 // The grant registry: adding a grant type is one file and one line here.
+import type { LiveConfig } from '../../config/live.ts';
 import { authorizationCode } from './authorization_code.ts';
 import { clientCredentials } from './client_credentials.ts';
 import { deviceCode } from './device_code.ts';
@@ -12,3 +13,10 @@ export const GRANTS: ReadonlyMap<string, Grant> = new Map(
     grant,
   ]),
 );
+
+/** Whether `grant` is on in `config`: always, or for an opt-in grant while some client has its capability. */
+export function grantOffered(grant: Grant, config: LiveConfig): boolean {
+  if (!grant.optIn || grant.capability === undefined) return true;
+  const capability = grant.capability;
+  return [...config.clients.values()].some((c) => c.capabilities.has(capability));
+}
