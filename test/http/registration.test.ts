@@ -69,7 +69,6 @@ describe('refusals (RFC 7591 §3.2.2)', () => {
     assert.equal(res.statusCode, 400, res.body);
     assert.equal(res.json().error, code);
     assert.match(res.json().error_description, field);
-    return res;
   };
   test('a javascript: redirect URI is invalid_redirect_uri', () =>
     refused(
