@@ -153,7 +153,8 @@ function engineSuite(engine: string, databaseUrl: string | undefined, skip: stri
           { seed: SEED + i, numRuns: RUNS_PER_ROUTE, endOnFailure: true },
         );
       }
-      assert.ok(sent >= 500 && sent <= 2500, `${sent} probes`);
+      // The ceiling grows with the routes (12 probes each); it only catches a runaway generator.
+      assert.ok(sent >= 500 && sent <= 4000, `${sent} probes`);
     });
 
     test('each of the fourteen known causes of a 500 is refused in the shape of its surface', async () => {
