@@ -149,6 +149,22 @@ describe('device code grant at the token endpoint (RFC 8628 §3.4, §3.5)', () =
     assert.equal(again.json['error'], 'invalid_grant');
   });
 
+  test('each decision is in the audit log with the account and the client, and no code', async () => {
+    const approved = await newDevice();
+    await decide(alice, approved.user_code, 'approve');
+    const denied = await newDevice();
+    await decide(alice, denied.user_code, 'deny');
+    const events = await server.tessera.store.audit.list({
+      types: ['device.approved', 'device.denied'],
+      limit: 100,
+    });
+    assert.ok(events.some((e) => e.type === 'device.approved' && e.clientId === 'tv' && e.accountId));
+    assert.ok(events.some((e) => e.type === 'device.denied' && e.clientId === 'tv'));
+    const text = JSON.stringify(events);
+    for (const secret of [approved.user_code, approved.device_code, denied.user_code])
+      assert.ok(!text.includes(secret) && !text.includes(secret.replace('-', '')), 'no code in the log');
+  });
+
   test('after Deny: access_denied with status 400', async () => {
     const device = await newDevice();
     const done = await decide(alice, device.user_code, 'deny');
