@@ -23,6 +23,7 @@ export const AUDIT_LABELS = {
   'device.approved': 'Device approved',
   'device.denied': 'Device denied',
   'token.exchanged': 'Token exchanged',
+  'audit.purged': 'Audit log purged',
 } as const satisfies Record<AuditType, string>;
 
 export const AUDIT_TYPES = Object.keys(AUDIT_LABELS) as AuditType[];
@@ -39,6 +40,8 @@ const DETAIL_LABELS: Record<string, string> = {
   imported: 'Imported from a file',
   scope: 'Scopes',
   grants_revoked: 'Grants ended',
+  before: 'Recorded before',
+  deleted: 'Events deleted',
   name: 'Name',
 };
 

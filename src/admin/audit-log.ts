@@ -1,7 +1,7 @@
 // Reading the audit log for admins: a query (user by name or id, client, type, time range, page) and its events.
 import { z } from 'zod';
-import type { AuditType, StoredAuditEvent } from '../store/ports/index.ts';
-import { AUDIT_TYPES } from './audit-labels.ts';
+import type { AuditFilter, AuditType, StoredAuditEvent } from '../store/ports/index.ts';
+import { AUDIT_TYPES, auditLabel } from './audit-labels.ts';
 import type { AdminDeps } from './deps.ts';
 
 export const AUDIT_PAGE = 50;
@@ -82,4 +82,37 @@ export async function listAuditEvents(
   const events = found.slice(0, query.limit);
   const last = events.at(-1);
   return { events, next: found.length > query.limit && last ? last.id : null };
+}
+
+/** An event as the API and the export write it: snake_case, absent fields left out, the type in words too. */
+export function auditEventJson(e: StoredAuditEvent) {
+  return {
+    id: e.id,
+    type: e.type,
+    label: auditLabel(e.type),
+    at: e.at,
+    ...(e.accountId === undefined ? {} : { account_id: e.accountId }),
+    ...(e.clientId === undefined ? {} : { client_id: e.clientId }),
+    ...(e.actor === undefined ? {} : { actor: e.actor }),
+    ...(e.address === undefined ? {} : { address: e.address }),
+    ...(e.detail === undefined ? {} : { detail: e.detail }),
+  };
+}
+
+export const EXPORT_BATCH = 500;
+
+/** Every matching event oldest first, read `batch` at a time after the last one seen: a large log never loads at once. */
+export async function* exportAuditEvents(
+  deps: Pick<AdminDeps, 'auditEvents'>,
+  filter: Omit<AuditFilter, 'after' | 'before' | 'limit'>,
+  batch = EXPORT_BATCH,
+): AsyncGenerator<StoredAuditEvent> {
+  let after = 0;
+  for (;;) {
+    const page = await deps.auditEvents.list({ ...filter, after, limit: batch });
+    yield* page;
+    const last = page.at(-1);
+    if (page.length < batch || !last) return;
+    after = last.id;
+  }
 }

@@ -4,6 +4,7 @@ import { ConfigError } from '../config/load.ts';
 import { packageVersion } from '../shared/version.ts';
 import { adminCommand } from './admin-accounts.ts';
 import { apiCommand } from './api.ts';
+import { auditCommand } from './audit.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
 import { clientCommand } from './client.ts';
 import { commonOptions } from './common.ts';
@@ -43,6 +44,7 @@ program.addCommand(adminCommand());
 program.addCommand(backupCommand());
 program.addCommand(restoreCommand());
 program.addCommand(selftestCommand());
+program.addCommand(auditCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

@@ -1,8 +1,7 @@
 // Admin API: the audit log, newest first, with the admin page's filters and paging (`next` is the next page's `before`).
 import { z } from 'zod';
-import { AUDIT_TYPES, auditLabel } from '../../admin/audit-labels.ts';
-import { auditQuery } from '../../admin/audit-log.ts';
-import type { StoredAuditEvent } from '../../store/ports/index.ts';
+import { AUDIT_TYPES } from '../../admin/audit-labels.ts';
+import { auditEventJson, auditQuery } from '../../admin/audit-log.ts';
 import { operation } from './operation.ts';
 
 const eventSchema = z.object({
@@ -16,21 +15,6 @@ const eventSchema = z.object({
   address: z.string().optional(),
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
-
-/** The wire shape: snake_case like the rest of the API, absent fields left out. */
-export function auditEventView(e: StoredAuditEvent): z.output<typeof eventSchema> {
-  return {
-    id: e.id,
-    type: e.type,
-    label: auditLabel(e.type),
-    at: e.at,
-    ...(e.accountId === undefined ? {} : { account_id: e.accountId }),
-    ...(e.clientId === undefined ? {} : { client_id: e.clientId }),
-    ...(e.actor === undefined ? {} : { actor: e.actor }),
-    ...(e.address === undefined ? {} : { address: e.address }),
-    ...(e.detail === undefined ? {} : { detail: e.detail }),
-  };
-}
 
 export const auditOperations = [
   operation({
@@ -57,7 +41,7 @@ export const auditOperations = [
     },
     async handle({ query, service }) {
       const page = await service.auditEvents(query);
-      return { status: 200, body: { events: page.events.map(auditEventView), next: page.next } };
+      return { status: 200, body: { events: page.events.map(auditEventJson), next: page.next } };
     },
   }),
 ];

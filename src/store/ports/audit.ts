@@ -21,7 +21,9 @@ export type AuditType =
   | 'client.deleted'
   | 'device.approved'
   | 'device.denied'
-  | 'token.exchanged';
+  | 'token.exchanged'
+  /** Someone deleted audit events by hand (`tessera audit purge`); the retention's own purge is not an event. */
+  | 'audit.purged';
 
 /** Small, non-secret facts about the event: the factor's kind, the commit's revision, a reason code. */
 export type AuditDetail = Record<string, string | number | boolean>;

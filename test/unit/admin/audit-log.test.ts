@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AUDIT_LABELS } from '../../../src/admin/audit-labels.ts';
-import { auditQuery, listAuditEvents, parseIsoTime } from '../../../src/admin/audit-log.ts';
+import {
+  auditQuery,
+  exportAuditEvents,
+  listAuditEvents,
+  parseIsoTime,
+} from '../../../src/admin/audit-log.ts';
 import { createMemoryStore } from '../../../src/store/memory/index.ts';
 
 const T = Date.UTC(2026, 11, 1, 9, 30) / 1000;
@@ -61,4 +66,26 @@ test('every event type has words that are not its key', () => {
     assert.notEqual(label, type);
     assert.match(label, /^[A-Z][a-z]/);
   }
+});
+
+test('the export reads in batches after the last id it saw, oldest first, and stops after a short batch', async () => {
+  const store = createMemoryStore();
+  for (let i = 0; i < 5; i++) await store.audit.record({ type: 'login.failed', at: T + i });
+  const asked: { after: number | undefined; limit: number }[] = [];
+  const auditEvents = {
+    list: (filter: Parameters<typeof store.audit.list>[0]) => {
+      asked.push({ after: filter.after, limit: filter.limit });
+      return store.audit.list(filter);
+    },
+    purge: store.audit.purge,
+  };
+  const seen: number[] = [];
+  for await (const e of exportAuditEvents({ auditEvents }, {}, 2)) seen.push(e.at);
+  assert.deepEqual(seen, [T, T + 1, T + 2, T + 3, T + 4]);
+  assert.deepEqual(
+    asked.map((a) => a.limit),
+    [2, 2, 2],
+  );
+  assert.equal(asked[0]?.after, 0);
+  assert.ok((asked[1]?.after ?? 0) < (asked[2]?.after ?? 0), 'the cursor moves on');
 });
