@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { AdminDeps } from './admin/deps.ts';
+import { registrationAdmin } from './admin/registration.ts';
 import { sealSecrets } from './admin/seal-secrets.ts';
 import { setupToken } from './admin/setup.ts';
 import { createAuditRecorder } from './authn/audit.ts';
@@ -161,6 +162,14 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       setupKey: dataKeys['admin-setup'],
       declared: config.declared,
       audit,
+      registration: registrationAdmin({
+        store: store.registration,
+        secrets,
+        clock,
+        random,
+        audit,
+        forget: clients.forget,
+      }),
     };
     const setup = await setupToken(store.admin.users, admin.setupKey, random);
     const app = await buildApp(

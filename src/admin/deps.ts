@@ -3,6 +3,7 @@
 import type { AuditRecorder } from '../authn/audit.ts';
 import type { Snapshot } from '../config/schema.ts';
 import type { SecretHasher } from '../keys/secrets.ts';
+import type { RegistrationAdmin } from './registration.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
 import type { AccountStore, AdminStore, AuditStore, ConfigStore, ImpactStore } from '../store/ports/index.ts';
@@ -29,4 +30,6 @@ export interface AdminDeps {
   auditEvents: Pick<AuditStore, 'list' | 'purge'>;
   /** Finds the account an audit filter names by username. */
   accounts: Pick<AccountStore, 'findByUsername'>;
+  /** Dynamically registered clients and initial access tokens (RFC 7591); absent in tests that need none. */
+  registration?: RegistrationAdmin | undefined;
 }

@@ -31,7 +31,17 @@ export async function openAdmin(opts: Overrides) {
     auditEvents: local.store.audit,
     accounts: local.store.accounts,
   });
-  return { ...local, service, close: () => local.store.close() };
+  const { registrationAdmin } = await import('../admin/registration.ts');
+  // Running servers see a disable or delete made here within their resolver cache's few seconds.
+  const registration = registrationAdmin({
+    store: local.store.registration,
+    secrets: local.secrets,
+    clock: systemClock,
+    random: cryptoRandom,
+    audit: service.deps.audit,
+    forget: () => {},
+  });
+  return { ...local, service, registration, close: () => local.store.close() };
 }
 
 /** Runs `work` against an open admin context and closes the database afterwards, whatever happens. */

@@ -12,6 +12,7 @@ import { configCommand } from './config.ts';
 import { doctorCommand } from './doctor.ts';
 import { keysCommand } from './keys.ts';
 import { masterKeyCommand } from './master-key.ts';
+import { registrationCommand } from './registration.ts';
 import { scopeCommand } from './scope.ts';
 import { selftestCommand } from './selftest.ts';
 import { start } from './start.ts';
@@ -45,6 +46,7 @@ program.addCommand(backupCommand());
 program.addCommand(restoreCommand());
 program.addCommand(selftestCommand());
 program.addCommand(auditCommand());
+program.addCommand(registrationCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

@@ -8,6 +8,7 @@ import type { Operation } from './operation.ts';
 import { postureOperations } from './posture.ts';
 import { revisionOperations } from './revisions.ts';
 import { scopeOperations } from './scopes.ts';
+import { registrationOperations } from './registration.ts';
 import { profileOperations } from './service-profiles.ts';
 
 export const OPERATIONS: readonly Operation[] = [
@@ -20,4 +21,5 @@ export const OPERATIONS: readonly Operation[] = [
   ...changeOperations,
   ...revisionOperations,
   ...auditOperations,
+  ...registrationOperations,
 ];
