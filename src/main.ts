@@ -21,6 +21,7 @@ import { keyAdmin } from './keys/reencrypt.ts';
 import { authnSecretBox } from './keys/sealed-authn.ts';
 import { sealSecret, unsealSecret } from './keys/sealed-secret.ts';
 import { createJwtSigner } from './keys/signer.ts';
+import { metadataDocumentSource } from './protocol/clients/metadata-document.ts';
 import { createClientResolver } from './protocol/clients/resolver.ts';
 import { createIdTokenHintVerifier } from './keys/verify.ts';
 import type { ProtocolDeps } from './protocol/deps.ts';
@@ -75,7 +76,22 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     });
 
     // Registered clients (RFC 7591) and further sources (client ID metadata documents) plug in here.
-    const clients = createClientResolver({ config: follower.live, registered: store.registration, clock });
+    const cimd = config.server.client_id_metadata_documents;
+    const clients = createClientResolver({
+      config: follower.live,
+      registered: store.registration,
+      clock,
+      sources: cimd.enabled
+        ? [
+            metadataDocumentSource({
+              policy: cimd,
+              outbound: outboundSettings(config.server.outbound, config.server.base_url),
+              config: follower.live,
+              clock,
+            }),
+          ]
+        : [],
+    });
     const protocol: ProtocolDeps = {
       config: follower.live,
       clients,
@@ -109,6 +125,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         dpopNonceRequired: config.server.dpop_nonce_required,
         deviceCodeLifetime: config.server.device_code_lifetime,
         devicePollInterval: config.server.device_poll_interval,
+        clientIdMetadataDocuments: cimd.enabled,
       },
       nonceKey: dataKeys['dpop-nonce'],
       codeLifetime: config.server.authorization_code_lifetime,

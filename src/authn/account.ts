@@ -23,7 +23,8 @@ export async function consentsOf(
   return Promise.all(
     consents.map(async (c) => ({
       clientId: c.clientId,
-      clientName: (await deps.clients.find(c.clientId))?.name ?? c.clientId,
+      // A client whose metadata document can no longer be fetched is still listed, by its client_id.
+      clientName: (await deps.clients.find(c.clientId).catch(() => undefined))?.name ?? c.clientId,
       scope: c.scope,
     })),
   );

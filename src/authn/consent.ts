@@ -36,9 +36,31 @@ export type ConsentPage =
       kind: 'ask';
       returnTo: string;
       clientName: string;
+      /** A client named by its metadata document's URL: the host that vouches for it, shown above its own name. */
+      clientHost?: string;
+      /** Every redirect URI of such a client is on this machine: a local app, or someone pretending. */
+      localhostOnly?: boolean;
       username: string;
       scopes: { name: string; description: string }[];
     };
+
+const LOCAL_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** The host of a client whose client_id is its metadata document's URL; its name is its own claim. */
+function documentClient(client: Client): { clientHost?: string; localhostOnly?: boolean } {
+  if (!client.client_id.startsWith('https://')) return {};
+  const hosts = client.redirect_uris.map((uri) => {
+    try {
+      return new URL(uri).hostname;
+    } catch {
+      return '';
+    }
+  });
+  return {
+    clientHost: new URL(client.client_id).host,
+    localhostOnly: hosts.length > 0 && hosts.every((h) => LOCAL_HOSTS.test(h)),
+  };
+}
 
 /** What the consent page shows: the client, the user, and each scope asked for with its description. */
 export async function consentPage(
@@ -55,6 +77,7 @@ export async function consentPage(
     kind: 'ask',
     returnTo: pending.returnTo,
     clientName: pending.client.name,
+    ...documentClient(pending.client),
     username: account?.username ?? session.accountId,
     scopes: pending.scopes.map((name) => ({ name, description: config.scopes.get(name)?.description ?? '' })),
   };

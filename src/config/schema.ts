@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { apiSchema } from './schema-api.ts';
 import { authenticatorSchema, policySchema } from './schema-authn.ts';
 import { clientSchema } from './schema-client.ts';
+import { clientIdMetadataSchema } from './schema-cimd.ts';
 import { registrationSchema } from './schema-registration.ts';
 import { trustedIssuerSchema } from './schema-exchange.ts';
 
@@ -102,6 +103,8 @@ export const serverSchema = z
       .prefault({}),
     /** Dynamic client registration (RFC 7591, RFC 7592): off unless enabled. */
     registration: registrationSchema.prefault({}),
+    /** Client ID Metadata Documents: a client_id that is an https URL names its own metadata (MCP clients). */
+    client_id_metadata_documents: clientIdMetadataSchema.prefault({}),
     /** Outbound fetches (client jwks_uri): the SSRF guard. */
     outbound: z
       .object({
@@ -113,6 +116,8 @@ export const serverSchema = z
         allow_loopback: z.boolean().optional(),
         /** Fetch from private (RFC 1918, carrier-grade NAT, unique-local) addresses; link-local never. */
         allow_private_networks: z.boolean().default(false),
+        /** Extra CA certificate files (PEM) trusted beside the system's: for development with self-signed servers. */
+        ca_files: z.array(z.string().min(1)).default([]),
       })
       .strict()
       .prefault({}),

@@ -1,8 +1,10 @@
 // Outbound HTTP for what clients register by URL (jwks_uri): the SSRF guard, a deadline, a size cap, no redirects.
 import { lookup } from 'node:dns/promises';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { rootCertificates } from 'node:tls';
 
 export interface OutboundSettings {
   /** Seconds for the whole fetch: resolving, connecting and reading the body. */
@@ -12,6 +14,8 @@ export interface OutboundSettings {
   allowLoopback: boolean;
   /** RFC 1918, carrier-grade NAT and unique-local addresses (link-local, cloud metadata, never). */
   allowPrivateNetworks: boolean;
+  /** Extra trusted CA certificates (PEM) beside the system's, for development with self-signed servers. */
+  ca?: readonly string[] | undefined;
 }
 
 /** Why a fetch failed, in words a client may read: never an address, a stack or a socket error. */
@@ -21,6 +25,8 @@ export interface FetchedJson {
   body: unknown;
   /** Cache-Control max-age in seconds (0 for no-store or no-cache); undefined when the response names none. */
   maxAge: number | undefined;
+  /** Seconds until the Expires header's time (by the response's Date); undefined when it names none. */
+  expiresIn?: number | undefined;
 }
 
 const LOOPBACK_NAMES = /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
@@ -32,10 +38,13 @@ export function outboundSettings(
     max_bytes: number;
     allow_loopback?: boolean | undefined;
     allow_private_networks: boolean;
+    ca_files?: readonly string[] | undefined;
   },
   baseUrl: string,
 ): OutboundSettings {
+  const ca = (outbound.ca_files ?? []).map((file) => readFileSync(file, 'utf8'));
   return {
+    ...(ca.length > 0 ? { ca } : {}),
     timeout: outbound.timeout,
     maxBytes: outbound.max_bytes,
     allowLoopback: outbound.allow_loopback ?? LOOPBACK_NAMES.test(new URL(baseUrl).hostname),
@@ -119,6 +128,15 @@ function pinned(address: string, family: number): LookupFunction {
   }) as unknown as LookupFunction;
 }
 
+/** RFC 9111 §5.3: seconds from the response's Date to its Expires (0 for an invalid or past one). */
+export function expiresIn(expires: string | undefined, date: string | undefined): number | undefined {
+  if (!expires) return undefined;
+  const at = Date.parse(expires);
+  if (!Number.isFinite(at)) return 0;
+  const now = date && Number.isFinite(Date.parse(date)) ? Date.parse(date) : Date.now();
+  return Math.max(0, Math.floor((at - now) / 1000));
+}
+
 /** 0 for no-store or no-cache, else max-age (s-maxage is for shared caches, which we are not). */
 export function cacheMaxAge(header: string | undefined): number | undefined {
   if (!header) return undefined;
@@ -143,6 +161,7 @@ function get(url: URL, settings: OutboundSettings, signal: AbortSignal): Promise
         method: 'GET',
         headers: { accept: 'application/jwk-set+json, application/json', 'user-agent': 'Tessera' },
         lookup: pinned(address, family),
+        ...(settings.ca ? { ca: [...rootCertificates, ...settings.ca] } : {}),
         // A fresh connection each time: a pooled socket might lead somewhere this check did not approve.
         agent: false,
         signal,
@@ -174,7 +193,11 @@ function get(url: URL, settings: OutboundSettings, signal: AbortSignal): Promise
           if (size > settings.maxBytes) return;
           try {
             const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-            resolve({ body, maxAge: cacheMaxAge(response.headers['cache-control']) });
+            resolve({
+              body,
+              maxAge: cacheMaxAge(response.headers['cache-control']),
+              expiresIn: expiresIn(response.headers.expires, response.headers.date),
+            });
           } catch {
             fail('its response is not JSON');
           }

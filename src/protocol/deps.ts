@@ -72,6 +72,8 @@ export interface ProtocolDeps {
     /** RFC 8628 §3.2: expires_in and interval of device authorization responses. */
     deviceCodeLifetime: number;
     devicePollInterval: number;
+    /** Client ID Metadata Documents are accepted (discovery says client_id_metadata_document_supported). */
+    clientIdMetadataDocuments?: boolean;
   };
   /** A secret shared by every node, from the master key: DPoP nonces are derived from it. */
   nonceKey: Buffer;

@@ -41,6 +41,8 @@ export function consentRoutes(app: FastifyInstance, deps: AppDeps): void {
       csrf: reply.generateCsrf(),
       returnTo: shown.returnTo,
       clientName: shown.clientName,
+      clientHost: shown.clientHost,
+      localhostOnly: shown.localhostOnly,
       username: shown.username,
       scopes: shown.scopes,
     });

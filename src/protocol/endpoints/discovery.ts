@@ -13,7 +13,9 @@ const CLIENT_AUTH = TOKEN_ENDPOINT_AUTH_METHODS.filter((m) => m !== 'none');
 export function discoveryDocument(
   endpoints: Endpoints,
   config: LiveConfig,
-  server: { requirePar: boolean; registration?: boolean } = { requirePar: false },
+  server: { requirePar: boolean; registration?: boolean; clientIdMetadataDocuments?: boolean } = {
+    requirePar: false,
+  },
 ): Record<string, unknown> {
   const claims = new Set(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'azp', 'at_hash']);
   for (const scope of config.scopes.values()) for (const claim of scope.claims) claims.add(claim);
@@ -37,6 +39,8 @@ export function discoveryDocument(
     end_session_endpoint: endpoints.logout,
     // RFC 8414 §2: only while dynamic client registration (RFC 7591) is on.
     ...(server.registration ? { registration_endpoint: endpoints.base + PATHS.registration } : {}),
+    // draft-ietf-oauth-client-id-metadata-document §5: only while https client_ids are fetched.
+    ...(server.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
     scopes_supported: [...config.scopes.keys()],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
