@@ -7,6 +7,8 @@ export const AUDIT_LABELS = {
   'login.failed': 'Login failed',
   'login.throttled': 'Login refused after too many failures',
   'account.created': 'Account created',
+  'account.disabled': 'Account disabled',
+  'account.enabled': 'Account enabled',
   'factor.enrolled': 'Second factor added',
   'factor.removed': 'Second factor removed',
   'recovery_codes.regenerated': 'Recovery codes replaced',

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { Command } from 'commander';
 import type { AuditType } from '../store/ports/index.ts';
+import { recordCli } from './audit-record.ts';
 import { commonOptions, fail } from './common.ts';
 import { openLocal } from './local.ts';
 
@@ -85,13 +86,7 @@ export function auditCommand(): Command {
         const deleted = await store.audit.purge(before);
         const iso = new Date(before * 1000).toISOString();
         // Deleting the log by hand is itself an event, recorded after the purge so that it stays.
-        const { createAuditRecorder } = await import('../authn/audit.ts');
-        const { systemClock } = await import('../shared/clock.ts');
-        await createAuditRecorder({
-          store: store.audit,
-          clock: systemClock,
-          log: () => ({ error: (_details, message) => process.stderr.write(`${message}\n`) }),
-        }).record({ type: 'audit.purged', actor: 'cli', detail: { before: iso, deleted } });
+        await recordCli(store, { type: 'audit.purged', detail: { before: iso, deleted } });
         process.stdout.write(`deleted ${deleted} audit events recorded before ${iso}\n`);
       } finally {
         await store.close();

@@ -1,6 +1,7 @@
 // `tessera user create|list|disable|enable`: end-user accounts of the Authentication Service.
 import { Command } from 'commander';
 import { systemClock } from '../shared/clock.ts';
+import { recordCli } from './audit-record.ts';
 import { commonOptions, fail } from './common.ts';
 import { openLocal } from './local.ts';
 import { readPassword } from './prompt.ts';
@@ -14,6 +15,10 @@ async function setDisabled(username: string, opts: Opts, disabled: boolean) {
     if (!account) return fail(`no user "${username}"`);
     // Disabling also ends the user's SSO sessions (the store does both at once).
     await store.accounts.setDisabled(account.id, disabled);
+    await recordCli(store, {
+      type: disabled ? 'account.disabled' : 'account.enabled',
+      accountId: account.id,
+    });
     process.stdout.write(`${disabled ? 'disabled' : 'enabled'} user ${account.username}\n`);
   } finally {
     await store.close();
@@ -44,6 +49,7 @@ export function userCommand(): Command {
               .map(([k, v]) => `${k}: ${v}`)
               .join('\n'),
           );
+        await recordCli(store, { type: 'account.created', accountId: result.account.id });
         process.stdout.write(`created user ${result.account.username}\n`);
       } finally {
         await store.close();

@@ -128,3 +128,23 @@ describe('tessera audit purge', () => {
     assert.equal(tessera(['audit', 'purge', '--before', 'soon']).code, 2);
   });
 });
+
+describe('tessera user', () => {
+  test('create, disable and enable are recorded for the account with cli as the actor, never the password', () => {
+    assert.equal(tessera(['user', 'create', 'dave'], 'dave password 1\n').code, 0);
+    assert.equal(tessera(['user', 'disable', 'dave']).code, 0);
+    assert.equal(tessera(['user', 'enable', 'dave']).code, 0);
+    const result = tessera(['audit', 'export', '--account', 'dave']);
+    assert.equal(result.code, 0, result.err);
+    const events = lines(result.out);
+    assert.deepEqual(
+      events.map((e) => [e.type, e.actor, e.account_id]),
+      [
+        ['account.created', 'cli', 'dave'],
+        ['account.disabled', 'cli', 'dave'],
+        ['account.enabled', 'cli', 'dave'],
+      ],
+    );
+    assert.ok(!result.out.includes('dave password 1'));
+  });
+});

@@ -6,6 +6,9 @@ export type AuditType =
   | 'login.failed'
   | 'login.throttled'
   | 'account.created'
+  /** An operator disabled or enabled the account (`tessera user disable|enable`). */
+  | 'account.disabled'
+  | 'account.enabled'
   | 'factor.enrolled'
   | 'factor.removed'
   | 'recovery_codes.regenerated'
