@@ -16,7 +16,7 @@ import {
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The files whose `export const ...Schema` blocks carry the doc comments. */
-const SCHEMA_FILES = ['schema.ts', 'schema-client.ts', 'schema-api.ts'].map((f) =>
+const SCHEMA_FILES = ['schema.ts', 'schema-client.ts', 'schema-api.ts', 'schema-registration.ts'].map((f) =>
   join(ROOT, 'src/config', f),
 );
 const OUT = join(ROOT, 'docs/config-reference.md');
