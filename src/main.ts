@@ -179,6 +179,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       setupKey: dataKeys['admin-setup'],
       declared: config.declared,
       audit,
+      auditEvents: store.audit,
+      accounts: store.accounts,
       registration: registrationAdmin({
         store: store.registration,
         secrets,
