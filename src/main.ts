@@ -7,7 +7,7 @@ import { sealSecrets } from './admin/seal-secrets.ts';
 import { setupToken } from './admin/setup.ts';
 import { createAuditRecorder } from './authn/audit.ts';
 import type { AuthnDeps } from './authn/deps.ts';
-import { findSession } from './authn/sessions.ts';
+import { findSession, touchSession } from './authn/sessions.ts';
 import { type Endpoints, endpointsFor, PATHS } from './config/endpoints.ts';
 import type { LiveConfig } from './config/live.ts';
 import type { LoadedConfig, Overrides } from './config/load.ts';
@@ -103,7 +103,12 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       signJwt: createJwtSigner(keyRing, clock),
       verifyIdTokenHint: createIdTokenHintVerifier(keyRing, endpoints.issuer, clock),
       accounts: store.accounts,
-      findSession: (token) => findSession(token, { sessions: store.sessions, clock }),
+      // The one session read of authorize; lastSeen is written at most once a minute (authn/sessions.ts).
+      findSession: async (token) => {
+        const session = await findSession(token, { sessions: store.sessions, clock });
+        if (session) await touchSession(session, { sessions: store.sessions, clock });
+        return session;
+      },
       grants: store.grants,
       consents: store.consents,
       replay: store.replay,
@@ -137,6 +142,13 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
             ...(loginHint === undefined ? {} : { login_hint: loginHint }),
           },
         )}`,
+      continueUrl: (policy, returnTo, options) =>
+        `${endpoints.base}/authn/continue?${new URLSearchParams({
+          policy,
+          return_to: returnTo,
+          ...(options.fresh ? { fresh: '1' } : {}),
+          ...(options.loginHint === undefined ? {} : { login_hint: options.loginHint }),
+        })}`,
       consentUrl: (returnTo) =>
         `${endpoints.base}/authn/consent?${new URLSearchParams({ return_to: returnTo })}`,
     };

@@ -9,7 +9,7 @@ import { AdminError } from './errors.ts';
 import { nameIssues } from './issues.ts';
 import { sealSecrets } from './seal-secrets.ts';
 
-const KEYS = ['authenticators', 'scopes', 'apis', 'clients'] as const;
+const KEYS = ['authenticators', 'policies', 'scopes', 'apis', 'clients'] as const;
 
 /**
  * The snapshot a document describes. A full tessera.yaml works too: its `server` section is left
@@ -47,6 +47,7 @@ export function snapshotFromDocument(
 export function documentFromSnapshot(snapshot: Snapshot): Record<string, unknown> {
   return {
     authenticators: snapshot.authenticators,
+    ...(snapshot.policies === undefined ? {} : { policies: snapshot.policies }),
     scopes: snapshot.scopes,
     apis: snapshot.apis,
     clients: snapshot.clients,

@@ -96,6 +96,10 @@ export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = p
     scopes: parsedSnapshot.scopes,
     apis: parsedSnapshot.apis,
     clients: parsedSnapshot.clients,
+    ...(parsedSnapshot.trusted_issuers === undefined
+      ? {}
+      : { trusted_issuers: parsedSnapshot.trusted_issuers }),
+    ...(parsedSnapshot.policies === undefined ? {} : { policies: parsedSnapshot.policies }),
   };
   // References are checked against the built-in defaults here, and against the committed revision at start.
   const issues = [

@@ -9,9 +9,23 @@ export function mergeSnapshots(committed: Snapshot, declared: Snapshot): Snapsho
     return [...map.values()];
   };
   return {
+    // Authentication policies by id; left out while neither side has any.
+    ...(committed.policies === undefined && declared.policies === undefined
+      ? {}
+      : { policies: byKey(committed.policies ?? [], declared.policies ?? [], (p) => p.id) }),
     authenticators: byKey(committed.authenticators, declared.authenticators, (a) => a.id),
     scopes: byKey(committed.scopes, declared.scopes, (s) => s.name),
     apis: byKey(committed.apis, declared.apis, (a) => a.identifier),
     clients: byKey(committed.clients, declared.clients, (c) => c.client_id),
+    // RFC 8693 trusted issuers, by issuer URL; left out while neither side has any.
+    ...(committed.trusted_issuers === undefined && declared.trusted_issuers === undefined
+      ? {}
+      : {
+          trusted_issuers: byKey(
+            committed.trusted_issuers ?? [],
+            declared.trusted_issuers ?? [],
+            (t) => t.issuer,
+          ),
+        }),
   };
 }

@@ -23,6 +23,7 @@ import { readinessProbe } from './readiness.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authnRoutes } from './routes/authn.ts';
+import { authnStepRoutes } from './routes/authn-steps.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { deviceRoutes } from './routes/device.ts';
 import { logoutRoutes } from './routes/logout.ts';
@@ -161,6 +162,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   metadataRoutes(app, deps);
   if (deps.registration) registrationRoutes(app, deps.endpoints.prefix, deps.registration);
   authnRoutes(app, deps);
+  authnStepRoutes(app, deps);
   consentRoutes(app, deps);
   deviceRoutes(app, deps);
   accountRoutes(app, deps);

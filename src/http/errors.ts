@@ -37,6 +37,7 @@ const CODE_STATUS: Record<OAuthErrorCode, number> = {
   expired_token: 400,
   invalid_redirect_uri: 400,
   invalid_client_metadata: 400,
+  unmet_authentication_requirements: 400,
 };
 
 /** Hints that change the status; a challenge hint only adds a header to the code's status. */

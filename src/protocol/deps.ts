@@ -80,6 +80,15 @@ export interface ProtocolDeps {
   codeLifetime: number;
   /** URL of an authenticator's login page that returns to `returnTo` when done. */
   loginUrl(authenticator: string, returnTo: string, loginHint?: string): string;
+  /**
+   * URL of the Authentication Service's continue route: it runs the policy's next missing step for the
+   * signed-in account, or (fresh) its first step as a new login, and returns to `returnTo` when done.
+   */
+  continueUrl(
+    policy: string,
+    returnTo: string,
+    options: { fresh?: boolean; loginHint?: string | undefined },
+  ): string;
   /** URL of the consent page that returns to `returnTo` when the user has decided. */
   consentUrl(returnTo: string): string;
   /** sub and aud of an ID token this server signed (expired ones included), or undefined. */

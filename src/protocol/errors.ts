@@ -40,7 +40,9 @@ export type OAuthErrorCode =
   /** RFC 7591 §3.2.2: a redirect URI in the registration is not acceptable. */
   | 'invalid_redirect_uri'
   /** RFC 7591 §3.2.2: a metadata field is invalid (error_description names it). */
-  | 'invalid_client_metadata';
+  | 'invalid_client_metadata'
+  /** OpenID Connect Unmet Authentication Requirements 1.0 §2: the essential acr cannot be met. */
+  | 'unmet_authentication_requirements';
 
 /**
  * What the wire needs to know beyond the code; never a status. http/errors.ts maps each one.

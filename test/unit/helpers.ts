@@ -154,6 +154,8 @@ export function harness(snapshot: SnapshotInput = testSnapshot()): Harness {
     },
     nonceKey: Buffer.alloc(32, 2),
     codeLifetime: CODE_LIFETIME,
+    continueUrl: (policy, returnTo, options) =>
+      `https://tessera.test/authn/continue?${new URLSearchParams({ policy, return_to: returnTo, ...(options.fresh ? { fresh: '1' } : {}) })}`,
     loginUrl: (authenticator, returnTo) =>
       `https://issuer.example/authn/${authenticator}?return_to=${encodeURIComponent(returnTo)}`,
     consentUrl: (returnTo) => `https://issuer.example/consent?return_to=${encodeURIComponent(returnTo)}`,

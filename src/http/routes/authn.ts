@@ -25,6 +25,20 @@ const fieldsOf = (page: PageSpec, form: Form): Values =>
 const shown = (page: PageSpec, values: Values): Values =>
   Object.fromEntries(page.fields.filter((f) => !f.secret).map((f) => [f.name, values[f.name] ?? '']));
 
+/** On a policy's first step: the policy (kept through the form) and its other alternatives as links. */
+function firstStepChoices(deps: AppDeps, policyId: unknown, current: string, returnTo: string) {
+  const policy = typeof policyId === 'string' ? deps.authn.config().policies.get(policyId) : undefined;
+  if (!policy || policy.implicit) return { policy: '', alternatives: [] };
+  const base = `${deps.endpoints.prefix}${PATHS.authn}/continue`;
+  const alternatives = (policy.steps[0] ?? [])
+    .filter((id) => id !== current)
+    .map((id) => ({
+      label: id,
+      url: `${base}?${new URLSearchParams({ policy: policy.id, return_to: returnTo, use: id, fresh: '1' })}`,
+    }));
+  return { policy: policy.id, alternatives };
+}
+
 export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
   for (const type of AUTHENTICATOR_TYPES) if (type.role !== 'second') authenticatorRoutes(app, deps, type);
   const assets = deps.endpoints.prefix + ASSETS_PATH;
@@ -75,7 +89,7 @@ function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: FirstFac
     spec: PageSpec,
     a: AuthenticatorConfig,
     returnTo: string,
-    shows: { values?: Values; error?: string; errors?: Record<string, string> },
+    shows: { values?: Values; error?: string; errors?: Record<string, string>; policy?: unknown },
     status = 200,
   ) =>
     renderPage(
@@ -95,6 +109,7 @@ function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: FirstFac
             ? withReturn(pathOf(registerRoute, a.id), returnTo)
             : undefined,
         loginUrl: withReturn(pathOf(loginRoute, a.id), returnTo),
+        ...firstStepChoices(deps, shows.policy, a.id, returnTo),
       },
       status,
     );
@@ -115,7 +130,10 @@ function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: FirstFac
     if (!a) return reply;
     const query = request.query as Form;
     const values = type.prefill(Object.fromEntries(Object.keys(query).map((k) => [k, field(query, k)])));
-    return page(reply, type.pages.login, a, safeReturn(query['return_to']), { values });
+    return page(reply, type.pages.login, a, safeReturn(query['return_to']), {
+      values,
+      policy: query['policy'],
+    });
   });
 
   app.post(loginRoute, { preHandler: app.csrfProtection }, async (request, reply) => {
@@ -123,16 +141,22 @@ function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: FirstFac
     if (!a) return reply;
     const form = (request.body ?? {}) as Form;
     const returnTo = safeReturn(form['return_to']);
-    const attempt = { authenticator: a, address: request.ip, log: request.log };
+    const attempt = {
+      authenticator: a,
+      address: request.ip,
+      userAgent: request.headers['user-agent'] ?? '',
+      log: request.log,
+    };
     const outcome = await type.login(fieldsOf(type.pages.login, form), attempt, deps.authn);
+    const policy = form['policy'];
     switch (outcome.kind) {
       case 'ok':
         return loggedIn(reply, outcome.token, returnTo);
       case 'throttled':
         reply.header('retry-after', String(outcome.retryAfter));
-        return page(reply, type.pages.login, a, returnTo, outcome, 429);
+        return page(reply, type.pages.login, a, returnTo, { ...outcome, policy }, 429);
       case 'rejected':
-        return page(reply, type.pages.login, a, returnTo, outcome, 401);
+        return page(reply, type.pages.login, a, returnTo, { ...outcome, policy }, 401);
     }
   });
 
@@ -153,7 +177,12 @@ function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: FirstFac
     if (!type.registrationOpen(a)) return closed(reply);
     const form = (request.body ?? {}) as Form;
     const returnTo = safeReturn(form['return_to']);
-    const attempt = { authenticator: a, address: request.ip, log: request.log };
+    const attempt = {
+      authenticator: a,
+      address: request.ip,
+      userAgent: request.headers['user-agent'] ?? '',
+      log: request.log,
+    };
     const outcome = await register(fieldsOf(registration, form), attempt, deps.authn);
     if (outcome.kind === 'invalid') return page(reply, registration, a, returnTo, outcome, 400);
     return loggedIn(reply, outcome.token, returnTo);

@@ -4,6 +4,7 @@ import type { Client, LiveConfig } from '../../config/live.ts';
 import type { OAuthError } from '../errors.ts';
 import { multiValues, pickParams, type RawParams } from '../params/parse.ts';
 import type { Tracer } from '../trace.ts';
+import { acrCheck } from './acr.ts';
 import { clientCheck } from './client.ts';
 import { pkceCheck } from './code-challenge.ts';
 import { dpopJktCheck } from './dpop-jkt.ts';
@@ -36,6 +37,7 @@ export const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [
   dpopJktCheck,
   promptCheck,
   oidcParamsCheck,
+  acrCheck,
 ];
 
 export type Validation =

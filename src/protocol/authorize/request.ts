@@ -1,5 +1,6 @@
 // The authorization request as the pipeline builds it up, check by check.
 import type { Client, LiveConfig } from '../../config/live.ts';
+import type { Policy } from '../../config/policies.ts';
 import type { OAuthError } from '../errors.ts';
 import type { Params } from '../params/parse.ts';
 
@@ -54,6 +55,8 @@ export interface AuthorizationRequest {
   resources: readonly string[];
   /** RFC 9449 §10: the DPoP key thumbprint the code is bound to (dpop_jkt, or the PAR request's proof). */
   dpopJkt: string | undefined;
+  /** The authentication policy chosen by acr_values or an essential acr claim (authorize/acr.ts). */
+  policy: Policy;
 }
 
 /** What each check reads and fills in. */

@@ -1,4 +1,5 @@
 // Authorization endpoint (RFC 6749 §4.1.1-4.1.2, OIDC Core §3.1.2): validate, authenticate, consent, issue a code.
+import { satisfaction } from '../../config/policies.ts';
 import { StoreUnavailableError } from '../../store/ports/errors.ts';
 import type { Session } from '../../store/ports/index.ts';
 import type { AuthorizationRequest } from '../authorize/request.ts';
@@ -97,7 +98,11 @@ async function authorizeValid(
   }
 
   const now = deps.clock.nowSeconds();
-  const session = await findSession(input.sessionToken, request, deps);
+  // The session counts when the policy's first step accepts its sign-in (OIDC Core §3.1.2.3).
+  const { policy } = request;
+  const found = await deps.findSession(input.sessionToken);
+  const met = found ? satisfaction(policy, found.factors) : ({ kind: 'login' } as const);
+  const session = met.kind === 'login' ? undefined : found;
   const tooOld =
     session !== undefined && request.maxAge !== undefined && session.authTime + request.maxAge < now;
   const otherUser = session !== undefined && hintedSub !== undefined && session.accountId !== hintedSub;
@@ -127,10 +132,33 @@ async function authorizeValid(
       `${why}: sent to the login page`,
     );
     const replay = await returnPath(input, read, ['login', 'select_account'], true, deps);
+    // A client without policies keeps the seed's login URL; a policy starts at its first step.
     return {
       kind: 'login',
-      location: deps.loginUrl(request.client.authenticator, replay, request.loginHint),
+      location: policy.implicit
+        ? deps.loginUrl(request.client.authenticator, replay, request.loginHint)
+        : deps.continueUrl(policy.id, replay, { fresh: true, loginHint: request.loginHint }),
     };
+  }
+  if (met.kind === 'partial') {
+    // Step-up: signed in, but the policy needs a further factor; only the missing step is asked for.
+    if (request.prompt.has('none'))
+      return fail(
+        'login_required',
+        'a further authentication step is needed',
+        'session',
+        'OIDC Core §3.1.2.1 (prompt=none)',
+      );
+    traceCheck(
+      trace,
+      'authorize',
+      'session',
+      'OIDC Core §3.1.2.3',
+      undefined,
+      `policy ${policy.id} needs step ${met.step + 1} of ${policy.steps.length}: sent to that step`,
+    );
+    const replay = await returnPath(input, read, [], false, deps);
+    return { kind: 'login', location: deps.continueUrl(policy.id, replay, {}) };
   }
 
   // prompt=consent asks for the consent page whatever the client's setting (OIDC Core §3.1.2.1).
@@ -170,7 +198,8 @@ async function authorizeValid(
     codeChallenge: request.codeChallenge ?? null,
     codeChallengeMethod: request.codeChallengeMethod ?? null,
     authTime: session.authTime,
-    acr: session.acr,
+    acr: policy.acr,
+    amr: met.kind === 'complete' ? met.amr.join(' ') : '',
     // FAPI 2.0 §5.3.2.1 holds a profiled client's codes to 60 s, whatever the server's setting.
     expiresAt: now + Math.min(deps.codeLifetime, request.client.codeLifetime ?? deps.codeLifetime),
     claims: request.claims ?? null,
@@ -203,16 +232,6 @@ function errorRedirect(
       iss: deps.issuer,
     }),
   };
-}
-
-/** An SSO session counts only when it was made by the authenticator this client requires. */
-async function findSession(
-  token: string | undefined,
-  request: AuthorizationRequest,
-  deps: ProtocolDeps,
-): Promise<Session | undefined> {
-  const session = await deps.findSession(token);
-  return session?.authenticator === request.client.authenticator ? session : undefined;
 }
 
 async function hasConsent(

@@ -1,5 +1,4 @@
 // OpenID Provider metadata (OIDC Discovery §3) and RFC 8414 metadata: exactly what is implemented, no more.
-import { acrFor } from '../../config/acr.ts';
 import { type Endpoints, PATHS } from '../../config/endpoints.ts';
 import type { LiveConfig } from '../../config/live.ts';
 import { CLIENT_ASSERTION_ALGS, SIGNING_ALGS } from '../../shared/algorithms.ts';
@@ -17,7 +16,7 @@ export function discoveryDocument(
     requirePar: false,
   },
 ): Record<string, unknown> {
-  const claims = new Set(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'azp', 'at_hash']);
+  const claims = new Set(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce', 'azp', 'at_hash']);
   for (const scope of config.scopes.values()) for (const claim of scope.claims) claims.add(claim);
   const plain = [...config.clients.values()].some((c) => c.allowPlainPkce);
   // RFC 8693: token exchange is offered only while some client has a policy for it.
@@ -74,6 +73,7 @@ export function discoveryDocument(
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
     ui_locales_supported: ['en'],
-    acr_values_supported: [...config.authenticators.values()].map(acrFor),
+    // Each first-factor authenticator's implicit policy, then the configured policies (OIDC Discovery §3).
+    acr_values_supported: [...new Set([...config.policies.values()].map((p) => p.acr))],
   };
 }

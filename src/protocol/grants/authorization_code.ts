@@ -57,6 +57,7 @@ export const authorizationCode = {
         scope: code.scope,
         authTime: code.authTime,
         acr: code.acr,
+        amr: code.amr,
         nonce: code.nonce,
         claims: code.claims,
         refresh: { kind: 'new' },

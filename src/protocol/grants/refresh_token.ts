@@ -59,6 +59,7 @@ export const refreshToken = {
         scope,
         authTime: token.authTime,
         acr: token.acr,
+        amr: token.amr,
         nonce: null,
         claims: token.claims,
         refresh: rotating

@@ -9,6 +9,8 @@ export interface IdTokenInput {
   sub: string;
   authTime: number;
   acr: string;
+  /** RFC 8176 methods of the login (OIDC Core §2 amr); left out of the token when empty. */
+  amr?: readonly string[] | undefined;
   accessToken: string;
   nonce: string | null;
   now: number;
@@ -28,6 +30,7 @@ export function idTokenClaims(input: IdTokenInput, random: Random): Record<strin
     jti: random.uuid(),
     auth_time: input.authTime,
     acr: input.acr,
+    ...(input.amr && input.amr.length > 0 ? { amr: [...input.amr] } : {}),
     // OIDC Core §3.1.3.6: hashed with the alg the ID token is signed with.
     at_hash: leftHalfHash(input.accessToken, input.client.idTokenAlg),
     purpose: 'id',

@@ -40,6 +40,8 @@ export interface IssueInput {
   scope: string;
   authTime: number;
   acr: string;
+  /** RFC 8176 amr values of the login, space-separated ('' or absent: none); kept on the tokens for refresh. */
+  amr?: string | undefined;
   nonce: string | null;
   claims: string | null;
   /** new: start a refresh-token family; rotate: its successor; none: keep the one presented. */
@@ -68,6 +70,7 @@ export async function issueTokens(input: IssueInput, deps: ProtocolDeps): Promis
     claims: input.claims,
     familyExpiresAt: null,
     jkt: input.jkt,
+    ...(input.amr ? { amr: input.amr } : {}),
   };
   const accessScope = input.accessScope ?? input.scope;
   const format = input.audience?.format ?? client.accessTokenFormat;
@@ -119,6 +122,7 @@ export async function issueTokens(input: IssueInput, deps: ProtocolDeps): Promis
           sub: input.accountId,
           authTime: input.authTime,
           acr: input.acr,
+          amr: input.amr ? input.amr.split(' ') : undefined,
           accessToken,
           nonce: input.nonce,
           now,

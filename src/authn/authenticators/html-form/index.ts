@@ -3,6 +3,7 @@
 import { acrFor } from '../../../config/acr.ts';
 import { htmlFormAuthenticatorSchema } from '../../../config/schema.ts';
 import type { AuthenticatorType } from '../types.ts';
+import { htmlFormAmr } from './amr.ts';
 import { login } from './login.ts';
 import { register } from './register.ts';
 
@@ -11,8 +12,7 @@ export const htmlForm = {
   role: 'first',
   configSchema: htmlFormAuthenticatorSchema,
   acr: acrFor,
-  // RFC 8176 §2: "pwd", password-based authentication.
-  amr: ['pwd'],
+  amr: htmlFormAmr,
   pages: {
     login: {
       view: 'login',

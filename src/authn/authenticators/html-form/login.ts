@@ -6,6 +6,7 @@ import type { AuthnDeps } from '../../deps.ts';
 import { startSession } from '../../sessions.ts';
 import { LoginThrottle } from '../../throttle.ts';
 import type { Attempt, LoginOutcome, Values } from '../types.ts';
+import { htmlFormAmr } from './amr.ts';
 
 export async function login(form: Values, attempt: Attempt, deps: AuthnDeps): Promise<LoginOutcome> {
   const { authenticator, address, log } = attempt;
@@ -45,6 +46,9 @@ export async function login(form: Values, attempt: Attempt, deps: AuthnDeps): Pr
       authenticator: authenticator.id,
       acr: acrFor(authenticator),
       lifetime: deps.sessionLifetime,
+      amr: htmlFormAmr,
+      address: attempt.address,
+      userAgent: attempt.userAgent,
     },
     deps,
   );

@@ -5,6 +5,7 @@ import { registerAccount } from '../../accounts.ts';
 import type { AuthnDeps } from '../../deps.ts';
 import { startSession } from '../../sessions.ts';
 import type { Attempt, RegisterOutcome, Values } from '../types.ts';
+import { htmlFormAmr } from './amr.ts';
 
 export async function register(form: Values, attempt: Attempt, deps: AuthnDeps): Promise<RegisterOutcome> {
   const { authenticator, address, log } = attempt;
@@ -36,6 +37,9 @@ export async function register(form: Values, attempt: Attempt, deps: AuthnDeps):
       authenticator: authenticator.id,
       acr: acrFor(authenticator),
       lifetime: deps.sessionLifetime,
+      amr: htmlFormAmr,
+      address: attempt.address,
+      userAgent: attempt.userAgent,
     },
     deps,
   );

@@ -105,6 +105,7 @@ describe('authorize: authentication', () => {
         codeChallengeMethod: 'S256',
         authTime: NOW,
         acr: 'urn:tessera:authentication:html-form:username-password',
+        amr: 'pwd',
         expiresAt: NOW + 30 + 60,
         claims: null,
         // Without offline_access the grant ends with the SSO session it was made in (OIDC Core §11).
