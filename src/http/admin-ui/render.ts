@@ -8,6 +8,7 @@ import { principalOf } from './auth.ts';
 export const NAV = [
   { id: 'profiles', label: 'Profiles', path: '' },
   { id: 'clients', label: 'Clients', path: '/clients' },
+  { id: 'registered', label: 'Registered clients', path: '/registered-clients' },
   { id: 'posture', label: 'Posture', path: '/posture' },
   { id: 'scopes', label: 'Scopes', path: '/scopes' },
   { id: 'apis', label: 'APIs', path: '/apis' },

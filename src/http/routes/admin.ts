@@ -16,6 +16,7 @@ import { historyRoutes } from '../admin-ui/history.ts';
 import { profileRoutes } from '../admin-ui/home.ts';
 import { keyRoutes } from '../admin-ui/keys.ts';
 import { loginRoutes } from '../admin-ui/login.ts';
+import { registeredClientRoutes } from '../admin-ui/registered-clients.ts';
 import { plainPage, type Ui } from '../admin-ui/render.ts';
 import { scopeRoutes } from '../admin-ui/scopes.ts';
 import { tokenRoutes } from '../admin-ui/tokens.ts';
@@ -50,6 +51,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps, traces: T
     admin.get(`${base}/`, (_request, reply) => reply.redirect(base, 301));
     profileRoutes(admin, ui);
     clientRoutes(admin, ui);
+    registeredClientRoutes(admin, ui);
     wizardRoutes(admin, ui);
     scopeRoutes(admin, ui);
     apiRoutes(admin, ui);
