@@ -58,7 +58,12 @@ describe('the OpenAPI document', () => {
     assert.equal(schema.additionalProperties, false);
     assert.equal(schema.properties.secret_hash, undefined, 'hashes are never accepted from the API');
     assert.equal(schema.properties.secret_sealed, undefined, 'nor sealed secrets');
-    assert.deepEqual(schema.properties.capabilities.items.enum, ['code', 'client_credentials']);
+    assert.deepEqual(schema.properties.capabilities.items.enum, [
+      'code',
+      'client_credentials',
+      'token_exchange',
+      'device_code',
+    ]);
     assert.ok(schema.properties.token_endpoint_auth_method.enum.includes('private_key_jwt'));
     for (const field of ['jwks', 'jwks_uri', 'apis', 'profile', 'dpop_bound_access_tokens']) {
       assert.ok(schema.properties[field], `${field} is documented`);
