@@ -40,5 +40,10 @@ export function memoryAccounts(state: MemoryState): AccountStore {
       if (disabled)
         for (const [hash, s] of state.sessions) if (s.accountId === id) state.sessions.delete(hash);
     },
+    async setPasswordHash(id, passwordHash) {
+      const found = state.accounts.get(id);
+      if (found) found.passwordHash = passwordHash;
+      return found !== undefined;
+    },
   };
 }

@@ -19,4 +19,6 @@ export interface AccountStore {
   list(limit: number): Promise<Account[]>;
   updateClaims(id: string, claims: Record<string, unknown>): Promise<void>;
   setDisabled(id: string, disabled: boolean): Promise<void>;
+  /** Replaces the account's password hash; false when there is no such account. */
+  setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
 }

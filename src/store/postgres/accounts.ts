@@ -55,5 +55,12 @@ export function postgresAccounts(pool: pg.Pool): AccountStore {
         if (disabled) await client.query('DELETE FROM sessions WHERE account_id = $1', [id]);
       });
     },
+    async setPasswordHash(id, passwordHash) {
+      const result = await pool.query('UPDATE accounts SET password_hash = $1 WHERE id = $2', [
+        passwordHash,
+        id,
+      ]);
+      return (result.rowCount ?? 0) > 0;
+    },
   };
 }

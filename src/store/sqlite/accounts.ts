@@ -14,6 +14,7 @@ export function createSqliteAccounts(db: Database.Database): AccountStore {
     list: db.prepare('SELECT * FROM accounts ORDER BY created_at, id LIMIT ?'),
     updateClaims: db.prepare('UPDATE accounts SET claims = ? WHERE id = ?'),
     setDisabled: db.prepare('UPDATE accounts SET disabled = ? WHERE id = ?'),
+    setPassword: db.prepare('UPDATE accounts SET password_hash = ? WHERE id = ?'),
     deleteSessions: db.prepare('DELETE FROM sessions WHERE account_id = ?'),
   };
   const disable = db.transaction((id: string, disabled: boolean) => {
@@ -50,6 +51,9 @@ export function createSqliteAccounts(db: Database.Database): AccountStore {
     },
     async setDisabled(id, disabled) {
       disable.immediate(id, disabled);
+    },
+    async setPasswordHash(id, passwordHash) {
+      return q.setPassword.run(passwordHash, id).changes > 0;
     },
   };
 }

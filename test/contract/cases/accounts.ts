@@ -139,4 +139,17 @@ export function accountCases(use: UseStore): void {
     await use().accounts.setDisabled('acct-nobody', true);
     assert.equal(await use().accounts.findById('acct-nobody'), undefined);
   });
+
+  test('setPasswordHash replaces the hash of that account only and reports it', async () => {
+    await use().accounts.create(account());
+    await use().accounts.create(account({ id: 'acct-other', username: 'other' }));
+    assert.equal(await use().accounts.setPasswordHash('acct-johndoe', '$argon2id$new'), true);
+    assert.equal((await use().accounts.findById('acct-johndoe'))?.passwordHash, '$argon2id$new');
+    assert.equal((await use().accounts.findById('acct-other'))?.passwordHash, account().passwordHash);
+  });
+
+  test('setPasswordHash of an unknown account returns false and creates nothing', async () => {
+    assert.equal(await use().accounts.setPasswordHash('acct-nobody', '$argon2id$new'), false);
+    assert.equal(await use().accounts.findById('acct-nobody'), undefined);
+  });
 }
