@@ -75,11 +75,17 @@ function authorize(clientId: string, extra: Record<string, string> = {}) {
 
 describe('client ID metadata documents', () => {
   test('discovery says client_id_metadata_document_supported while the feature is on, and not when off', async () => {
-    const on = await (await fetch(`${server.issuer}/.well-known/openid-configuration`)).json();
+    const on = (await (await fetch(`${server.issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
     assert.equal(on.client_id_metadata_document_supported, true);
     const plain = await startServer({});
     try {
-      const off = await (await fetch(`${plain.issuer}/.well-known/openid-configuration`)).json();
+      const off = (await (await fetch(`${plain.issuer}/.well-known/openid-configuration`)).json()) as Record<
+        string,
+        unknown
+      >;
       assert.equal(off.client_id_metadata_document_supported, undefined);
     } finally {
       await plain.close();
