@@ -110,6 +110,7 @@ describe('the Audit log page', () => {
     assert.doesNotMatch(table, /Login succeeded|Account created/);
     assert.doesNotMatch(table, /login\.failed/);
     assert.match(table, /Authenticator: username-password/);
+    assert.match(table, /<a href="\/admin\/audit\?user=carol">carol<\/a>/, 'the user links to their events');
     assert.match(page.body, /<a[^>]*aria-current="page"[^>]*>Audit log<\/a>|aria-current="page">Audit log/);
   });
 

@@ -14,8 +14,13 @@ const at = (seconds: number) =>
 const FILTERS = { user: 'User', client: 'Client', type: 'Event', from: 'From', to: 'To' } as const;
 type FilterName = keyof typeof FILTERS;
 
-function row(e: StoredAuditEvent) {
+/** One event as the table shows it; the user and client link to the log filtered to them. */
+function row(e: StoredAuditEvent, path: string) {
+  const only = (name: string, value: string | undefined) =>
+    value === undefined ? '' : `${path}?${new URLSearchParams({ [name]: value })}`;
   return {
+    userHref: only('user', e.accountId),
+    clientHref: only('client', e.clientId),
     id: e.id,
     when: at(e.at),
     label: auditLabel(e.type),
@@ -72,7 +77,7 @@ export function auditRoutes(app: FastifyInstance, ui: Ui): void {
         filtered: filtersOnly.toString() !== '',
         types: AUDIT_TYPES.map((t) => ({ value: t, label: AUDIT_LABELS[t], selected: t === shown.type })),
         issues,
-        events: page.events.map(row),
+        events: page.events.map((e) => row(e, path)),
         older: page.next === null ? null : link({ before: String(page.next) }),
         newest: raw['before'] === undefined ? null : link({}),
         clear: path,
