@@ -11,7 +11,7 @@ const start = (h: ReturnType<typeof authnHarness>) =>
     h.deps,
   );
 
-test('startSession stores only the hash of the cookie value, with who, how and when', async () => {
+test('startSession stores only the hash of the cookie value, with who, how (its first factor) and when', async () => {
   const h = authnHarness();
   const token = await start(h);
   assert.match(token, /^[A-Za-z0-9_-]{43}$/, '256 bits, base64url');
@@ -23,6 +23,11 @@ test('startSession stores only the hash of the cookie value, with who, how and w
     acr: 'urn:acr',
     authTime: NOW,
     expiresAt: NOW + SESSION_LIFETIME,
+    factors: [{ authenticator: 'username-password', amr: ['pwd'], at: NOW }],
+    createdAt: NOW,
+    lastSeen: NOW,
+    userAgent: '',
+    address: '',
   });
   assert.equal(await h.store.sessions.find(token, NOW), undefined, 'the raw value is not a key');
 });
