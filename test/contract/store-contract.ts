@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe } from 'node:test';
 import type { Store } from '../../src/store/ports/index.ts';
 import { accountCases } from './cases/accounts.ts';
-import { authnFactorCases } from './cases/authn-factors.ts';
 import { auditCases } from './cases/audit.ts';
+import { authnFactorCases } from './cases/authn-factors.ts';
 import { codeCases } from './cases/codes.ts';
 import { configCases } from './cases/config.ts';
 import { consentCases } from './cases/consents.ts';
@@ -12,6 +12,7 @@ import { exchangedTokenCases } from './cases/exchanged-tokens.ts';
 import { impactCases } from './cases/impact.ts';
 import { keyCases } from './cases/keys.ts';
 import { maintenanceCases } from './cases/maintenance.ts';
+import { passkeyCases } from './cases/passkeys.ts';
 import { pushedRequestCases } from './cases/pushed-requests.ts';
 import { raceCases, singleUseRaceCases } from './cases/races.ts';
 import { registrationCases } from './cases/registration.ts';
@@ -42,6 +43,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     describe('accounts', () => accountCases(use));
     describe('sessions', () => sessionCases(use));
     describe('session factors, amr and TOTP (migration 010)', () => authnFactorCases(use));
+    describe('passkeys and their challenges (migration 014)', () => passkeyCases(use));
     describe('consents', () => consentCases(use));
     describe('grants: codes', () => codeCases(use));
     describe('grants: tokens', () => tokenCases(use));

@@ -10,6 +10,7 @@ import { memoryGrants } from './grants.ts';
 import { memoryImpact } from './impact.ts';
 import { memoryKeys } from './keys.ts';
 import { memoryMaintenance } from './maintenance.ts';
+import { memoryPasskeys } from './passkeys.ts';
 import { memoryPushedRequests } from './pushed-requests.ts';
 import { memoryRegistration } from './registration.ts';
 import { memoryReplay } from './replay.ts';
@@ -30,6 +31,7 @@ export function createMemoryStore(): Store {
     keys: memoryKeys(state),
     throttle: memoryThrottle(state),
     totp: memoryTotp(),
+    passkeys: memoryPasskeys(),
     replay: memoryReplay(state),
     pushedRequests: memoryPushedRequests(state),
     registration: memoryRegistration(),

@@ -9,6 +9,7 @@ import type { GrantStore } from './grants.ts';
 import type { ImpactStore } from './impact.ts';
 import type { KeyStore } from './keys.ts';
 import type { MaintenanceStore } from './maintenance.ts';
+import type { PasskeyStore } from './passkeys.ts';
 import type { PushedRequestStore } from './pushed-requests.ts';
 import type { RegistrationStore } from './registration.ts';
 import type { ReplayStore } from './replay.ts';
@@ -26,6 +27,7 @@ export type * from './grants.ts';
 export type * from './impact.ts';
 export type * from './keys.ts';
 export type * from './maintenance.ts';
+export type * from './passkeys.ts';
 export type * from './pushed-requests.ts';
 export type * from './registration.ts';
 export type * from './replay.ts';
@@ -44,6 +46,8 @@ export interface Store {
   readonly throttle: ThrottleStore;
   /** TOTP credentials and recovery codes (the TOTP authenticator). */
   readonly totp: TotpStore;
+  /** WebAuthn credentials and their challenges (the passkey authenticator). */
+  readonly passkeys: PasskeyStore;
   readonly replay: ReplayStore;
   readonly pushedRequests: PushedRequestStore;
   /** Dynamically registered clients (RFC 7591) and initial access tokens. */

@@ -12,6 +12,7 @@ import { postgresImpact } from './impact.ts';
 import { postgresKeys } from './keys.ts';
 import { postgresMaintenance } from './maintenance.ts';
 import { migrate } from './migrate.ts';
+import { postgresPasskeys } from './passkeys.ts';
 import { postgresPushedRequests } from './pushed-requests.ts';
 import { postgresRegistration } from './registration.ts';
 import { postgresReplay } from './replay.ts';
@@ -62,6 +63,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     keys: postgresKeys(pool),
     throttle: postgresThrottle(pool),
     totp: postgresTotp(pool),
+    passkeys: postgresPasskeys(pool),
     replay: postgresReplay(pool),
     pushedRequests: postgresPushedRequests(pool),
     registration: postgresRegistration(pool),

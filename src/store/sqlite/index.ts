@@ -15,6 +15,7 @@ import { createSqliteImpact } from './impact.ts';
 import { createSqliteKeys } from './keys.ts';
 import { createSqliteMaintenance } from './maintenance.ts';
 import { migrate } from './migrate.ts';
+import { createSqlitePasskeys } from './passkeys.ts';
 import { createSqlitePushedRequests } from './pushed-requests.ts';
 import { createSqliteRegistration } from './registration.ts';
 import { createSqliteReplay } from './replay.ts';
@@ -50,6 +51,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     maintenance: createSqliteMaintenance(db),
     throttle: createSqliteThrottle(db),
     totp: createSqliteTotp(db),
+    passkeys: createSqlitePasskeys(db),
     replay: createSqliteReplay(db),
     pushedRequests: createSqlitePushedRequests(db),
     registration: createSqliteRegistration(db),
