@@ -127,3 +127,22 @@ describe('the Audit log page', () => {
     assert.match(res.headers.get('location') ?? '', /\/admin\/login\?next=/);
   });
 });
+
+describe('a failing audit store', () => {
+  test('never fails the request: the login still logs the user in', async () => {
+    const audit = server.tessera.store.audit;
+    const record = audit.record;
+    audit.record = async () => {
+      throw new Error('disk full');
+    };
+    try {
+      const agent = new UserAgent();
+      const form = await agent.request(server.url + LOGIN);
+      const done = await agent.submit(form, { username: 'carol', password: PASSWORD });
+      assert.ok(done.status < 500, `status ${done.status}`);
+      assert.ok(agent.cookies.get('tessera_sso'), 'the SSO session started');
+    } finally {
+      audit.record = record;
+    }
+  });
+});
