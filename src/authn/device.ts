@@ -1,7 +1,8 @@
 // The device verification page's use cases (RFC 8628 §3.3): look a typed user code up, throttled, and record the user's answer.
 import type { Client } from '../config/live.ts';
+import { type Policy, satisfaction } from '../config/policies.ts';
 import { hashUserCode, normalizeUserCode } from '../shared/user-code.ts';
-import type { DeviceCode, DeviceCodeStore } from '../store/ports/index.ts';
+import type { DeviceCode, DeviceCodeStore, Session } from '../store/ports/index.ts';
 import type { AuthnDeps } from './deps.ts';
 import { findSession } from './sessions.ts';
 import { LoginThrottle } from './throttle.ts';
@@ -64,10 +65,29 @@ export async function lookUpUserCode(
   };
 }
 
+/**
+ * Not signed in as the client's policy asks: `fresh`, a login from its first step (nobody signed in, or
+ * with an authenticator the policy does not start with); otherwise only the missing step (step-up).
+ */
+export type DeviceLogin = { kind: 'login'; policy: Policy; fresh: boolean };
+
+/** The client's default policy (its first, as at the authorization endpoint without acr_values) against the session. */
+async function signedIn(
+  sessionToken: string | undefined,
+  client: Client,
+  deps: DeviceDeps,
+): Promise<DeviceLogin | { kind: 'ok'; session: Session; acr: string; amr: string }> {
+  const policy = client.policies[0]!;
+  const session = await findSession(sessionToken, deps);
+  const met = session ? satisfaction(policy, session.factors) : ({ kind: 'login' } as const);
+  if (!session || met.kind === 'login') return { kind: 'login', policy, fresh: true };
+  if (met.kind === 'partial') return { kind: 'login', policy, fresh: false };
+  return { kind: 'ok', session, acr: policy.acr, amr: met.amr.join(' ') };
+}
+
 export type DeviceConfirmation =
   | Exclude<DeviceLookup, { kind: 'found' }>
-  /** Nobody is logged in: the client's login first, then back to the confirmation. */
-  | { kind: 'login'; authenticator: string }
+  | DeviceLogin
   | {
       kind: 'confirm';
       pending: PendingDevice;
@@ -82,8 +102,9 @@ export async function deviceConfirmation(
 ): Promise<DeviceConfirmation> {
   const found = await lookUpUserCode(input.userCode, input.address, deps);
   if (found.kind !== 'found') return found;
-  const session = await findSession(input.sessionToken, deps);
-  if (!session) return { kind: 'login', authenticator: found.pending.client.authenticator };
+  const login = await signedIn(input.sessionToken, found.pending.client, deps);
+  if (login.kind === 'login') return login;
+  const { session } = login;
   const account = await deps.accounts.findById(session.accountId);
   const config = deps.config();
   const scopes = found.pending.request.scope.split(' ').filter((s) => s !== '');
@@ -107,14 +128,16 @@ export async function decideDevice(
   const found = await lookUpUserCode(input.userCode, input.address, deps);
   if (found.kind !== 'found') return found;
   const { pending } = found;
-  const session = await findSession(input.sessionToken, deps);
-  if (!session) return { kind: 'login', authenticator: pending.client.authenticator };
+  const login = await signedIn(input.sessionToken, pending.client, deps);
+  if (login.kind === 'login') return login;
+  const { session, acr, amr } = login;
   const now = deps.clock.nowSeconds();
+  // The ID token says how the user signed in: the policy's acr and the factors' amr, as the code flow does.
   const decided = await deps.deviceCodes.decide(
     pending.userCodeHash,
     now,
     input.approve
-      ? { kind: 'approve', accountId: session.accountId, authTime: session.authTime, acr: session.acr }
+      ? { kind: 'approve', accountId: session.accountId, authTime: session.authTime, acr, amr }
       : { kind: 'deny', accountId: session.accountId },
   );
   // Decided in another tab a moment ago, or expired meanwhile: as if the code were unknown.

@@ -3,7 +3,7 @@ import type { DeviceCode, DeviceCodeStatus } from './ports/index.ts';
 import { int, intOrNull, type Row } from './rows.ts';
 
 export const DEVICE_CODE_COLUMNS =
-  'hash, user_code_hash, client_id, scope, resource, status, account_id, auth_time, acr, expires_at, last_polled_at, poll_interval';
+  'hash, user_code_hash, client_id, scope, resource, status, account_id, auth_time, acr, amr, expires_at, last_polled_at, poll_interval';
 
 export const toDeviceCode = (r: Row): DeviceCode => ({
   hash: r['hash'] as string,
@@ -15,6 +15,7 @@ export const toDeviceCode = (r: Row): DeviceCode => ({
   accountId: (r['account_id'] as string | null) ?? null,
   authTime: intOrNull(r['auth_time']),
   acr: (r['acr'] as string | null) ?? null,
+  amr: (r['amr'] as string | null) ?? null,
   expiresAt: int(r['expires_at']),
   lastPolledAt: intOrNull(r['last_polled_at']),
   interval: int(r['poll_interval']),

@@ -1,7 +1,13 @@
 // The device verification page (RFC 8628 §3.3): enter the user code, log in, then approve or deny; and its QR code.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
-import { type DeviceDeps, decideDevice, deviceConfirmation, lookUpUserCode } from '../../authn/device.ts';
+import {
+  type DeviceDeps,
+  type DeviceLogin,
+  decideDevice,
+  deviceConfirmation,
+  lookUpUserCode,
+} from '../../authn/device.ts';
 import { PATHS } from '../../config/endpoints.ts';
 import { formatUserCode, normalizeUserCode } from '../../shared/user-code.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
@@ -49,8 +55,18 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.redirect(confirmUrl(found.pending.userCode), 303);
   });
 
-  const toLogin = (reply: FastifyReply, authenticator: string, userCode: string) =>
-    reply.redirect(deps.protocol.loginUrl(authenticator, confirmUrl(userCode)), 303);
+  // As the authorization endpoint does: a client without policies keeps its authenticator's login URL.
+  const toLogin = (reply: FastifyReply, login: DeviceLogin, userCode: string) => {
+    const back = confirmUrl(userCode);
+    // An implicit policy has one step of one authenticator: the client's.
+    const authenticator = login.policy.steps[0]![0]!;
+    return reply.redirect(
+      login.policy.implicit && login.fresh
+        ? deps.protocol.loginUrl(authenticator, back)
+        : deps.protocol.continueUrl(login.policy.id, back, { fresh: login.fresh }),
+      303,
+    );
+  };
 
   app.get(confirmPath, async (request: FastifyRequest, reply) => {
     const userCode = text((request.query as Form)['user_code']);
@@ -60,7 +76,7 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps): void {
     );
     if (shown.kind === 'throttled') return throttled(reply, shown.wait);
     if (shown.kind === 'unknown') return entry(reply, '', UNKNOWN, 400);
-    if (shown.kind === 'login') return toLogin(reply, shown.authenticator, userCode);
+    if (shown.kind === 'login') return toLogin(reply, shown, userCode);
     return renderPage(reply, 'device-confirm', {
       title: 'Allow this device?',
       assets,
@@ -87,7 +103,7 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps): void {
     );
     if (decided.kind === 'throttled') return throttled(reply, decided.wait);
     if (decided.kind === 'unknown') return entry(reply, '', UNKNOWN, 400);
-    if (decided.kind === 'login') return toLogin(reply, decided.authenticator, userCode);
+    if (decided.kind === 'login') return toLogin(reply, decided, userCode);
     const approved = decided.kind === 'approved';
     request.log.info({ event: `device_${decided.kind}` }, `device request ${decided.kind}`);
     return renderMessage(reply, assets, {

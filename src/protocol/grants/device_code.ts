@@ -56,6 +56,7 @@ export const deviceCode = {
         scope: found.scope,
         authTime: found.authTime!,
         acr: found.acr ?? '',
+        amr: found.amr ?? undefined,
         nonce: null,
         claims: null,
         refresh: { kind: 'new' },

@@ -17,6 +17,7 @@ export function memoryDeviceCodes(state: MemoryState): DeviceCodeStore {
         accountId: null,
         authTime: null,
         acr: null,
+        amr: null,
         lastPolledAt: null,
       });
       return true;
@@ -33,6 +34,7 @@ export function memoryDeviceCodes(state: MemoryState): DeviceCodeStore {
         row.status = 'approved';
         row.authTime = decision.authTime;
         row.acr = decision.acr;
+        row.amr = decision.amr;
       } else {
         row.status = 'denied';
       }

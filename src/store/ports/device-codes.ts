@@ -25,13 +25,15 @@ export interface DeviceCode extends DeviceCodeRecord {
   accountId: string | null;
   authTime: number | null;
   acr: string | null;
+  /** RFC 8176 amr values of the approving login, space-separated; null while pending or when denied. */
+  amr: string | null;
   /** When the device last polled, or null before its first poll. */
   lastPolledAt: number | null;
 }
 
 /** What the user decided on the verification page; approval names who and how they logged in. */
 export type DeviceDecision =
-  | { kind: 'approve'; accountId: string; authTime: number; acr: string }
+  | { kind: 'approve'; accountId: string; authTime: number; acr: string; amr: string }
   | { kind: 'deny'; accountId: string };
 
 export interface DeviceCodeStore {

@@ -36,7 +36,7 @@ export function postgresDeviceCodes(pool: pg.Pool): DeviceCodeStore {
     async decide(userCodeHash, now, decision) {
       const approved = decision.kind === 'approve';
       const result = await pool.query(
-        "UPDATE device_codes SET status = $3, account_id = $4, auth_time = $5, acr = $6 WHERE user_code_hash = $1 AND status = 'pending' AND expires_at > $2",
+        "UPDATE device_codes SET status = $3, account_id = $4, auth_time = $5, acr = $6, amr = $7 WHERE user_code_hash = $1 AND status = 'pending' AND expires_at > $2",
         [
           userCodeHash,
           now,
@@ -44,6 +44,7 @@ export function postgresDeviceCodes(pool: pg.Pool): DeviceCodeStore {
           decision.accountId,
           approved ? decision.authTime : null,
           approved ? decision.acr : null,
+          approved ? decision.amr : null,
         ],
       );
       return result.rowCount === 1;

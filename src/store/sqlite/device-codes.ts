@@ -14,7 +14,7 @@ export function createSqliteDeviceCodes(db: Database.Database): DeviceCodeStore 
       `SELECT ${DEVICE_CODE_COLUMNS} FROM device_codes WHERE user_code_hash = ? AND status = 'pending' AND expires_at > ?`,
     ),
     decide: db.prepare(
-      "UPDATE device_codes SET status = @status, account_id = @accountId, auth_time = @authTime, acr = @acr WHERE user_code_hash = @userCodeHash AND status = 'pending' AND expires_at > @now",
+      "UPDATE device_codes SET status = @status, account_id = @accountId, auth_time = @authTime, acr = @acr, amr = @amr WHERE user_code_hash = @userCodeHash AND status = 'pending' AND expires_at > @now",
     ),
     find: db.prepare(`SELECT ${DEVICE_CODE_COLUMNS} FROM device_codes WHERE hash = ?`),
     polled: db.prepare('UPDATE device_codes SET last_polled_at = ? WHERE hash = ?'),
@@ -48,6 +48,7 @@ export function createSqliteDeviceCodes(db: Database.Database): DeviceCodeStore 
         accountId: decision.accountId,
         authTime: approved ? decision.authTime : null,
         acr: approved ? decision.acr : null,
+        amr: approved ? decision.amr : null,
       });
       return result.changes === 1;
     },

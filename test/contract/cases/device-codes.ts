@@ -15,7 +15,13 @@ const record = (overrides: Partial<DeviceCodeRecord> = {}): DeviceCodeRecord => 
   interval: 5,
   ...overrides,
 });
-const approve = { kind: 'approve', accountId: 'acc-1', authTime: T0 + 10, acr: 'urn:pwd' } as const;
+const approve = {
+  kind: 'approve',
+  accountId: 'acc-1',
+  authTime: T0 + 10,
+  acr: 'urn:pwd',
+  amr: 'pwd otp mfa',
+} as const;
 
 export function deviceCodeCases(use: UseStore): void {
   const codes = () => use().deviceCodes;
@@ -28,6 +34,7 @@ export function deviceCodeCases(use: UseStore): void {
       accountId: null,
       authTime: null,
       acr: null,
+      amr: null,
       lastPolledAt: null,
     });
   });
@@ -57,6 +64,7 @@ export function deviceCodeCases(use: UseStore): void {
     assert.equal(polled?.accountId, 'acc-1');
     assert.equal(polled?.authTime, T0 + 10);
     assert.equal(polled?.acr, 'urn:pwd');
+    assert.equal(polled?.amr, 'pwd otp mfa');
   });
 
   test('decide deny records the account and no auth time; an expired request cannot be decided', async () => {
@@ -65,7 +73,10 @@ export function deviceCodeCases(use: UseStore): void {
     assert.equal(await codes().decide('user-hash-1', T0 + 1, { kind: 'deny', accountId: 'acc-1' }), true);
     assert.equal(await codes().decide('u2', T0 + 5, approve), false);
     const denied = await codes().poll('device-hash-1', T0 + 2);
-    assert.deepEqual([denied?.status, denied?.accountId, denied?.authTime], ['denied', 'acc-1', null]);
+    assert.deepEqual(
+      [denied?.status, denied?.accountId, denied?.authTime, denied?.amr],
+      ['denied', 'acc-1', null, null],
+    );
     assert.equal((await codes().poll('d2', T0 + 6))?.status, 'pending');
   });
 

@@ -11,6 +11,7 @@ CREATE TABLE device_codes (
   account_id TEXT,
   auth_time BIGINT,
   acr TEXT,
+  amr TEXT,
   expires_at BIGINT NOT NULL,
   last_polled_at BIGINT,
   poll_interval INTEGER NOT NULL

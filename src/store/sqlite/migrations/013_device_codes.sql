@@ -11,6 +11,7 @@ CREATE TABLE device_codes (
   account_id TEXT,
   auth_time INTEGER,
   acr TEXT,
+  amr TEXT,
   expires_at INTEGER NOT NULL,
   last_polled_at INTEGER,
   poll_interval INTEGER NOT NULL

@@ -67,6 +67,7 @@ const approve = (h: Harness, device: DeviceAuthorizationResponse, accountId = 'a
     accountId,
     authTime: h.clock.nowSeconds() - 30,
     acr: 'urn:acr:pwd',
+    amr: 'pwd',
   });
 
 describe('device authorization endpoint (§3.1, §3.2)', () => {
