@@ -153,7 +153,7 @@ describe('device_code grant (§3.4, §3.5)', () => {
     assert.equal(await errorOf(poll(h, device)), 'authorization_pending');
   });
 
-  test('approved: tokens for the approving account, an ID token with its auth_time and acr, a refresh token', async () => {
+  test('approved: tokens for the approving account, an ID token with its auth_time, acr and amr, a refresh token', async () => {
     const h = harness(deviceSnapshot());
     const device = await start(h);
     await approve(h, device);
@@ -164,6 +164,7 @@ describe('device_code grant (§3.4, §3.5)', () => {
     assert.equal(idToken.aud, 'tv');
     assert.equal(idToken.auth_time, h.clock.nowSeconds() - 30);
     assert.equal(idToken['acr'], 'urn:acr:pwd');
+    assert.deepEqual(idToken['amr'], ['pwd']);
     assert.equal(idToken['nonce'], undefined);
   });
 
