@@ -5,20 +5,29 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import {
   apiSchema,
-  authenticatorSchema,
   clientSchema,
   fileSchema,
+  htmlFormAuthenticatorSchema,
   MIN_SECRET_BITS,
+  policySchema,
   STANDARD_SCOPES,
   scopeSchema,
   serverSchema,
+  totpAuthenticatorSchema,
 } from '../src/config/schema.ts';
+import { trustedIssuerSchema } from '../src/config/schema-exchange.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The files whose `export const ...Schema` blocks carry the doc comments. */
-const SCHEMA_FILES = ['schema.ts', 'schema-client.ts', 'schema-api.ts', 'schema-registration.ts'].map((f) =>
-  join(ROOT, 'src/config', f),
-);
+const SCHEMA_FILES = [
+  'schema.ts',
+  'schema-authn.ts',
+  'schema-client.ts',
+  'schema-api.ts',
+  'schema-registration.ts',
+  'schema-exchange.ts',
+  'schema-cimd.ts',
+].map((f) => join(ROOT, 'src/config', f));
 const OUT = join(ROOT, 'docs/config-reference.md');
 
 type JsonSchema = {
@@ -66,7 +75,7 @@ const FALLBACK: Record<string, string> = {
     'Seconds an SSO session (the `tessera_sso` cookie) lasts after login; while it lasts the authorization endpoint issues codes without showing the login form.',
   'authenticators[].id':
     'Identifier; clients name it in `authenticator`. Appears in the login URL (`/authn/authenticate/html-form/{id}`) and the `acr` claim (`urn:tessera:authentication:html-form:{id}`).',
-  'authenticators[].type': 'Authenticator kind. Only the username/password HTML form exists.',
+  'authenticators[].type': 'Authenticator kind: html-form (signs users in) or totp (a second factor).',
   'authenticators[].registration':
     'Whether the login page offers "Create account" and `/authn/register/html-form/{id}` accepts registrations.',
   'scopes[].name': `Scope token. Must not repeat a built-in scope (${Object.keys(STANDARD_SCOPES).join(', ')}) or another entry.`,
@@ -95,7 +104,8 @@ const FALLBACK: Record<string, string> = {
   'clients[].secret': `A client needs \`secret\` or \`secret_hash\`. A secret with less than ${MIN_SECRET_BITS} bits of estimated entropy is refused.`,
   'clients[].secret_hash':
     'Format `hmac-sha256:{base64url}`; it only verifies under the `client-secret` data key it was made with, which a master-key rotation keeps.',
-  'clients[].authenticator': 'Id of the authenticator that logs users in for this client.',
+  'clients[].authenticator':
+    'Id of the authenticator that logs users in for this client when it names no `authentication_policies`.',
   'clients[].scopes':
     'Scopes the client may request: built-in ones or names from `scopes`. A request for any other scope gets `invalid_scope`.',
   'clients[].refresh_token': 'Refresh-token settings.',
@@ -129,12 +139,28 @@ const SECTIONS: Section[] = [
       'How this process listens and where it keeps its data. Read from the file, then overridden by flags and environment variables; never committed to the database.',
   },
   {
-    title: 'authenticators',
+    title: 'authenticators: html-form',
     path: 'authenticators[]',
-    schema: authenticatorSchema,
-    source: 'authenticatorSchema',
+    schema: htmlFormAuthenticatorSchema,
+    source: 'htmlFormAuthenticatorSchema',
     intro:
-      'A list. When the file has no `authenticators` key, the list is `[{ id: username-password, type: html-form, registration: true }]`.',
+      'A list; each entry is one of the types below, told apart by `type`. When the file has no `authenticators` key, the list is `[{ id: username-password, type: html-form, registration: true }]`. html-form is username and password on a form: it signs a user in (a first factor).',
+  },
+  {
+    title: 'authenticators: totp',
+    path: 'authenticators[]',
+    schema: totpAuthenticatorSchema,
+    source: 'totpAuthenticatorSchema',
+    intro:
+      'Codes from an authenticator app (RFC 6238): a second factor only, named in a later step of a policy (see [authentication.md](authentication.md#totp-authenticator-apps)).',
+  },
+  {
+    title: 'policies',
+    path: 'policies[]',
+    schema: policySchema,
+    source: 'policySchema',
+    intro:
+      'Authentication policies: steps in order, each a list of alternative authenticator ids, e.g. `[[username-password], [app-codes]]`. Clients name them in `authentication_policies`; see [authentication.md](authentication.md#authentication-policies).',
   },
   {
     title: 'scopes',
@@ -152,6 +178,14 @@ const SECTIONS: Section[] = [
     source: 'apiSchema',
     intro:
       'A list of APIs (resource servers, RFC 8707). A client names the ones it may ask tokens for in its `apis`; a token request with `resource` set to an API identifier gets an access token whose `aud` is that API, carrying only the scopes the API accepts.',
+  },
+  {
+    title: 'trusted_issuers',
+    path: 'trusted_issuers[]',
+    schema: trustedIssuerSchema,
+    source: 'trustedIssuerSchema',
+    intro:
+      'RFC 8693 token exchange: external issuers whose JWTs clients may exchange (see a client’s `token_exchange`).',
   },
   {
     title: 'clients',
@@ -267,7 +301,7 @@ function collect(
       ...rows,
     ],
   });
-  for (const [full, field] of nested) collect(full, field, docs, out, seen, missing);
+  for (const [full, field] of nested) collect(full, field, NESTED_DOCS.get(full) ?? docs, out, seen, missing);
 }
 
 const anchor = (heading: string) =>
@@ -276,8 +310,19 @@ const anchor = (heading: string) =>
     .replace(/[^a-z0-9 _-]/g, '')
     .replace(/ /g, '-');
 
+/** Nested objects whose doc comments live in a schema of their own file, by path. */
+const NESTED_SOURCES: Record<string, string> = {
+  'server.registration': 'registrationSchema',
+  'server.client_id_metadata_documents': 'clientIdMetadataSchema',
+};
+const NESTED_DOCS = new Map<string, Map<string, string>>();
+
 function main(): void {
   const docsBySchema = docComments();
+  for (const [path, source] of Object.entries(NESTED_SOURCES)) {
+    const docs = docsBySchema.get(source);
+    if (docs) NESTED_DOCS.set(path, docs);
+  }
   const top = z.toJSONSchema(fileSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   const covered = new Set(SECTIONS.map((s) => s.path.replace(/\[\]$/, '')));
   const uncovered = Object.keys(top.properties ?? {}).filter((k) => !covered.has(k));
@@ -301,6 +346,7 @@ function main(): void {
     '```yaml',
     'server: { ... }       # mapping',
     'authenticators: [ ... ]',
+    'policies: [ ... ]',
     'scopes: [ ... ]',
     'apis: [ ... ]',
     'clients: [ ... ]',
@@ -326,7 +372,11 @@ function main(): void {
     '',
     '- `authenticators[].id`, `scopes[].name` and `clients[].client_id` are unique within their list.',
     '- `scopes[].name` is not a built-in scope.',
-    '- `clients[].authenticator` names an authenticator declared in the same file.',
+    '- `clients[].authenticator` names an authenticator declared in the same file, and not a second factor (totp).',
+    '- `policies[].id` is unique; every id in `policies[].steps` names an authenticator; the first step holds no',
+    '  second-factor type (totp), later steps no sign-in type (html-form); `policies[].acr` values (and the',
+    '  `urn:tessera:authentication:<type>:<id>` of each sign-in authenticator) are unique.',
+    '- `clients[].authentication_policies` name declared policies.',
     '- every entry of `clients[].scopes` is a built-in scope or a `scopes[].name` declared in the same file.',
     '- `server.base_url` is an absolute `http`/`https` URL without query or fragment; plain `http` on a',
     '  non-loopback host needs `server.allow_insecure_http`.',

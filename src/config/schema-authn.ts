@@ -22,10 +22,23 @@ export const totpAuthenticatorSchema = z
   })
   .strict();
 
-/** Every authenticator type; a new type (passkey) adds its schema here and its folder in authn/authenticators. */
+/** WebAuthn passkeys: a first factor (passwordless, discoverable credentials) or a second factor after a password. */
+export const passkeyAuthenticatorSchema = z
+  .object({
+    id: idSchema,
+    type: z.literal('passkey'),
+    /** WebAuthn L3 §5.8.6: `required` refuses a passkey that did not check a PIN or biometric. */
+    user_verification: z.enum(['required', 'preferred']).default('required'),
+    /** Whether a passkey alone signs a person in (the login page offers it); off: only after a password. */
+    passwordless: z.boolean().default(true),
+  })
+  .strict();
+
+/** Every authenticator type; a new type adds its schema here and its folder in authn/authenticators. */
 export const authenticatorSchema = z.discriminatedUnion('type', [
   htmlFormAuthenticatorSchema,
   totpAuthenticatorSchema,
+  passkeyAuthenticatorSchema,
 ]);
 
 export type AuthenticatorTypeName = z.output<typeof authenticatorSchema>['type'];
@@ -38,6 +51,7 @@ export type AuthenticatorTypeName = z.output<typeof authenticatorSchema>['type']
 export const FACTOR_ROLES: Readonly<Record<AuthenticatorTypeName, 'first' | 'second' | 'either'>> = {
   'html-form': 'first',
   totp: 'second',
+  passkey: 'either',
 };
 
 export const factorRole = (type: string): 'first' | 'second' | 'either' | undefined =>
@@ -49,7 +63,9 @@ export const factorRole = (type: string): 'first' | 'second' | 'either' | undefi
  */
 export const policySchema = z
   .object({
+    /** Identifier; clients name it in `authentication_policies`. */
     id: idSchema,
+    /** What admins see it called; default: its id. */
     name: z.string().trim().min(1).max(100).optional(),
     /** The acr value (OIDC Core §2) its ID tokens carry; default urn:tessera:policy:<id>. */
     acr: z
@@ -57,6 +73,7 @@ export const policySchema = z
       .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces (acr_values is space-separated)')
       .max(200)
       .optional(),
+    /** Steps in order; each is a list of alternative authenticator ids, any one of which meets it. */
     steps: z
       .array(z.array(z.string()).min(1, 'a step needs at least one authenticator'))
       .min(1, 'a policy needs at least one step'),

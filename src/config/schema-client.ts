@@ -88,7 +88,7 @@ export const clientSchema = z
     /** ...or by reference, fetched with a timeout, a size cap and HTTP caching. */
     jwks_uri: fetchUrlSchema.optional(),
     authenticator: z.string().default('username-password'),
-    /** Authentication policy ids: the first is the default, later ones are step-up levels (acr_values). */
+    /** Authentication policy ids: the first is the default, later ones are step-up levels reached by acr_values or an essential acr claim. */
     authentication_policies: z.array(z.string()).optional(),
     scopes: z.array(scopeTokenSchema).default(['openid']),
     /** RFC 8707: the APIs (their identifiers) this client may ask tokens for with `resource`. */
