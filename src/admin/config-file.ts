@@ -9,7 +9,7 @@ import { AdminError } from './errors.ts';
 import { nameIssues } from './issues.ts';
 import { sealSecrets } from './seal-secrets.ts';
 
-const KEYS = ['authenticators', 'policies', 'scopes', 'apis', 'clients'] as const;
+const KEYS = ['authenticators', 'policies', 'scopes', 'apis', 'clients', 'trusted_issuers'] as const;
 
 /**
  * The snapshot a document describes. A full tessera.yaml works too: its `server` section is left
@@ -51,6 +51,7 @@ export function documentFromSnapshot(snapshot: Snapshot): Record<string, unknown
     scopes: snapshot.scopes,
     apis: snapshot.apis,
     clients: snapshot.clients,
+    ...(snapshot.trusted_issuers === undefined ? {} : { trusted_issuers: snapshot.trusted_issuers }),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   scopeSchema,
   totpAuthenticatorSchema,
 } from '../config/schema.ts';
+import { tokenExchangeSchema } from '../config/schema-exchange.ts';
 
 /**
  * A copy of an object's fields, each optional and without its default: a patch names only what it
@@ -42,10 +43,13 @@ export const clientCreateInput = z
   .meta({ description: 'A new client. Omit secret to have a strong one generated and returned once.' });
 
 /** Changes to a client: only the fields given. The secret is changed with the secret operation only. */
-export const clientPatchInput = patchOf(editableClientFields, true).meta({
-  description:
-    'Fields to change; null unsets a field (back to its default); refresh_token is merged field by field.',
-});
+export const clientPatchInput = patchOf(editableClientFields, true)
+  // RFC 8693: the token-exchange policy is replaced as a whole, or removed with null.
+  .extend({ token_exchange: tokenExchangeSchema.nullable().optional() })
+  .meta({
+    description:
+      'Fields to change; null unsets a field (back to its default); refresh_token is merged field by field.',
+  });
 
 export const secretResetInput = z
   .object({ secret: clientSchema.shape.secret })

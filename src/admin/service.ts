@@ -30,6 +30,7 @@ import type {
 } from './inputs.ts';
 import { authorName, draftOwner, type Principal } from './principal.ts';
 import { createScope, deleteScope, updateScope } from './scope-edits.ts';
+import { createTrustedIssuer, deleteTrustedIssuer, updateTrustedIssuer } from './trusted-issuer-edits.ts';
 import { type ClientView, clientView } from './views.ts';
 
 /** A client edit's result: the client as admins see it, and a new secret's plaintext, once. */
@@ -87,6 +88,14 @@ export function createAdminService(deps: AdminDeps) {
     /** Resolves to the clients that still name the API: the commit is refused until none does. */
     deleteApi: async (who: Principal, identifier: string): Promise<string[]> =>
       (await editDraft(deps, owner(who), (s) => deleteApi(s, identifier))).stillNamedBy,
+
+    // RFC 8693: issuers whose JWTs clients may exchange.
+    createTrustedIssuer: (who: Principal, input: unknown) => edit(who, (s) => createTrustedIssuer(s, input)),
+    updateTrustedIssuer: (who: Principal, issuer: string, input: unknown) =>
+      edit(who, (s) => updateTrustedIssuer(s, issuer, input)),
+    /** Resolves to the clients that still trust the issuer: the commit is refused until none does. */
+    deleteTrustedIssuer: async (who: Principal, issuer: string): Promise<string[]> =>
+      (await editDraft(deps, owner(who), (s) => deleteTrustedIssuer(s, issuer))).stillNamedBy,
 
     createAuthenticator: (who: Principal, input: AuthenticatorCreateInput) =>
       edit(who, (s) => createAuthenticator(s, input)),

@@ -10,6 +10,7 @@ import { revisionOperations } from './revisions.ts';
 import { scopeOperations } from './scopes.ts';
 import { registrationOperations } from './registration.ts';
 import { profileOperations } from './service-profiles.ts';
+import { trustedIssuerOperations } from './trusted-issuers.ts';
 
 export const OPERATIONS: readonly Operation[] = [
   ...profileOperations,
@@ -17,6 +18,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...postureOperations,
   ...scopeOperations,
   ...apiOperations,
+  ...trustedIssuerOperations,
   ...authenticatorOperations,
   ...changeOperations,
   ...revisionOperations,
