@@ -7,6 +7,7 @@ import { sealSecrets } from './admin/seal-secrets.ts';
 import { setupToken } from './admin/setup.ts';
 import { createAuditRecorder } from './authn/audit.ts';
 import type { AuthnDeps } from './authn/deps.ts';
+import { relyingPartyFor } from './authn/passkey/relying-party.ts';
 import { findSession, touchSession } from './authn/sessions.ts';
 import { type Endpoints, endpointsFor, PATHS } from './config/endpoints.ts';
 import type { LiveConfig } from './config/live.ts';
@@ -176,6 +177,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       audit,
       totp: store.totp,
       secretBox: authnSecretBox(dataKeys['secret-sealing']),
+      passkeys: store.passkeys,
+      relyingParty: relyingPartyFor(endpoints.base),
     };
     const tls = config.server.tls;
     const admin: AdminDeps = {

@@ -11,7 +11,9 @@ import type {
   ThrottleStore,
   TotpStore,
 } from '../store/ports/index.ts';
+import type { PasskeyStore } from '../store/ports/passkeys.ts';
 import type { AuditRecorder } from './audit.ts';
+import type { RelyingParty } from './passkey/relying-party.ts';
 
 /** Encryption at rest for authenticator secrets (TOTP keys): main.ts passes it in, authn never sees a key. */
 export interface SecretBox {
@@ -43,6 +45,10 @@ export interface AuthnDeps {
   totp: TotpStore;
   /** Seals TOTP secrets before they are stored, opens them to check a code. */
   secretBox: SecretBox;
+  /** Passkeys (WebAuthn credentials) and their challenges. */
+  passkeys: PasskeyStore;
+  /** The WebAuthn relying party: its ID and origin from the issuer's base URL. */
+  relyingParty: RelyingParty;
 }
 
 /** Where a use case writes its audit events: the request's logger, so each line carries the request id. */

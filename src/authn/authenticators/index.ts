@@ -1,12 +1,14 @@
 // The authenticator registry: one folder per type; adding one (TOTP, passkey) is a folder and a line here.
 import type { AuthenticatorConfig } from '../../config/schema.ts';
 import { htmlForm } from './html-form/index.ts';
+import { passkey } from './passkey/index.ts';
 import { totp } from './totp/index.ts';
 import type { AuthenticatorType } from './types.ts';
 
 export const AUTHENTICATORS = {
   'html-form': htmlForm,
   totp,
+  passkey,
 } as const satisfies Record<AuthenticatorConfig['type'], AuthenticatorType>;
 
 export const AUTHENTICATOR_TYPES: readonly AuthenticatorType[] = Object.values(AUTHENTICATORS);

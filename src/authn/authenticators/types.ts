@@ -19,7 +19,7 @@ export interface PageSpec {
   view: string;
   title: string;
   /** The fields the page posts; `secret` ones are never shown again. */
-  fields: readonly { name: string; secret?: true }[];
+  fields: readonly { name: string; secret?: true; maxLength?: number }[];
 }
 
 /** One attempt, as the route saw it. */
@@ -29,6 +29,8 @@ export interface Attempt {
   address: string;
   /** The browser's User-Agent header (cut short), kept on the session for the account page. */
   userAgent?: string;
+  /** The browser's WebAuthn challenge handle (its passkey/challenges.ts cookie), for passkey ceremonies. */
+  challenge?: string;
   log: AuthnLog;
 }
 

@@ -38,6 +38,8 @@ export function authnHarness(): AuthnHarness {
     countLogin: (result) => counted.push(result),
     audit: createAuditRecorder({ store: store.audit, clock, log: () => ({ error: () => {} }) }),
     totp: store.totp,
+    passkeys: store.passkeys,
+    relyingParty: { id: 'localhost', origin: 'http://localhost:8443', name: 'Tessera' },
     // Reversible but not the identity, so a test sees that the stored secret is not the plain key.
     secretBox: {
       seal: (plain) => `sealed:${Buffer.from(plain).toString('base64url')}`,
