@@ -1,4 +1,6 @@
 // Token introspection (RFC 7662): active:false for anything unknown, expired or revoked; metadata otherwise.
+
+import { tokenOwner } from '../clients/token-owner.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { OAuthError } from '../errors.ts';
 import { exchangedClaims } from '../exchange/introspection.ts';
@@ -19,7 +21,7 @@ export async function introspectEndpoint(
   // §2.2: nothing is said about tokens that are not active, not even why.
   if (!token || token.revoked || token.expiresAt <= now) return { active: false };
   // A rotated-out refresh token can no longer be used, unless still inside a non-zero grace period.
-  const owner = await deps.clients.find(token.clientId);
+  const owner = await tokenOwner(deps.clients, token.clientId);
   if (token.rotatedAt !== null) {
     const grace = owner?.refreshToken.reuseGrace ?? 0;
     if (grace === 0 || now - token.rotatedAt > grace) return { active: false };

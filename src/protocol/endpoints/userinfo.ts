@@ -1,4 +1,5 @@
 // UserInfo endpoint (OIDC Core §5.3): claims for the access token's scopes (RFC 6750, RFC 9449 §7 for errors).
+import { tokenOwner } from '../clients/token-owner.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { bindingMismatch, resourceProof, type TokenScheme } from '../dpop/resource.ts';
 import { OAuthError } from '../errors.ts';
@@ -83,7 +84,7 @@ export async function userinfoEndpoint(
   }
   const config = deps.config();
   // A client removed by a commit (or a deleted registration) takes its tokens with it.
-  const client = await deps.clients.find(token.clientId);
+  const client = await tokenOwner(deps.clients, token.clientId);
   if (!client) {
     return refused('invalid_token', 'the client this token was issued to no longer exists', scheme);
   }

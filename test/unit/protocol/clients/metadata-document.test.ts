@@ -5,6 +5,7 @@ import { clientIdMetadataSchema } from '../../../../src/config/schema-cimd.ts';
 import { type FetchedJson, OutboundError } from '../../../../src/keys/outbound.ts';
 import { metadataDocumentSource } from '../../../../src/protocol/clients/metadata-document.ts';
 import { clientIdUrlProblem } from '../../../../src/protocol/clients/metadata-url.ts';
+import { tokenOwner } from '../../../../src/protocol/clients/token-owner.ts';
 import { OAuthError } from '../../../../src/protocol/errors.ts';
 import { FixedClock } from '../../../../src/shared/clock.ts';
 import { liveConfig, NOW } from '../../helpers.ts';
@@ -166,5 +167,20 @@ describe('metadata document source', () => {
     const { source, fetches } = setup();
     await Promise.all([source.find(ID), source.find(ID), source.find(ID)]);
     assert.equal(fetches(), 1);
+  });
+});
+
+describe('tokenOwner (introspection, UserInfo)', () => {
+  const resolver = (error: Error) => ({
+    find: async () => {
+      throw error;
+    },
+    forget() {},
+  });
+  test('a client whose document is refused owns no tokens any more: undefined, not an error', async () => {
+    assert.equal(await tokenOwner(resolver(new OAuthError('invalid_request', 'refused')), ID), undefined);
+  });
+  test('a store outage still fails the request', async () => {
+    await assert.rejects(tokenOwner(resolver(new Error('store down')), ID), /store down/);
   });
 });
