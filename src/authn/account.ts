@@ -1,8 +1,18 @@
 // The account page's use cases: who is signed in, the consents they gave, and editing their profile.
-import type { Account } from '../store/ports/index.ts';
+import type { Account, Session } from '../store/ports/index.ts';
 import type { AuthnDeps } from './deps.ts';
 import { applyProfile } from './profile.ts';
 import { findSession } from './sessions.ts';
+
+/** The live session the cookie names and its account, when the account is not disabled. */
+export async function signedIn(
+  sessionToken: string | undefined,
+  deps: Pick<AuthnDeps, 'sessions' | 'clock' | 'accounts'>,
+): Promise<{ account: Account; session: Session } | undefined> {
+  const session = await findSession(sessionToken, deps);
+  const account = session && (await deps.accounts.findById(session.accountId));
+  return account && !account.disabled ? { account, session: session! } : undefined;
+}
 
 /** The account the session cookie names, when the session is live and the account not disabled. */
 export async function signedInAccount(

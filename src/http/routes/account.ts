@@ -1,23 +1,26 @@
-// The account page: a logged-in user edits their profile and sees and revokes the consents they gave.
+// The account page: a logged-in user edits their profile, sees and revokes the consents they gave, and
+// manages their security (second factors, password, sessions: routes/account-security.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { consentsOf, signedInAccount, updateProfile } from '../../authn/account.ts';
+import { consentsOf, signedIn, updateProfile } from '../../authn/account.ts';
 import { withdrawConsent } from '../../authn/consent.ts';
 import { PROFILE_FIELDS, profileValue } from '../../authn/profile.ts';
 import { PATHS } from '../../config/endpoints.ts';
-import type { Account } from '../../store/ports/index.ts';
+import type { Account, Session } from '../../store/ports/index.ts';
+import { NOTICES, type SecurityOptions, securityView } from '../account-security-view.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { renderPage } from '../pages.ts';
 import { sessionToken } from '../request.ts';
+import { accountSecurityRoutes } from './account-security.ts';
 
 export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { prefix } = deps.endpoints;
   const assets = prefix + ASSETS_PATH;
   const page = `${prefix}${PATHS.authn}/account`;
 
-  /** The logged-in account, or a redirect to the login page that comes back here. */
-  const requireAccount = async (request: FastifyRequest, reply: FastifyReply) => {
-    const account = await signedInAccount(sessionToken(request), deps.authn);
-    if (account) return account;
+  /** The logged-in account and its session, or a redirect to the login page that comes back here. */
+  const requireSignedIn = async (request: FastifyRequest, reply: FastifyReply) => {
+    const signed = await signedIn(sessionToken(request), deps.authn);
+    if (signed) return signed;
     const first = deps.authn.config().authenticators.values().next().value;
     const login = first ? `${first.type}/${first.id}` : 'html-form/username-password';
     reply.redirect(
@@ -26,14 +29,26 @@ export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
     );
     return undefined;
   };
+  const requireAccount = async (request: FastifyRequest, reply: FastifyReply) =>
+    (await requireSignedIn(request, reply))?.account;
+
+  /** A fresh login with the session's first factor, coming back here (re-authentication without a password). */
+  const loginAgainUrl = (session: Session) =>
+    `${prefix}${PATHS.authn}/continue?${new URLSearchParams({
+      policy: `@${session.factors[0]?.authenticator ?? session.authenticator}`,
+      fresh: '1',
+      return_to: page,
+    })}`;
 
   const render = async (
     reply: FastifyReply,
-    account: Account,
+    signed: { account: Account; session: Session },
     form: Record<string, string> | undefined,
     errors: Record<string, string>,
     saved: boolean,
+    security: SecurityOptions & { status?: number } = {},
   ) => {
+    const { account, session } = signed;
     const consents = await consentsOf(account, deps.authn);
     return renderPage(
       reply,
@@ -56,26 +71,35 @@ export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
           scope: c.scope || '(no scopes)',
           revokeAction: `${page}/consents/${encodeURIComponent(c.clientId)}/revoke`,
         })),
+        security: await securityView(account, session, page, loginAgainUrl(session), deps.authn, security),
       },
-      Object.keys(errors).length > 0 ? 400 : 200,
+      security.status ?? (Object.keys(errors).length > 0 ? 400 : 200),
     );
   };
 
   app.get(page, async (request, reply) => {
-    const account = await requireAccount(request, reply);
-    if (!account) return reply;
-    return render(reply, account, undefined, {}, (request.query as Record<string, unknown>)['saved'] === '1');
+    const signed = await requireSignedIn(request, reply);
+    if (!signed) return reply;
+    const q = request.query as Record<string, unknown>;
+    const notice =
+      typeof q['notice'] === 'string' && Object.hasOwn(NOTICES, q['notice'])
+        ? NOTICES[q['notice']]
+        : undefined;
+    return render(reply, signed, undefined, {}, q['saved'] === '1', {
+      message: notice === undefined ? undefined : { text: notice, isError: false },
+    });
   });
 
   app.post(`${page}/profile`, { preHandler: app.csrfProtection }, async (request, reply) => {
-    const account = await requireAccount(request, reply);
-    if (!account) return reply;
+    const signed = await requireSignedIn(request, reply);
+    if (!signed) return reply;
+    const { account } = signed;
     const raw = (request.body ?? {}) as Record<string, unknown>;
     const form: Record<string, string> = {};
     for (const f of PROFILE_FIELDS)
       form[f.name] = typeof raw[f.name] === 'string' ? (raw[f.name] as string) : '';
     const result = await updateProfile(account, form, deps.authn);
-    if (!result.ok) return render(reply, account, form, result.errors, false);
+    if (!result.ok) return render(reply, signed, form, result.errors, false);
     return reply.redirect(`${page}?saved=1`, 303);
   });
 
@@ -90,4 +114,12 @@ export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
       return reply.redirect(page, 303);
     },
   );
+
+  accountSecurityRoutes(app, deps, {
+    page,
+    assets,
+    requireSignedIn,
+    loginAgainUrl,
+    renderAccount: (reply, signed, security) => render(reply, signed, undefined, {}, false, security),
+  });
 }

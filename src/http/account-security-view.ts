@@ -1,0 +1,76 @@
+// What the account page's security section shows: second factors, the password form, SSO sessions, in plain words.
+import { totpFactor } from '../authn/account/factors.ts';
+import { isFresh, REAUTH_SECONDS } from '../authn/account/reauth.ts';
+import { sessionsOf } from '../authn/account/sessions.ts';
+import { totpAuthenticator } from '../authn/account/totp.ts';
+import type { AuthnDeps } from '../authn/deps.ts';
+import type { Account, Session } from '../store/ports/index.ts';
+
+const DATE = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+/** A moment as a person reads it: "2 Dec 2026, 03:24 UTC". */
+export const when = (seconds: number): string => `${DATE.format(new Date(seconds * 1000))} UTC`;
+
+/** A message at the top of the security section: a success notice, or why an action was refused. */
+export interface SecurityMessage {
+  text: string;
+  isError: boolean;
+}
+
+/** Notices after a redirect, by the `notice` query value: a fixed list, so the query cannot write on the page. */
+export const NOTICES: Readonly<Record<string, string>> = {
+  'password-changed': 'Your password was changed. Your other sessions were ended.',
+  'totp-on': 'Your authenticator app is set up.',
+  'totp-removed': 'Your authenticator app was removed.',
+  'session-ended': 'The session was ended.',
+};
+
+export interface SecurityOptions {
+  message?: SecurityMessage | undefined;
+  passwordErrors?: Record<string, string> | undefined;
+}
+
+/** The section's data for account.eta; `page` is the account page's path, the forms post below it. */
+export async function securityView(
+  account: Pick<Account, 'id'>,
+  session: Session,
+  page: string,
+  loginAgainUrl: string,
+  deps: AuthnDeps,
+  options: SecurityOptions = {},
+) {
+  const now = deps.clock.nowSeconds();
+  const totp = await totpFactor(account.id, deps);
+  const sessions = await sessionsOf(account, session, deps);
+  return {
+    message: options.message,
+    reauth: {
+      needed: !isFresh(session, now),
+      minutes: REAUTH_SECONDS / 60,
+      loginAgainUrl,
+    },
+    totp: {
+      available: totpAuthenticator(deps) !== undefined || totp !== undefined,
+      enrolled: totp && {
+        created: when(totp.createdAt),
+        lastUsed: totp.lastUsedAt === null ? 'never' : when(totp.lastUsedAt),
+        recoveryCodesLeft: totp.recoveryCodesLeft,
+      },
+      enrolUrl: `${page}/totp`,
+      removeAction: `${page}/totp/remove`,
+      regenerateAction: `${page}/totp/recovery-codes`,
+    },
+    password: {
+      action: `${page}/password`,
+      errors: options.passwordErrors ?? {},
+    },
+    sessions: sessions.map((s) => ({
+      browser: s.browser,
+      address: s.address || 'unknown',
+      started: when(s.createdAt),
+      lastSeen: when(s.lastSeen),
+      current: s.current,
+      endAction: `${page}/sessions/${s.handle}/end`,
+    })),
+  };
+}
