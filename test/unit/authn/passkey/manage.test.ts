@@ -237,6 +237,6 @@ describe('the account page functions', () => {
     assert.equal(await removePasskey(alice.id, id, h.deps, { address: '192.0.2.9' }), true);
     assert.deepEqual(await listPasskeys(alice.id, h.deps), []);
     const events = await h.store.audit.list({ limit: 10 });
-    assert.ok(events.some((e) => e.type === 'factor.removed' && e.detail['name'] === 'Phone'));
+    assert.ok(events.some((e) => e.type === 'factor.removed' && e.detail?.['name'] === 'Phone'));
   });
 });
