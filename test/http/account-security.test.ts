@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { codeAt, stepAt } from '../../src/authn/totp/codes.ts';
 import { recoveryCodeHash } from '../../src/authn/totp/recovery.ts';
 import { FixedClock } from '../../src/shared/clock.ts';
+import type { AuditType } from '../../src/store/ports/index.ts';
 import { basic, findForm, isActive, logIn, PASSWORD, signUp, tokensFor } from '../fixtures/oidc.ts';
 import { startServer, type TestServer, WWW_SECRET, wwwClient } from '../fixtures/server.ts';
 import { type Response, UserAgent, unescapeHtml } from '../fixtures/user-agent.ts';
@@ -44,7 +45,7 @@ const post = (agent: UserAgent, res: Response, action: RegExp, fields: Record<st
   const form = findForm(res, action);
   return agent.follow(form.action, { form: { ...form.fields, ...fields } });
 };
-const events = (server: TestServer, type: string) =>
+const events = (server: TestServer, type: AuditType) =>
   server.tessera.store.audit.list({ types: [type], limit: 100 });
 const accountId = async (server: TestServer, username: string) =>
   (await server.tessera.store.accounts.findByUsername(username))!.id;
