@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
 import { type DocumentServer, json, startDocumentServer } from '../fixtures/https-documents.ts';
 import { authorizeUrl, CALLBACK, pkce, signUp, token } from '../fixtures/oidc.ts';
 import { startServer, type TestServer } from '../fixtures/server.ts';
@@ -187,6 +188,20 @@ describe('client ID metadata documents', () => {
     const port = new URL(docs.base).port;
     const denied = await authorize(`https://localhost:${port}/good.json`);
     assert.match(denied.body, /host is not accepted/);
+  });
+
+  test('any text after the document host is an error page or a login, never a 5xx or a redirect to the client', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 60, unit: 'binary' }), async (suffix) => {
+        const clientId = `${docs.base}/${suffix}`;
+        if (clientId.includes('\0')) return; // stopped at the edge, tested in hostile.test.ts
+        const res = await authorize(clientId);
+        assert.ok(res.status < 500, `${res.status} for ${JSON.stringify(clientId)}`);
+        const location = res.headers.get('location') ?? '';
+        assert.ok(!location.startsWith(CALLBACK), `redirected to the client for ${JSON.stringify(clientId)}`);
+      }),
+      { numRuns: 40, seed: 20_261_202 },
+    );
   });
 
   test('the token endpoint refuses a client_id URL whose document is bad, without a 500', async () => {

@@ -22,6 +22,8 @@ export interface MetadataDocumentOptions {
 /** §4.1: methods built on a shared secret cannot be used, as the document is public. */
 const AUTH_METHODS = ['none', 'private_key_jwt'] as const;
 const SECRET_FIELDS = ['client_secret', 'client_secret_expires_at'];
+/** Fetches running at once on one node: a flood of made-up client_ids cannot hold more sockets than this. */
+export const MAX_FETCHES_IN_FLIGHT = 32;
 
 const refused = (why: string, detail?: string) =>
   new OAuthError('invalid_request', `the client_id metadata document cannot be used: ${why}`, {
@@ -106,6 +108,11 @@ export function metadataDocumentSource(options: MetadataDocumentOptions): Client
       // Concurrent requests for one client share one fetch.
       let pending = inFlight.get(clientId);
       if (!pending) {
+        if (inFlight.size >= MAX_FETCHES_IN_FLIGHT)
+          throw new OAuthError(
+            'temporarily_unavailable',
+            'too many client metadata documents are being fetched; try again',
+          );
         pending = load(clientId).finally(() => inFlight.delete(clientId));
         inFlight.set(clientId, pending);
       }

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { clientIdMetadataSchema } from '../../../../src/config/schema-cimd.ts';
 import { type FetchedJson, OutboundError } from '../../../../src/keys/outbound.ts';
-import { metadataDocumentSource } from '../../../../src/protocol/clients/metadata-document.ts';
+import {
+  MAX_FETCHES_IN_FLIGHT,
+  metadataDocumentSource,
+} from '../../../../src/protocol/clients/metadata-document.ts';
 import { clientIdUrlProblem } from '../../../../src/protocol/clients/metadata-url.ts';
 import { tokenOwner } from '../../../../src/protocol/clients/token-owner.ts';
 import { OAuthError } from '../../../../src/protocol/errors.ts';
@@ -183,4 +186,26 @@ describe('tokenOwner (introspection, UserInfo)', () => {
   test('a store outage still fails the request', async () => {
     await assert.rejects(tokenOwner(resolver(new Error('store down')), ID), /store down/);
   });
+});
+
+test(`at most ${MAX_FETCHES_IN_FLIGHT} documents are fetched at once; the next is temporarily_unavailable`, async () => {
+  const release: (() => void)[] = [];
+  const source = metadataDocumentSource({
+    policy: clientIdMetadataSchema.parse({ enabled: true }),
+    outbound: { timeout: 1, maxBytes: 1000, allowLoopback: false, allowPrivateNetworks: false },
+    config: () => liveConfig(),
+    clock: new FixedClock(NOW),
+    fetch: (url) =>
+      new Promise((resolve) =>
+        release.push(() => resolve({ body: doc({ client_id: url }), maxAge: undefined })),
+      ),
+  });
+  const ids = Array.from({ length: MAX_FETCHES_IN_FLIGHT }, (_, i) => `https://app.example/c${i}.json`);
+  const pending = ids.map((id) => source.find(id));
+  const error = await source.find('https://app.example/one-more.json').catch((e: unknown) => e);
+  assert.ok(error instanceof OAuthError);
+  assert.equal(error.code, 'temporarily_unavailable');
+  for (const r of release) r();
+  assert.equal((await Promise.all(pending)).length, MAX_FETCHES_IN_FLIGHT);
+  assert.equal((await source.find('https://app.example/c0.json'))?.client_id, 'https://app.example/c0.json');
 });
