@@ -98,7 +98,8 @@ const FALLBACK: Record<string, string> = {
     'Where RP-initiated logout (`end_session_endpoint`) may send the browser afterwards; exact match, same rules as `redirect_uris`.',
   'clients[].allowed_cors_origins':
     'Each is a bare origin such as `https://app.example.com`. CORS applies to the token, introspection, revocation and UserInfo endpoints.',
-  'clients[].capabilities': 'Flows the client may use. Only the code flow exists.',
+  'clients[].capabilities':
+    'Flows the client may use: `client_credentials` in docs/apis.md, `device_code` in docs/device-flow.md.',
   'clients[].redirect_uris':
     'Registered redirect URIs, compared by exact string match (for a public client, a loopback `http` URI matches on any port, RFC 8252 §7.3). Each is absolute, has no fragment, and uses `https`, `http` on a loopback host (`http://localhost/callback`), or a private-use scheme in reverse-domain form (`com.example.app:/cb`). With more than one registered, every authorization request must send `redirect_uri`.',
   'clients[].secret': `A client needs \`secret\` or \`secret_hash\`. A secret with less than ${MIN_SECRET_BITS} bits of estimated entropy is refused.`,
