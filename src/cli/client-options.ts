@@ -25,6 +25,7 @@ export interface ClientOpts extends EditOpts {
   idTokenAlg?: string;
   authenticator?: string;
   accessTokenLifetime?: string;
+  tokenExchange?: string | false;
 }
 
 /** What create and update share; `update` adds the --no-… forms, so that a flag left out stays as it is. */
@@ -32,7 +33,11 @@ export function clientOptions(cmd: Command, update: boolean): Command {
   const repeat = update ? ', replacing the old list' : '';
   cmd
     .option('--name <text>', 'display name (consent page)')
-    .option('--capability <capability>', `code, client_credentials or device_code (repeat for several${repeat})`, collect)
+    .option(
+      '--capability <capability>',
+      `code, client_credentials, device_code or token_exchange (repeat for several${repeat})`,
+      collect,
+    )
     .option('--redirect-uri <uri>', `registered redirect URI, needed with code (repeat${repeat})`, collect)
     .option('--scope <scope>', `allowed scope (repeat${repeat})`, collect)
     .option('--api <identifier>', `API the client may get tokens for (repeat${repeat})`, collect)
@@ -49,14 +54,30 @@ export function clientOptions(cmd: Command, update: boolean): Command {
     .option('--profile <profile>', 'security profile: fapi2 (FAPI 2.0)')
     .option('--id-token-alg <alg>', 'ID token signing algorithm (RS256, PS256, ES256, EdDSA)')
     .option('--authenticator <id>', 'user authenticator')
-    .option('--access-token-lifetime <seconds>', 'access token lifetime');
+    .option('--access-token-lifetime <seconds>', 'access token lifetime')
+    .option(
+      '--token-exchange <file-or-json>',
+      'RFC 8693 policy (JSON or a file): subject_token_types, audiences, impersonation, delegation, ...',
+    );
   if (update) {
     cmd
       .option('--no-par', 'stop requiring pushed authorization requests')
       .option('--no-dpop', 'stop requiring DPoP-bound access tokens')
-      .option('--no-profile', 'no security profile');
+      .option('--no-profile', 'no security profile')
+      .option('--no-token-exchange', 'remove the token-exchange policy (drop the capability too)');
   }
   return cmd;
+}
+
+/** A token-exchange policy as JSON, inline or in a file; the service checks its fields. */
+function readPolicy(value: string | undefined): unknown {
+  if (value === undefined) return undefined;
+  const text = value.trimStart().startsWith('{') ? value : readFileSync(value, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fail('--token-exchange: not a JSON object');
+  }
 }
 
 function readJwks(value: string) {
@@ -90,6 +111,7 @@ export function clientFields<T extends Omit<ClientCreateInput, 'client_id'> | Cl
   set('profile', (opts.profile as unknown) === false ? null : opts.profile);
   set('id_token_signed_response_alg', opts.idTokenAlg);
   set('authenticator', opts.authenticator);
+  set('token_exchange', opts.tokenExchange === false ? null : readPolicy(opts.tokenExchange));
   set(
     'access_token_lifetime',
     opts.accessTokenLifetime === undefined ? undefined : Number(opts.accessTokenLifetime),

@@ -16,6 +16,7 @@ import { registrationCommand } from './registration.ts';
 import { scopeCommand } from './scope.ts';
 import { selftestCommand } from './selftest.ts';
 import { start } from './start.ts';
+import { trustedIssuerCommand } from './trusted-issuer.ts';
 import { userCommand } from './user.ts';
 
 const program = new Command('tessera')
@@ -38,6 +39,7 @@ program.addCommand(keysCommand());
 program.addCommand(masterKeyCommand());
 program.addCommand(scopeCommand());
 program.addCommand(apiCommand());
+program.addCommand(trustedIssuerCommand());
 program.addCommand(configCommand());
 program.addCommand(doctorCommand());
 program.addCommand(userCommand());
