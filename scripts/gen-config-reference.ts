@@ -194,7 +194,7 @@ const SECTIONS: Section[] = [
     schema: clientSchema,
     source: 'clientSchema',
     intro:
-      'A list of OAuth clients. `capabilities` says which flows a client may use: `code` (the authorization code flow, which needs `redirect_uris`) and `client_credentials` (a machine acting for itself). A client is public when `token_endpoint_auth_method` is `none` (it then must have no secret, and cannot set `require_pkce: false`); `client_secret_basic`, `client_secret_post` and `client_secret_jwt` clients need `secret` or `secret_hash` (`client_secret_jwt` needs the secret itself, kept sealed under the master key); `private_key_jwt` clients need `jwks` or `jwks_uri`. `profile: fapi2` holds the client to the FAPI 2.0 Security Profile: a configuration that breaks one of its rules is refused, naming the rule.',
+      'A list of OAuth clients. `capabilities` says which flows a client may use: `code` (the authorization code flow, which needs `redirect_uris`), `client_credentials` (a machine acting for itself), `device_code` (RFC 8628: a TV or command-line tool whose user approves on another screen; public clients allowed) and `token_exchange` (RFC 8693). A client is public when `token_endpoint_auth_method` is `none` (it then must have no secret, and cannot set `require_pkce: false`); `client_secret_basic`, `client_secret_post` and `client_secret_jwt` clients need `secret` or `secret_hash` (`client_secret_jwt` needs the secret itself, kept sealed under the master key); `private_key_jwt` clients need `jwks` or `jwks_uri`. `profile: fapi2` holds the client to the FAPI 2.0 Security Profile: a configuration that breaks one of its rules is refused, naming the rule.',
   },
 ];
 
