@@ -36,8 +36,11 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps): void {
       { title: 'Connect a device', assets, action: path, csrf: reply.generateCsrf(), userCode, error },
       status,
     );
-  const throttled = (reply: FastifyReply, wait: number) =>
-    entry(reply, '', `Too many wrong codes from here. Try again in ${Math.ceil(wait / 60)} minutes.`, 429);
+  const throttled = (reply: FastifyReply, wait: number) => {
+    const minutes = Math.ceil(wait / 60);
+    const when = minutes === 1 ? 'a minute' : `${minutes} minutes`;
+    return entry(reply, '', `Too many wrong codes from here. Try again in ${when}.`, 429);
+  };
   const confirmUrl = (userCode: string) => `${confirmPath}?${new URLSearchParams({ user_code: userCode })}`;
 
   // §3.3.1: verification_uri_complete fills the code in; the user still presses Continue, then confirms (§5.4).
