@@ -253,6 +253,7 @@ describe('verification page (RFC 8628 §3.3, §5.1, §5.4)', () => {
     const entry = await guesser.request(`${server.url}/device`);
     const res = await guesser.submit(entry, { user_code: device.user_code });
     assert.equal(res.status, 429);
+    assert.ok(Number(res.headers.get('retry-after')) > 0, 'Retry-After says when');
     assert.match(res.body, /Too many wrong codes/);
     clock.advance(601);
   });

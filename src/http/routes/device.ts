@@ -39,6 +39,7 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps): void {
   const throttled = (reply: FastifyReply, wait: number) => {
     const minutes = Math.ceil(wait / 60);
     const when = minutes === 1 ? 'a minute' : `${minutes} minutes`;
+    reply.header('retry-after', String(wait));
     return entry(reply, '', `Too many wrong codes from here. Try again in ${when}.`, 429);
   };
   const confirmUrl = (userCode: string) => `${confirmPath}?${new URLSearchParams({ user_code: userCode })}`;
