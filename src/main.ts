@@ -225,6 +225,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         throttle: store.throttle,
         admin,
         keys: keyAdmin(store.keys, masterKey),
+        clientIdMetadataDocuments: cimd.enabled ? cimd : undefined,
         registration: config.server.registration.enabled
           ? {
               policy: config.server.registration,

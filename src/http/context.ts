@@ -3,6 +3,7 @@ import type { JWK } from 'jose';
 import type { AdminDeps } from '../admin/deps.ts';
 import type { AuthnDeps } from '../authn/deps.ts';
 import type { Endpoints } from '../config/endpoints.ts';
+import type { ClientIdMetadataPolicy } from '../config/schema-cimd.ts';
 import type { KeyAdmin } from '../keys/reencrypt.ts';
 import type { ProtocolDeps } from '../protocol/deps.ts';
 import type { RegistrationDeps } from '../protocol/registration/deps.ts';
@@ -34,6 +35,8 @@ export interface AppDeps {
   keys: KeyAdmin;
   /** Dynamic client registration (RFC 7591/7592); absent while the policy has it off. */
   registration?: RegistrationDeps | undefined;
+  /** Client ID Metadata Documents' policy, shown in the admin; absent while they are off. */
+  clientIdMetadataDocuments?: ClientIdMetadataPolicy | undefined;
 }
 
 export const ASSETS_PATH = '/authn/assets';

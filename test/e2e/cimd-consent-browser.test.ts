@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { chromiumMissing, launchBrowser, strictPage } from '../fixtures/browser.ts';
+import { ADMIN_PASSWORD, addAdmin } from '../fixtures/admin.ts';
+import { adminLogIn, chromiumMissing, launchBrowser, strictPage } from '../fixtures/browser.ts';
 import { type DocumentServer, json, startDocumentServer } from '../fixtures/https-documents.ts';
 import { authorizeUrl, PASSWORD, pkce, signUp } from '../fixtures/oidc.ts';
 import { startServer, type TestServer } from '../fixtures/server.ts';
@@ -45,7 +46,12 @@ describe('consent for a client ID metadata document client, in Chromium', { skip
     server = await startServer({
       config: {
         server: {
-          client_id_metadata_documents: { enabled: true, scopes: ['openid', 'profile'] },
+          client_id_metadata_documents: {
+            enabled: true,
+            scopes: ['openid', 'profile'],
+            deny_hosts: ['*.untrusted.example'],
+            cache_max_seconds: 3_600,
+          },
           outbound: { ca_files: [docs.caFile] },
         },
       },
@@ -102,6 +108,22 @@ describe('consent for a client ID metadata document client, in Chromium', { skip
     await page.getByRole('heading', { name: 'Allow access?' }).waitFor();
     assert.equal(await page.locator('.client-host strong').textContent(), host);
     assert.equal(await page.getByRole('alert').count(), 0);
+    await page.context().close();
+  });
+
+  test('the admin reads the metadata document rules in plain words on the Registered clients page', async () => {
+    await addAdmin(server);
+    const page = await strictPage(browser);
+    await adminLogIn(page, server.url, 'alice', ADMIN_PASSWORD);
+    await page.goto(`${server.url}/admin/registered-clients`);
+    const box = page.getByRole('region', { name: 'Clients known by their metadata document' });
+    const text = (await box.textContent()) ?? '';
+    assert.match(text, /Documents may come from any web host\./);
+    assert.match(text, /Never from \*\.untrusted\.example\./);
+    assert.match(text, /Scopes such a client may get: openid, profile\./);
+    assert.match(text, /kept between 1 minute and 1 hour/);
+    assert.doesNotMatch(text, /cache_|_hosts|client_id_metadata/, 'no raw config keys where a person reads');
+    await box.screenshot({ path: join(IMAGES, 'admin-cimd-rules.png') });
     await page.context().close();
   });
 });

@@ -6,6 +6,7 @@ import { principalOf, requireAdmin } from './auth.ts';
 import { issuesOf } from './diff-view.ts';
 import { field, formOf } from './forms.ts';
 import { when } from './history.ts';
+import { documentLines } from './metadata-documents.ts';
 import { adminPage, type Ui } from './render.ts';
 
 const DURATIONS: Record<string, number> = { hour: 3_600, day: 86_400, week: 604_800, month: 2_592_000 };
@@ -61,6 +62,7 @@ export function registeredClientRoutes(app: FastifyInstance, ui: Ui): void {
         section: 'registered',
         enabled: ui.deps.registration !== undefined,
         policy: policyLines(ui.deps.registration?.policy),
+        documents: documentLines(ui.deps.clientIdMetadataDocuments),
         clients: clients.map((c) => ({
           ...c,
           created: when(c.created_at),
