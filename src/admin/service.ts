@@ -29,6 +29,7 @@ import type {
   ScopePatch,
 } from './inputs.ts';
 import { authorName, draftOwner, type Principal } from './principal.ts';
+import { createPolicy, deletePolicy, updatePolicy } from './policy-edits.ts';
 import { createScope, deleteScope, updateScope } from './scope-edits.ts';
 import { createTrustedIssuer, deleteTrustedIssuer, updateTrustedIssuer } from './trusted-issuer-edits.ts';
 import { type ClientView, clientView } from './views.ts';
@@ -81,6 +82,12 @@ export function createAdminService(deps: AdminDeps) {
     updateScope: (who: Principal, name: string, patch: ScopePatch) =>
       edit(who, (s) => updateScope(s, name, patch)),
     deleteScope: (who: Principal, name: string) => edit(who, (s) => deleteScope(s, name)),
+
+    // Authentication policies (docs/authentication.md).
+    createPolicy: (who: Principal, input: unknown) => edit(who, (s) => createPolicy(s, input)),
+    updatePolicy: (who: Principal, id: string, patch: Record<string, unknown>) =>
+      edit(who, (s) => updatePolicy(s, id, patch)),
+    deletePolicy: (who: Principal, id: string) => edit(who, (s) => deletePolicy(s, id)),
 
     createApi: (who: Principal, input: ApiCreateInput) => edit(who, (s) => createApi(s, input)),
     updateApi: (who: Principal, identifier: string, patch: ApiPatch) =>

@@ -160,9 +160,11 @@ export function checkStep(
     case 'client_authentication':
       return checkAuthentication(state, enteredSecret, secrets);
     case 'user_authentication':
-      return snapshot.authenticators.some((a) => a.id === state.authenticator)
-        ? []
-        : issue('authenticator', 'Choose an authenticator.');
+      if (!snapshot.authenticators.some((a) => a.id === state.authenticator))
+        return issue('authenticator', 'Choose an authenticator.');
+      return state.policy && !(snapshot.policies ?? []).some((p) => p.id === state.policy)
+        ? issue('authentication_policies', `There is no sign-in policy "${state.policy}".`)
+        : [];
     case 'scopes': {
       const known = new Set(scopeChoices(snapshot).map((s) => s.name));
       return state.scopes

@@ -27,6 +27,8 @@ export interface WizardState {
   /** The one alg the client's assertions must use; '' for any the method allows. */
   auth_alg: string;
   authenticator: string;
+  /** A sign-in policy id for the client's default, or '' (absent) for its authenticator alone. */
+  policy?: string;
   scopes: string[];
   apis: string[];
   /** '' for none, or 'fapi2'. */
@@ -174,6 +176,7 @@ function finish(state: WizardState): NonNullable<WizardResult['done']> {
         }),
     ...keys,
     authenticator: state.authenticator,
+    ...(state.policy ? { authentication_policies: [state.policy] } : {}),
     scopes: state.scopes,
     ...(state.apis.length === 0 ? {} : { apis: state.apis }),
     ...(state.par ? { require_pushed_authorization_requests: true } : {}),

@@ -1,4 +1,4 @@
-// Admin API: authenticators (the html-form username/password login), with registration on or off.
+// Admin API: authenticators (html-form logins with registration on or off, TOTP second factors).
 import { z } from 'zod';
 import { notFound } from '../../admin/errors.ts';
 import { authenticatorCreateInput, authenticatorPatchInput } from '../../admin/inputs.ts';
@@ -39,7 +39,7 @@ export const authenticatorOperations = [
     method: 'POST',
     path: '/authenticators',
     operationId: 'createAuthenticator',
-    summary: 'Create an html-form authenticator in your draft',
+    summary: 'Create an authenticator (html-form or totp) in your draft',
     tag,
     body: authenticatorCreateInput,
     responses: { 201: { description: 'Created in your draft', schema: authenticatorViewSchema } },
@@ -53,7 +53,7 @@ export const authenticatorOperations = [
     method: 'PATCH',
     path: '/authenticators/{id}',
     operationId: 'updateAuthenticator',
-    summary: 'Turn account registration on or off in your draft',
+    summary: 'Turn account registration on or off (html-form), or rename the app label (totp), in your draft',
     tag,
     params: byId,
     body: authenticatorPatchInput,

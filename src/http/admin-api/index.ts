@@ -7,6 +7,7 @@ import { clientOperations } from './clients.ts';
 import type { Operation } from './operation.ts';
 import { postureOperations } from './posture.ts';
 import { revisionOperations } from './revisions.ts';
+import { policyOperations } from './policies.ts';
 import { scopeOperations } from './scopes.ts';
 import { registrationOperations } from './registration.ts';
 import { profileOperations } from './service-profiles.ts';
@@ -20,6 +21,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...apiOperations,
   ...trustedIssuerOperations,
   ...authenticatorOperations,
+  ...policyOperations,
   ...changeOperations,
   ...revisionOperations,
   ...auditOperations,

@@ -1,4 +1,4 @@
-// Authenticators page: the html-form username/password logins, with account registration on or off.
+// Authenticators page: html-form logins (registration on or off) and TOTP second factors (their app label).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PATHS } from '../../config/endpoints.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
@@ -16,6 +16,8 @@ export function authenticatorRoutes(app: FastifyInstance, ui: Ui): void {
     const { snapshot } = await service.draft(principalOf(request));
     const users = (id: string) =>
       snapshot.clients.filter((c) => c.authenticator === id).map((c) => c.client_id);
+    const policies = (id: string) =>
+      (snapshot.policies ?? []).filter((p) => p.steps.some((s) => s.includes(id))).map((p) => p.name ?? p.id);
     return adminPage(
       ui,
       request,
@@ -29,6 +31,7 @@ export function authenticatorRoutes(app: FastifyInstance, ui: Ui): void {
           action: `${path}/${encodeURIComponent(a.id)}`,
           login: `${ui.deps.endpoints.base}${PATHS.authn}/authenticate/${a.type}/${encodeURIComponent(a.id)}`,
           clients: users(a.id),
+          policies: policies(a.id),
         })),
         issues: issues ?? [],
         id,
@@ -44,11 +47,12 @@ export function authenticatorRoutes(app: FastifyInstance, ui: Ui): void {
     const form = formOf(request);
     const id = field(form, 'id').trim();
     try {
-      await service.createAuthenticator(principalOf(request), {
-        id,
-        type: 'html-form',
-        registration: checked(form, 'registration'),
-      });
+      await service.createAuthenticator(
+        principalOf(request),
+        field(form, 'type') === 'totp'
+          ? { id, type: 'totp', issuer: field(form, 'issuer').trim() || 'Tessera' }
+          : { id, type: 'html-form', registration: checked(form, 'registration') },
+      );
     } catch (error) {
       return list(request, reply, issuesOf(error), id);
     }
@@ -57,10 +61,15 @@ export function authenticatorRoutes(app: FastifyInstance, ui: Ui): void {
 
   app.post(`${path}/:id`, guardPost, async (request, reply) => {
     const { id } = request.params as { id: string };
+    const form = formOf(request);
     try {
-      await service.updateAuthenticator(principalOf(request), id, {
-        registration: field(formOf(request), 'registration') === 'on',
-      });
+      await service.updateAuthenticator(
+        principalOf(request),
+        id,
+        field(form, 'issuer') !== ''
+          ? { issuer: field(form, 'issuer').trim() }
+          : { registration: field(form, 'registration') === 'on' },
+      );
     } catch (error) {
       return list(request, reply, issuesOf(error));
     }

@@ -57,8 +57,19 @@ export function clientFormAction(section: ClientSection, form: Form, client: Cli
       const secret = field(form, 'secret');
       return field(form, 'mode') === 'enter' ? { kind: 'secret', secret } : { kind: 'secret' };
     }
-    case 'authenticator':
-      return { kind: 'patch', patch: { authenticator: field(form, 'authenticator') } };
+    case 'authenticator': {
+      // The default policy first, then the other levels checked; none: the authenticator alone.
+      const chosen = fields(form, 'policies');
+      const first = field(form, 'default_policy');
+      const policies = first === '' ? chosen : [first, ...chosen.filter((p) => p !== first)];
+      return {
+        kind: 'patch',
+        patch: {
+          authenticator: field(form, 'authenticator'),
+          authentication_policies: policies.length > 0 ? policies : null,
+        },
+      };
+    }
     case 'scopes':
       return { kind: 'patch', patch: { scopes: fields(form, 'scopes') } };
     case 'apis':

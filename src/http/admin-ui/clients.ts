@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/errors.ts';
 import { AUTH_METHOD_WORDS, CAPABILITY_WORDS, labelIssues } from '../../admin/field-labels.ts';
 import { apiChoices, clientView, scopeChoices, searchClients } from '../../admin/views.ts';
-import type { Snapshot } from '../../config/schema.ts';
+import { factorRole, type Snapshot } from '../../config/schema.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
 import { SIGNING_ALGS } from '../../shared/algorithms.ts';
 import { principalOf, requireAdmin } from './auth.ts';
@@ -118,7 +118,8 @@ export function clientRoutes(app: FastifyInstance, ui: Ui): void {
         requestAlgs: REQUEST_OBJECT_ALGS,
         profiles: PROFILES,
         jwksText: extra.submitted?.jwksText ?? (client.jwks ? JSON.stringify(client.jwks, null, 2) : ''),
-        authenticators: snapshot.authenticators,
+        authenticators: snapshot.authenticators.filter((a) => factorRole(a.type) !== 'second'),
+        policies: snapshot.policies ?? [],
         scopes: scopeChoices(snapshot),
         apis: apiChoices(snapshot),
         algs: SIGNING_ALGS,

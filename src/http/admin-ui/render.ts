@@ -13,6 +13,7 @@ export const NAV = [
   { id: 'scopes', label: 'Scopes', path: '/scopes' },
   { id: 'apis', label: 'APIs', path: '/apis' },
   { id: 'authenticators', label: 'Authenticators', path: '/authenticators' },
+  { id: 'policies', label: 'Sign-in policies', path: '/policies' },
   { id: 'changes', label: 'Changes', path: '/changes' },
   { id: 'history', label: 'History', path: '/history' },
   { id: 'audit', label: 'Audit log', path: '/audit' },

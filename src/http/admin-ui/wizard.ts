@@ -13,7 +13,7 @@ import {
   type WizardAction,
   type WizardState,
 } from '../../admin/wizard.ts';
-import type { Snapshot } from '../../config/schema.ts';
+import { factorRole, type Snapshot } from '../../config/schema.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import { ASSERTION_ALG_GROUPS, CAPABILITIES, REQUEST_OBJECT_ALGS } from './client-choices.ts';
@@ -32,6 +32,7 @@ const stateOf = (form: Form): WizardState => ({
   jwks_uri: field(form, 'jwks_uri').trim(),
   auth_alg: field(form, 'auth_alg'),
   authenticator: field(form, 'authenticator'),
+  policy: field(form, 'policy'),
   scopes: fields(form, 'scopes'),
   apis: fields(form, 'apis'),
   profile: field(form, 'profile'),
@@ -82,7 +83,8 @@ export function wizardRoutes(app: FastifyInstance, ui: Ui): void {
         capabilities: CAPABILITIES,
         assertionAlgs: ASSERTION_ALG_GROUPS,
         requestAlgs: REQUEST_OBJECT_ALGS,
-        authenticators: snapshot.authenticators,
+        authenticators: snapshot.authenticators.filter((a) => factorRole(a.type) !== 'second'),
+        policies: snapshot.policies ?? [],
         scopes: scopeChoices(snapshot),
         apis: apiChoices(snapshot),
       },

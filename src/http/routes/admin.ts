@@ -18,6 +18,7 @@ import { keyRoutes } from '../admin-ui/keys.ts';
 import { loginRoutes } from '../admin-ui/login.ts';
 import { registeredClientRoutes } from '../admin-ui/registered-clients.ts';
 import { plainPage, type Ui } from '../admin-ui/render.ts';
+import { policyRoutes } from '../admin-ui/policies.ts';
 import { scopeRoutes } from '../admin-ui/scopes.ts';
 import { tokenRoutes } from '../admin-ui/tokens.ts';
 import { toolRoutes } from '../admin-ui/tools.ts';
@@ -56,6 +57,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps, traces: T
     scopeRoutes(admin, ui);
     apiRoutes(admin, ui);
     authenticatorRoutes(admin, ui);
+    policyRoutes(admin, ui);
     changeRoutes(admin, ui);
     historyRoutes(admin, ui);
     auditRoutes(admin, ui);
