@@ -87,6 +87,19 @@ describe('metadata document source', () => {
     assert.deepEqual([...(await source.find(ID))!.scopes], ['openid']);
   });
 
+  test('private_key_jwt with jwks_uri makes a client that proves itself with its keys, never a secret', async () => {
+    const { source, served } = setup();
+    served.next = {
+      body: doc({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://app.example/jwks.json' }),
+      maxAge: undefined,
+    };
+    const client = await source.find(ID);
+    assert.equal(client?.authMethod, 'private_key_jwt');
+    assert.equal(client?.jwksUri, 'https://app.example/jwks.json');
+    assert.equal(client?.public, false);
+    assert.equal(client?.secretHash, '');
+  });
+
   const bad: [string, unknown, RegExp][] = [
     ['not an object', ['a'], /not a JSON object/],
     ['another client_id', doc({ client_id: 'https://evil.example/client.json' }), /client_id is not the URL/],
