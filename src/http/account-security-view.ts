@@ -1,5 +1,6 @@
 // What the account page's security section shows: second factors, the password form, SSO sessions, in plain words.
 import { totpFactor } from '../authn/account/factors.ts';
+import { passkeyAuthenticator, passkeyFactors } from '../authn/account/passkeys.ts';
 import { isFresh, REAUTH_SECONDS } from '../authn/account/reauth.ts';
 import { sessionsOf } from '../authn/account/sessions.ts';
 import { totpAuthenticator } from '../authn/account/totp.ts';
@@ -23,6 +24,9 @@ export const NOTICES: Readonly<Record<string, string>> = {
   'totp-on': 'Your authenticator app is set up.',
   'totp-removed': 'Your authenticator app was removed.',
   'session-ended': 'The session was ended.',
+  'passkey-added': 'Your passkey was added.',
+  'passkey-renamed': 'Your passkey was renamed.',
+  'passkey-removed': 'Your passkey was removed.',
 };
 
 export interface SecurityOptions {
@@ -42,6 +46,7 @@ export async function securityView(
   const now = deps.clock.nowSeconds();
   const totp = await totpFactor(account.id, deps);
   const sessions = await sessionsOf(account, session, deps);
+  const passkeys = await passkeyFactors(account.id, deps);
   return {
     message: options.message,
     reauth: {
@@ -59,6 +64,20 @@ export async function securityView(
       enrolUrl: `${page}/totp`,
       removeAction: `${page}/totp/remove`,
       regenerateAction: `${page}/totp/recovery-codes`,
+    },
+    passkeys: {
+      available: passkeyAuthenticator(deps) !== undefined,
+      list: passkeys.map((p) => ({
+        name: p.name,
+        created: when(p.createdAt),
+        lastUsed: p.lastUsedAt === null ? 'never' : when(p.lastUsedAt),
+        synced: p.synced,
+        renameAction: `${page}/passkeys/${encodeURIComponent(p.id)}/rename`,
+        removeAction: `${page}/passkeys/${encodeURIComponent(p.id)}/remove`,
+      })),
+      enrolAction: `${page}/passkeys`,
+      /** The options route needs the passkey scripts (routes/authn-passkey.ts). */
+      enrol: false,
     },
     password: {
       action: `${page}/password`,

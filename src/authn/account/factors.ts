@@ -46,15 +46,16 @@ export async function enrolledIn(
 
 /**
  * The rule for removing a second factor (docs/authentication.md, "Account security"): refused when some
- * client in the configuration names a policy with a later step that the account could no longer meet,
- * because the factor being removed is its last alternative for that step. With `enrol: true` the user
+ * client in the configuration names a policy with a later step that the account meets now and could no
+ * longer meet, because the factor being removed is its last alternative for that step. With `enrol: true` the user
  * would only be asked to enrol again at the next sign-in, without it they would be locked out; either
  * way the policy's second step would be gone for a while, so the page says which policy needs it.
  * `stillHas` answers, for a step's authenticator, whether the account keeps it after the removal.
  */
 export async function policyNeeding(
+  accountId: string,
   stillHas: (a: AuthenticatorConfig) => Promise<boolean>,
-  deps: Pick<AuthnDeps, 'config'>,
+  deps: AuthnDeps,
 ): Promise<Policy | undefined> {
   const live = deps.config();
   const seen = new Set<string>();
@@ -64,9 +65,13 @@ export async function policyNeeding(
       seen.add(policy.id);
       for (const step of policy.steps.slice(1)) {
         const alternatives = step.flatMap((id) => live.authenticators.get(id) ?? []);
-        let met = false;
-        for (const a of alternatives) if (!met && (await stillHas(a))) met = true;
-        if (!met) return policy;
+        let now = false;
+        let after = false;
+        for (const a of alternatives) {
+          if (!now && (await enrolledIn(accountId, a, deps))) now = true;
+          if (!after && (await stillHas(a))) after = true;
+        }
+        if (now && !after) return policy;
       }
     }
   }

@@ -67,6 +67,7 @@ export async function removeAccountTotp(
 ): Promise<{ kind: 'ok' } | { kind: 'none' } | { kind: 'needed'; policy: Policy }> {
   if (!(await hasTotp(account.id, deps))) return { kind: 'none' };
   const policy = await policyNeeding(
+    account.id,
     async (a) => a.type !== 'totp' && (await enrolledIn(account.id, a, deps)),
     deps,
   );

@@ -2,6 +2,7 @@
 // sessions. Each is a CSRF-checked POST for the signed-in session; the rules live in authn/account/.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { lastFactorMessage } from '../../authn/account/factors.ts';
+import { removeAccountPasskey, renameAccountPasskey } from '../../authn/account/passkeys.ts';
 import { changePassword } from '../../authn/account/password.ts';
 import { isFresh, REAUTH_MESSAGES, type Reauth, reauthenticate } from '../../authn/account/reauth.ts';
 import { endAccountSession } from '../../authn/account/sessions.ts';
@@ -147,6 +148,29 @@ export function accountSecurityRoutes(app: FastifyInstance, deps: AppDeps, accou
     const codes = await newAccountRecoveryCodes(signed.account, request.ip, deps.authn);
     if (!codes) return refuse(reply, signed, 'Set up an authenticator app first.', 404);
     return recoveryCodes(reply, codes, page);
+  });
+
+  app.post(`${page}/passkeys/:id/rename`, csrf, async (request, reply) => {
+    const signed = await requireSignedIn(request, reply);
+    if (!signed) return reply;
+    const { id } = request.params as { id: string };
+    const name = field((request.body ?? {}) as Form, 'name', 200);
+    const result = await renameAccountPasskey(signed.account, id, name, deps.authn);
+    if (result === 'invalid')
+      return refuse(reply, signed, 'Give the passkey a name of up to 64 characters.', 400);
+    if (result === 'unknown') return refuse(reply, signed, 'There is no such passkey on your account.', 404);
+    return reply.redirect(`${page}?notice=passkey-renamed`, 303);
+  });
+
+  app.post(`${page}/passkeys/:id/remove`, csrf, async (request, reply) => {
+    const signed = await sensitive(request, reply);
+    if (!signed) return reply;
+    const { id } = request.params as { id: string };
+    const result = await removeAccountPasskey(signed.account, id, request.ip, deps.authn);
+    if (result.kind === 'needed') return refuse(reply, signed, lastFactorMessage(result.policy), 409);
+    if (result.kind === 'unknown')
+      return refuse(reply, signed, 'There is no such passkey on your account.', 404);
+    return reply.redirect(`${page}?notice=passkey-removed`, 303);
   });
 
   app.post(`${page}/password`, csrf, async (request, reply) => {
