@@ -95,7 +95,7 @@ export async function registerClient(
   const registrationToken = deps.random.token(32);
   const row: RegisteredClient = {
     clientId,
-    config: withSecret(checked, secret === undefined ? undefined : deps.secrets.hash(secret)),
+    config: withSecret(checked, secret === undefined ? undefined : deps.secrets.hash(secret), deps),
     metadata: checked.metadata,
     registrationTokenHash: deps.secrets.hash(registrationToken),
     registeredBy: by,
@@ -116,8 +116,18 @@ export async function registerClient(
   return information(row, deps, { secret, registrationToken, confidential: checked.confidential });
 }
 
-function withSecret(checked: CheckedMetadata, secretHash: string | undefined): Record<string, unknown> {
-  return secretHash === undefined ? checked.config : { ...checked.config, secret_hash: secretHash };
+/** The stored client config: the checked metadata, the secret's hash, and the server's login form to sign users in. */
+function withSecret(
+  checked: CheckedMetadata,
+  secretHash: string | undefined,
+  deps: RegistrationDeps,
+): Record<string, unknown> {
+  const login = [...deps.config().authenticators.values()].find((a) => a.type === 'html-form');
+  return {
+    ...checked.config,
+    ...(login === undefined ? {} : { authenticator: login.id }),
+    ...(secretHash === undefined ? {} : { secret_hash: secretHash }),
+  };
 }
 
 /** RFC 7592 §3: the client the registration access token belongs to; 401 for any other token or client. */
@@ -168,7 +178,7 @@ export async function updateClient(
   const secret = checked.confidential && kept === undefined ? deps.random.token(32) : undefined;
   const secretHash = checked.confidential ? (kept ?? deps.secrets.hash(secret!)) : undefined;
   const updatedAt = deps.clock.nowSeconds();
-  const config = withSecret(checked, secretHash);
+  const config = withSecret(checked, secretHash, deps);
   await deps.store.update(clientId, { config, metadata: checked.metadata, updatedAt });
   deps.clients.forget(clientId);
   await deps.audit?.record({
