@@ -91,9 +91,13 @@ const KIND: Readonly<Record<string, 'know' | 'have' | 'are'>> = {
   vbm: 'are',
 };
 
-/** The factors' amr values, once each, plus `mfa` (RFC 8176 §2) when they span two or more kinds. */
+/**
+ * The factors' amr values, once each, plus `mfa` (RFC 8176 §2) when they span two or more kinds, or when one
+ * factor is itself multi-factor (a passkey unlocked by a PIN or biometric: authn/passkey/amr.ts).
+ */
 export function amrOf(factors: readonly FactorLike[]): string[] {
   const values = [...new Set(factors.flatMap((f) => f.amr))].filter((v) => v !== 'mfa');
   const kinds = new Set(values.map((v) => KIND[v]).filter((k) => k !== undefined));
-  return kinds.size >= 2 ? [...values, 'mfa'] : values;
+  const multi = kinds.size >= 2 || factors.some((f) => f.amr.includes('mfa'));
+  return multi ? [...values, 'mfa'] : values;
 }

@@ -23,6 +23,7 @@ import { readinessProbe } from './readiness.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authnRoutes } from './routes/authn.ts';
+import { authnPasskeyRoutes } from './routes/authn-passkey.ts';
 import { authnStepRoutes } from './routes/authn-steps.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { deviceRoutes } from './routes/device.ts';
@@ -163,6 +164,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   if (deps.registration) registrationRoutes(app, deps.endpoints.prefix, deps.registration);
   authnRoutes(app, deps);
   authnStepRoutes(app, deps);
+  authnPasskeyRoutes(app, deps);
   consentRoutes(app, deps);
   deviceRoutes(app, deps);
   accountRoutes(app, deps);

@@ -12,6 +12,9 @@ export function securityHeaders(https: boolean): HeaderSetter {
       directives: {
         defaultSrc: ["'none'"],
         styleSrc: ["'self'"],
+        // Our own script files only (the passkey pages: the WebAuthn calls and the fetch of their options).
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
         imgSrc: ["'self'"],
         baseUri: ["'none'"],
         frameAncestors: ["'none'"],

@@ -2,7 +2,13 @@
 // account (or a first login), and each second-factor type's verify and enrol pages run that step.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUTHENTICATOR_TYPES, authenticatorType } from '../../authn/authenticators/index.ts';
-import type { PageData, SecondFactorType, StepAttempt, Values } from '../../authn/authenticators/types.ts';
+import type {
+  PageData,
+  PageSpec,
+  SecondFactorType,
+  StepAttempt,
+  Values,
+} from '../../authn/authenticators/types.ts';
 import { findSession } from '../../authn/sessions.ts';
 import { PATHS } from '../../config/endpoints.ts';
 import { type Policy, satisfaction } from '../../config/policies.ts';
@@ -10,6 +16,7 @@ import type { AuthenticatorConfig } from '../../config/schema.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { renderMessage, renderPage } from '../pages.ts';
 import { safeReturnPath, sessionToken } from '../request.ts';
+import { challengeHandle } from './authn-passkey.ts';
 
 type Query = Record<string, unknown>;
 const text = (q: Query, name: string) => (typeof q[name] === 'string' ? (q[name] as string) : '');
@@ -18,6 +25,7 @@ const text = (q: Query, name: string) => (typeof q[name] === 'string' ? (q[name]
 const LABELS: Record<string, string> = {
   'html-form': 'your password',
   totp: 'a code from your authenticator app',
+  passkey: 'a passkey',
 };
 const labelOf = (a: AuthenticatorConfig) => LABELS[a.type] ?? a.id;
 
@@ -110,7 +118,14 @@ export function authnStepRoutes(app: FastifyInstance, deps: AppDeps): void {
         reply.redirect(continueUrl(policy, returnTo), 303);
         return undefined;
       }
-      const attempt: StepAttempt = { authenticator: a, address: request.ip, log: request.log, session };
+      const handle = challengeHandle(request);
+      const attempt: StepAttempt = {
+        authenticator: a,
+        address: request.ip,
+        log: request.log,
+        session,
+        ...(handle ? { challenge: handle } : {}),
+      };
       return { a, policy, returnTo, session, attempt };
     };
 
@@ -149,7 +164,11 @@ export function authnStepRoutes(app: FastifyInstance, deps: AppDeps): void {
       );
     };
 
-    const fieldsOf = (form: Query): Values => ({ code: text(form, 'code').slice(0, 64) });
+    /** The page's declared fields, each cut to its length (64 unless it says). */
+    const fieldsOf = (spec: PageSpec | undefined, form: Query): Values =>
+      Object.fromEntries(
+        (spec?.fields ?? []).map((f) => [f.name, text(form, f.name).slice(0, f.maxLength ?? 64)]),
+      );
 
     app.get(verifyRoute, async (request, reply) => {
       const ctx = await context(request, reply, request.query as Query);
@@ -162,7 +181,7 @@ export function authnStepRoutes(app: FastifyInstance, deps: AppDeps): void {
       const form = (request.body ?? {}) as Query;
       const ctx = await context(request, reply, form);
       if (!ctx) return reply;
-      const outcome = await second.verify(fieldsOf(form), ctx.attempt, deps.authn);
+      const outcome = await second.verify(fieldsOf(second.pages.verify, form), ctx.attempt, deps.authn);
       if (outcome.kind === 'ok') return reply.redirect(continueUrl(ctx.policy, ctx.returnTo), 303);
       if (outcome.kind === 'throttled') reply.header('retry-after', String(outcome.retryAfter));
       return render(reply, 'verify', ctx, outcome, outcome.kind === 'throttled' ? 429 : 401);
@@ -199,7 +218,10 @@ export function authnStepRoutes(app: FastifyInstance, deps: AppDeps): void {
       const form = (request.body ?? {}) as Query;
       const ctx = await enrolContext(request, reply, form);
       if (!ctx) return reply;
-      const outcome = await confirmEnrolment(fieldsOf(form), ctx.attempt, deps.authn);
+      const outcome = await confirmEnrolment(fieldsOf(second.pages.enrol, form), ctx.attempt, deps.authn);
+      // Only TOTP returns recovery codes to show once; other factors carry on with the policy.
+      if (outcome.kind === 'ok' && outcome.data?.['recoveryCodes'] === undefined)
+        return reply.redirect(continueUrl(ctx.policy, ctx.returnTo), 303);
       if (outcome.kind === 'ok')
         return renderPage(reply, 'recovery-codes', {
           title: 'Save your recovery codes',

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUTHENTICATOR_TYPES } from '../../authn/authenticators/index.ts';
+import { passwordlessOf } from '../../authn/authenticators/passkey/index.ts';
 import type { FirstFactorType, PageSpec, Values } from '../../authn/authenticators/types.ts';
 import { PATHS } from '../../config/endpoints.ts';
 import type { AuthenticatorConfig } from '../../config/schema.ts';
@@ -10,6 +11,7 @@ import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { renderMessage, renderPage } from '../pages.ts';
 import { safeReturnPath } from '../request.ts';
 import { setSessionCookie } from '../session-cookie.ts';
+import { challengeHandle } from './authn-passkey.ts';
 
 const STYLESHEET = readFileSync(sourceAsset('http', 'static', 'style.css'));
 
@@ -30,13 +32,22 @@ function firstStepChoices(deps: AppDeps, policyId: unknown, current: string, ret
   const policy = typeof policyId === 'string' ? deps.authn.config().policies.get(policyId) : undefined;
   if (!policy || policy.implicit) return { policy: '', alternatives: [] };
   const base = `${deps.endpoints.prefix}${PATHS.authn}/continue`;
+  // A passwordless passkey in the same step is offered on this page itself (autofill and a button).
+  const authenticators = deps.authn.config().authenticators;
+  const passkeyId = (policy.steps[0] ?? []).find((id) => {
+    const a = authenticators.get(id);
+    return id !== current && a !== undefined && passwordlessOf(a);
+  });
+  const passkey = passkeyId && {
+    action: `${deps.endpoints.prefix}${PATHS.authn}/authenticate/passkey/${encodeURIComponent(passkeyId)}`,
+  };
   const alternatives = (policy.steps[0] ?? [])
-    .filter((id) => id !== current)
+    .filter((id) => id !== current && id !== passkeyId)
     .map((id) => ({
       label: id,
       url: `${base}?${new URLSearchParams({ policy: policy.id, return_to: returnTo, use: id, fresh: '1' })}`,
     }));
-  return { policy: policy.id, alternatives };
+  return { policy: policy.id, alternatives, ...(passkey ? { passkey } : {}) };
 }
 
 export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -46,6 +57,12 @@ export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
   );
 }
+
+/** The browser's WebAuthn challenge handle, for the authenticators that answer one (passkeys). */
+const withChallenge = (request: FastifyRequest) => {
+  const handle = challengeHandle(request);
+  return handle ? { challenge: handle } : {};
+};
 
 function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: FirstFactorType): void {
   const { prefix } = deps.endpoints;
@@ -146,6 +163,7 @@ function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: FirstFac
       address: request.ip,
       userAgent: request.headers['user-agent'] ?? '',
       log: request.log,
+      ...withChallenge(request),
     };
     const outcome = await type.login(fieldsOf(type.pages.login, form), attempt, deps.authn);
     const policy = form['policy'];
