@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as client from 'openid-client';
+import { addAdmin, adminApi, apiToken } from '../fixtures/admin.ts';
 import { startServer, type TestServer } from '../fixtures/server.ts';
 import { UserAgent } from '../fixtures/user-agent.ts';
 
@@ -76,3 +77,32 @@ for (const method of ['client_secret_basic', 'none'] as const) {
     await assert.rejects(client.refreshTokenGrant(config, refreshed.refresh_token ?? tokens.refresh_token!));
   });
 }
+
+test('with the policy requiring one, openid-client registers with an initial access token an admin created', async () => {
+  const guarded = await startServer({
+    config: { server: { registration: { enabled: true, access: 'initial_access_token' } } },
+  });
+  try {
+    await addAdmin(guarded);
+    const api = adminApi(guarded, await apiToken(guarded));
+    const made = await api.post('/registration/tokens', { label: 'e2e', uses: 1 });
+    const metadata = { redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none' };
+    const options = { execute: [client.allowInsecureRequests] };
+    await assert.rejects(
+      client.dynamicClientRegistration(new URL(guarded.issuer), metadata, client.None(), options),
+      (error: Error & { status?: number }) => error.status === 401 || /401|invalid_token/.test(String(error)),
+    );
+    const config = await client.dynamicClientRegistration(new URL(guarded.issuer), metadata, client.None(), {
+      ...options,
+      initialAccessToken: made.body.token as string,
+    });
+    assert.ok(config.clientMetadata().client_id);
+    const clients = (await api.get('/registration/clients')).body.clients as { registered_by: string }[];
+    assert.deepEqual(
+      clients.map((c) => c.registered_by),
+      ['initial access token: e2e'],
+    );
+  } finally {
+    await guarded.close();
+  }
+});

@@ -48,6 +48,11 @@ describe('registration (RFC 7591 §3.2.1)', () => {
     );
     assert.equal(JSON.stringify(row).includes(body.registration_access_token), false);
     assert.equal(row.registeredBy, 'open registration');
+    const events = await server.tessera.store.audit.list({ clientId: body.client_id, limit: 5 });
+    assert.deepEqual(
+      events.map((e) => [e.type, e.actor, e.address]),
+      [['client.registered', 'registration', '192.0.2.10']],
+    );
   });
 
   test('a public client (none) gets no secret and no client_secret_expires_at', async () => {
