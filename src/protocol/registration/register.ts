@@ -139,8 +139,9 @@ async function authorized(
   const token = bearer(authorization);
   if (token === undefined) return noToken();
   const row = await deps.store.find(clientId);
-  // §2.1: an unknown client is answered like a wrong token, so client_ids cannot be probed.
-  if (!row || !deps.secrets.verify(token, row.registrationTokenHash)) return badToken();
+  // §2.1: an unknown client is answered like a wrong token, after the same work, so client_ids cannot be probed.
+  const verified = deps.secrets.verify(token, row?.registrationTokenHash ?? '');
+  if (!row || !verified) return badToken();
   return row;
 }
 
