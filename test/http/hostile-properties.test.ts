@@ -90,6 +90,8 @@ async function harness(tessera: Tessera): Promise<Harness> {
     identifier: encodeURIComponent('https://hostile-api.example'),
     // A posture warning a client can have (admin/posture/rules-client.ts).
     warning_id: 'pkce-not-required',
+    // An account page session handle (authn/account/sessions.ts): one that is none of the user's.
+    handle: 'no-such-session',
     '*': 'nothing-here',
     '/admin/clients/:id': 'www',
     '/admin/history/:id': String(commit.json().revision.id),
