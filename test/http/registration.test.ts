@@ -62,6 +62,23 @@ describe('registration (RFC 7591 §3.2.1)', () => {
     assert.equal(res.json().client_secret_expires_at, undefined);
   });
 
+  test('a browser client may register from another origin: the preflight and the response allow it', async () => {
+    const preflight = await server.tessera.app.inject({
+      method: 'OPTIONS',
+      url: PATH,
+      headers: { origin: 'https://inspector.example', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(preflight.statusCode, 204);
+    assert.equal(preflight.headers['access-control-allow-origin'], '*');
+    assert.match(String(preflight.headers['access-control-allow-headers']), /content-type/);
+    const res = await register(
+      { ...app, token_endpoint_auth_method: 'none' },
+      { origin: 'https://inspector.example' },
+      '192.0.2.12',
+    );
+    assert.equal(res.headers['access-control-allow-origin'], '*');
+  });
+
   test('discovery names the registration endpoint while registration is on', async () => {
     const res = await server.tessera.app.inject(`/oauth/v2/oauth-anonymous/.well-known/openid-configuration`);
     assert.equal(res.json().registration_endpoint, `${server.url}${PATH}`);

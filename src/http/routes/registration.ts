@@ -22,6 +22,8 @@ function asRegistrationError(error: unknown): OAuthError {
 export function registrationRoutes(app: FastifyInstance, prefix: string, deps: RegistrationDeps): void {
   const path = prefix + PATHS.registration;
   const reply = (request: FastifyRequest, res: FastifyReply, result: unknown, status: number) => {
+    // Browser-based clients (an MCP inspector page) register too; no cookie is ever read here, only Bearer tokens.
+    res.header('access-control-allow-origin', '*');
     res.header('cache-control', 'no-store').header('pragma', 'no-cache');
     if (result instanceof OAuthError) {
       logFailure(request, result);
@@ -50,6 +52,16 @@ export function registrationRoutes(app: FastifyInstance, prefix: string, deps: R
       reply(request, res, json(request) ?? (await registerClient(input(request), deps)), 201),
     );
     const clientPath = `${path}/:clientId`;
+    const preflight = (_request: FastifyRequest, res: FastifyReply) =>
+      res
+        .header('access-control-allow-origin', '*')
+        .header('access-control-allow-methods', 'GET, POST, PUT, DELETE')
+        .header('access-control-allow-headers', 'authorization, content-type')
+        .header('access-control-max-age', '600')
+        .code(204)
+        .send();
+    scope.options(path, preflight);
+    scope.options(clientPath, preflight);
     const id = (request: FastifyRequest) => (request.params as { clientId: string }).clientId;
     scope.get(clientPath, async (request, res) =>
       reply(request, res, await readClient(id(request), request.headers.authorization, deps), 200),
