@@ -2,7 +2,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Snapshot } from '../config/schema.ts';
 
-export type EntityKind = 'authenticator' | 'scope' | 'api' | 'client';
+export type EntityKind = 'authenticator' | 'policy' | 'scope' | 'api' | 'client';
 
 export interface FieldChange {
   /** Dotted path inside the entry, e.g. `refresh_token.lifetime`. */
@@ -24,6 +24,8 @@ type Entry = Record<string, unknown>;
 /** The entity lists of a snapshot, in the order a reader expects them. */
 export const ENTITY_LISTS: readonly { kind: EntityKind; list: keyof Snapshot; key: string }[] = [
   { kind: 'authenticator', list: 'authenticators', key: 'id' },
+  // Optional in a snapshot: a revision from before policies reads as none.
+  { kind: 'policy', list: 'policies', key: 'id' },
   { kind: 'scope', list: 'scopes', key: 'name' },
   { kind: 'api', list: 'apis', key: 'identifier' },
   { kind: 'client', list: 'clients', key: 'client_id' },
@@ -81,8 +83,8 @@ function fieldChanges(before: Entry | undefined, after: Entry | undefined): Fiel
 export function diffSnapshots(before: Snapshot, after: Snapshot): EntityChange[] {
   const changes: EntityChange[] = [];
   for (const { kind, list, key } of ENTITY_LISTS) {
-    const old = new Map((before[list] as Entry[]).map((e) => [String(e[key]), e]));
-    const now = new Map((after[list] as Entry[]).map((e) => [String(e[key]), e]));
+    const old = new Map(((before[list] ?? []) as Entry[]).map((e) => [String(e[key]), e]));
+    const now = new Map(((after[list] ?? []) as Entry[]).map((e) => [String(e[key]), e]));
     for (const [id, entry] of old) {
       if (!now.has(id)) changes.push({ kind, id, action: 'removed', fields: [] });
       else if (!isDeepStrictEqual(entry, now.get(id))) {

@@ -5,6 +5,7 @@ import type { EntityKind } from './diff.ts';
 /** How an entry is named in a sentence: "API https://api.example.com", "client www". */
 export const KIND_WORDS: Record<EntityKind, string> = {
   authenticator: 'authenticator',
+  policy: 'sign-in policy',
   scope: 'scope',
   api: 'API',
   client: 'client',
@@ -12,6 +13,7 @@ export const KIND_WORDS: Record<EntityKind, string> = {
 
 const LIST_KIND: Record<string, EntityKind> = {
   authenticators: 'authenticator',
+  policies: 'policy',
   scopes: 'scope',
   apis: 'api',
   clients: 'client',
@@ -31,6 +33,7 @@ const FIELDS: Record<EntityKind, Record<string, string>> = {
     'jwks.keys': 'JWKS',
     jwks_uri: 'JWKS URL',
     authenticator: 'user authentication',
+    authentication_policies: 'sign-in policies',
     scopes: 'scopes',
     apis: 'allowed APIs',
     require_pkce: 'require PKCE',
@@ -62,7 +65,19 @@ const FIELDS: Record<EntityKind, Record<string, string>> = {
     access_token_lifetime: 'token lifetime',
   },
   scope: { name: 'name', description: 'description', claims: 'claims released' },
-  authenticator: { id: 'id', type: 'sign-in method', registration: 'self-registration' },
+  authenticator: {
+    id: 'id',
+    type: 'sign-in method',
+    registration: 'self-registration',
+    issuer: 'name in authenticator apps',
+  },
+  policy: {
+    id: 'id',
+    name: 'name',
+    acr: 'level reported to apps (acr)',
+    steps: 'steps',
+    enrol: 'set up at sign-in',
+  },
 };
 
 /** Form fields of the admin pages that are no config field (the wizard's, the commit form's). */
@@ -133,7 +148,7 @@ export function valueWords(field: string, value: unknown): string {
  */
 export function pathWords(path: string, kind?: EntityKind): string {
   if (path === '' || path === '(root)') return '';
-  const entry = /^(authenticators|scopes|apis|clients)\[([^\]]+)\]\.?/.exec(path);
+  const entry = /^(authenticators|policies|scopes|apis|clients)\[([^\]]+)\]\.?/.exec(path);
   if (!entry) return capitalise(fieldWords(kind, path));
   const entryKind = LIST_KIND[entry[1]!]!;
   const rest = path.slice(entry[0].length);

@@ -25,7 +25,7 @@ export function rebaseSnapshot(base: Snapshot, mine: Snapshot, theirs: Snapshot)
   const conflicts: MergeConflict[] = [];
   const out: Record<string, Entry[]> = {};
   for (const { kind, list, key } of ENTITY_LISTS) {
-    const index = (s: Snapshot) => new Map((s[list] as Entry[]).map((e) => [String(e[key]), e]));
+    const index = (s: Snapshot) => new Map(((s[list] ?? []) as Entry[]).map((e) => [String(e[key]), e]));
     const b = index(base);
     const m = index(mine);
     const t = index(theirs);

@@ -24,6 +24,7 @@ export interface ClientOpts extends EditOpts {
   profile?: string;
   idTokenAlg?: string;
   authenticator?: string;
+  policy?: string[];
   accessTokenLifetime?: string;
   tokenExchange?: string | false;
 }
@@ -54,6 +55,11 @@ export function clientOptions(cmd: Command, update: boolean): Command {
     .option('--profile <profile>', 'security profile: fapi2 (FAPI 2.0)')
     .option('--id-token-alg <alg>', 'ID token signing algorithm (RS256, PS256, ES256, EdDSA)')
     .option('--authenticator <id>', 'user authenticator')
+    .option(
+      '--policy <id>',
+      `authentication policy: the first is the default, later ones step-up levels (repeat${repeat})`,
+      collect,
+    )
     .option('--access-token-lifetime <seconds>', 'access token lifetime')
     .option(
       '--token-exchange <file-or-json>',
@@ -111,6 +117,7 @@ export function clientFields<T extends Omit<ClientCreateInput, 'client_id'> | Cl
   set('profile', (opts.profile as unknown) === false ? null : opts.profile);
   set('id_token_signed_response_alg', opts.idTokenAlg);
   set('authenticator', opts.authenticator);
+  set('authentication_policies', opts.policy);
   set('token_exchange', opts.tokenExchange === false ? null : readPolicy(opts.tokenExchange));
   set(
     'access_token_lifetime',
