@@ -50,13 +50,14 @@ const events = (server: TestServer, type: AuditType) =>
 const accountId = async (server: TestServer, username: string) =>
   (await server.tessera.store.accounts.findByUsername(username))!.id;
 
-/** Whether a fresh browser can sign in to the strict server with this password. */
-const canLogIn = async (username: string, password: string) => {
+/** Whether a fresh browser can sign in with this password. */
+const canLogInTo = async (server: TestServer, username: string, password: string) => {
   const agent = new UserAgent();
-  const login = await agent.follow(accountUrl(strict));
+  const login = await agent.follow(accountUrl(server));
   const done = await agent.submit(login, { username, password });
   return /<h1>Your account<\/h1>/.test(done.body);
 };
+const canLogIn = (username: string, password: string) => canLogInTo(strict, username, password);
 /** Signs up and turns TOTP on from the account page; returns the agent, the key and the recovery codes. */
 async function withTotp(server: TestServer, username: string) {
   const agent = await signUp(server, username);
@@ -156,6 +157,21 @@ describe('account security: TOTP', () => {
     const right = await post(agent, stale, /\/totp\/remove$/, { current_password: PASSWORD });
     assert.equal(right.status, 200);
     assert.equal(await plain.tessera.store.totp.find(await accountId(plain, 'tp-stale')), undefined);
+  });
+
+  test('wrong current passwords count against the login throttle: after ten, even the right one waits (429)', async () => {
+    const { agent } = await withTotp(plain, 'tp-throttle');
+    clock.advance(11 * 60);
+    const stale = await page(plain, agent);
+    for (let i = 0; i < 10; i++)
+      assert.equal(
+        (await post(agent, stale, /\/totp\/remove$/, { current_password: `wrong ${i}` })).status,
+        401,
+      );
+    const blocked = await post(agent, stale, /\/totp\/remove$/, { current_password: PASSWORD });
+    assert.equal(blocked.status, 429);
+    assert.match(blocked.body, /Too many wrong passwords/);
+    assert.ok(await plain.tessera.store.totp.find(await accountId(plain, 'tp-throttle')));
   });
 
   test('new recovery codes replace the old ones, are shown once and audited without a code', async () => {
@@ -331,5 +347,42 @@ describe('account security: sessions', () => {
     assert.equal(res.status, 303);
     assert.match(res.headers.get('location') ?? '', /\/authn\/authenticate\//);
     assert.equal(await canLogIn('ss-anon', PASSWORD), true, 'the password is unchanged');
+  });
+});
+
+describe('account security: hostile input', () => {
+  test('every security POST answers hostile fields and paths with a page, never a 5xx, and changes nothing', async () => {
+    const { agent } = await withTotp(plain, 'hostile-user');
+    // Past the re-authentication window, so only a right password could change a factor.
+    clock.advance(11 * 60);
+    const csrf = findForm(await page(plain, agent), /\/account\/password$/).fields;
+    const id = await accountId(plain, 'hostile-user');
+    const hashBefore = (await plain.tessera.store.accounts.findById(id))!.passwordHash;
+    const hostile = ['a\u0000b', 'x'.repeat(100_000), '%00', '<script>', '\ud800', '../../etc'];
+    const fields = ['current_password', 'new_password', 'confirm_password', 'code', 'name'];
+    const routes = [
+      '/totp',
+      '/totp/remove',
+      '/totp/recovery-codes',
+      '/password',
+      `/sessions/${encodeURIComponent('a\u0000b')}/end`,
+      '/sessions/..%2F..%2Fx/end',
+      `/passkeys/${encodeURIComponent('\u0000')}/rename`,
+      `/passkeys/${'p'.repeat(2000)}/remove`,
+    ];
+    for (const route of routes)
+      for (const value of hostile) {
+        const form = { ...csrf, ...Object.fromEntries(fields.map((f) => [f, value])) };
+        const res = await agent.request(`${accountUrl(plain)}${route}`, { form });
+        assert.ok(res.status < 500, `${route} with ${JSON.stringify(value.slice(0, 10))}: ${res.status}`);
+        assert.doesNotMatch(res.body, /<script>/, 'nothing typed comes back unescaped');
+      }
+    assert.ok(await plain.tessera.store.totp.find(id), 'TOTP is still there');
+    // The wrong current passwords count against the login throttle, so the hash is compared instead.
+    assert.equal(
+      (await plain.tessera.store.accounts.findById(id))!.passwordHash,
+      hashBefore,
+      'the password is unchanged',
+    );
   });
 });
