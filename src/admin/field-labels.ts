@@ -56,6 +56,14 @@ const FIELDS: Record<EntityKind, Record<string, string>> = {
     userinfo_signed_response_alg: 'UserInfo signing algorithm',
     post_logout_redirect_uris: 'post-logout redirect URIs',
     allowed_cors_origins: 'allowed CORS origins',
+    token_exchange: 'token exchange',
+    'token_exchange.subject_token_types': 'token exchange: tokens it may present',
+    'token_exchange.actor_token_types': 'token exchange: actor tokens it may present',
+    'token_exchange.audiences': 'token exchange: APIs',
+    'token_exchange.impersonation': 'token exchange: impersonation',
+    'token_exchange.delegation': 'token exchange: delegation',
+    'token_exchange.trusted_issuers': 'token exchange: trusted issuers',
+    'token_exchange.subject_clients': "token exchange: clients whose users' tokens it may present",
   },
   api: {
     identifier: 'identifier',
@@ -101,6 +109,7 @@ export const CAPABILITY_WORDS: Record<string, string> = {
   code: 'Code Flow',
   client_credentials: 'Client Credentials',
   device_code: 'Device Flow',
+  token_exchange: 'Token Exchange',
 };
 
 const VALUE_WORDS: Record<string, Record<string, string>> = {

@@ -14,6 +14,11 @@ export const CAPABILITIES = [
     label: CAPABILITY_WORDS['device_code']!,
     hint: 'A TV, console or command-line tool shows a code; the user approves on a phone or computer (RFC 8628)',
   },
+  {
+    id: 'token_exchange',
+    label: CAPABILITY_WORDS['token_exchange']!,
+    hint: 'Trade a token it holds for one for an API, for the same user (RFC 8693); set what it may in Token exchange below',
+  },
 ];
 
 export const AUTH_METHODS = [

@@ -3,6 +3,7 @@ import type { ClientPatch } from '../../admin/inputs.ts';
 import { parseJwks } from '../../admin/wizard-steps.ts';
 import type { ClientConfig } from '../../config/schema.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
+import { exchangePatch } from './client-exchange.ts';
 import { checked, type Form, field, fields, numberField } from './forms.ts';
 
 export type ClientFormAction =
@@ -27,6 +28,7 @@ export const SECTIONS = [
   'scopes',
   'apis',
   'security',
+  'token_exchange',
   'tokens',
   'delete',
 ] as const;
@@ -76,6 +78,8 @@ export function clientFormAction(section: ClientSection, form: Form, client: Cli
       return { kind: 'patch', patch: { apis: fields(form, 'apis') } };
     case 'security':
       return security(form);
+    case 'token_exchange':
+      return { kind: 'patch', patch: exchangePatch(form, client) };
     case 'tokens': {
       const patch: ClientPatch = {
         refresh_token: { enabled: checked(form, 'refresh_enabled') },
@@ -156,6 +160,7 @@ function security(form: Form): ClientFormAction {
 export function submittedView(
   section: ClientSection,
   form: Form,
+  client?: ClientConfig,
 ): { client: Record<string, unknown>; jwksText?: string } {
   const alg = (name: string) => (field(form, name) === '' ? undefined : field(form, name));
   if (section === 'security') {
@@ -179,6 +184,12 @@ export function submittedView(
         token_endpoint_auth_signing_alg: alg('auth_alg'),
       },
       jwksText: field(form, 'jwks'),
+    };
+  }
+  if (section === 'token_exchange' && client) {
+    const patch = exchangePatch(form, client);
+    return {
+      client: { capabilities: patch.capabilities, token_exchange: patch.token_exchange ?? undefined },
     };
   }
   return { client: {} };

@@ -14,6 +14,7 @@ import {
   PROFILES,
   REQUEST_OBJECT_ALGS,
 } from './client-choices.ts';
+import { EXCHANGE_TOKEN_CHOICES } from './client-exchange.ts';
 import { type ClientSection, clientFormAction, SECTIONS, submittedView } from './client-form.ts';
 import { field, formOf, queryOf } from './forms.ts';
 import { postureBox, postureOf, postureRoutes } from './posture.ts';
@@ -122,6 +123,8 @@ export function clientRoutes(app: FastifyInstance, ui: Ui): void {
         policies: snapshot.policies ?? [],
         scopes: scopeChoices(snapshot),
         apis: apiChoices(snapshot),
+        exchangeTokens: EXCHANGE_TOKEN_CHOICES,
+        trustedIssuers: snapshot.trusted_issuers ?? [],
         algs: SIGNING_ALGS,
         issues: withPlace(extra.issues ?? [], tab),
         errorSection: extra.errorSection,
@@ -191,7 +194,7 @@ export function clientRoutes(app: FastifyInstance, ui: Ui): void {
         if (!(error instanceof AdminError)) throw error;
         const issues = error.issues.length > 0 ? error.issues : [{ path: '', message: error.message }];
         const latest = await service.draft(principal);
-        const submitted = submittedView(section, form);
+        const submitted = submittedView(section, form, client);
         return render(
           request,
           reply,

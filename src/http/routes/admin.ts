@@ -16,12 +16,13 @@ import { historyRoutes } from '../admin-ui/history.ts';
 import { profileRoutes } from '../admin-ui/home.ts';
 import { keyRoutes } from '../admin-ui/keys.ts';
 import { loginRoutes } from '../admin-ui/login.ts';
+import { policyRoutes } from '../admin-ui/policies.ts';
 import { registeredClientRoutes } from '../admin-ui/registered-clients.ts';
 import { plainPage, type Ui } from '../admin-ui/render.ts';
-import { policyRoutes } from '../admin-ui/policies.ts';
 import { scopeRoutes } from '../admin-ui/scopes.ts';
 import { tokenRoutes } from '../admin-ui/tokens.ts';
 import { toolRoutes } from '../admin-ui/tools.ts';
+import { trustedIssuerRoutes } from '../admin-ui/trusted-issuers.ts';
 import { wizardRoutes } from '../admin-ui/wizard.ts';
 import type { AppDeps } from '../context.ts';
 
@@ -56,6 +57,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps, traces: T
     wizardRoutes(admin, ui);
     scopeRoutes(admin, ui);
     apiRoutes(admin, ui);
+    trustedIssuerRoutes(admin, ui);
     authenticatorRoutes(admin, ui);
     policyRoutes(admin, ui);
     changeRoutes(admin, ui);
