@@ -9,6 +9,7 @@ import {
   scopeSchema,
   totpAuthenticatorSchema,
 } from '../config/schema.ts';
+import { passkeyAuthenticatorSchema } from '../config/schema-authn.ts';
 import { tokenExchangeSchema } from '../config/schema-exchange.ts';
 
 /**
@@ -79,10 +80,12 @@ export const authenticatorCreateInput = z.preprocess(
   authenticatorSchema,
 );
 
-/** What may change after creation: html-form's registration switch, TOTP's issuer label. */
+/** What may change after creation: html-form's registration switch, TOTP's issuer label, passkey settings. */
 export const authenticatorPatchInput = patchOf({
   registration: htmlFormAuthenticatorSchema.shape.registration,
   issuer: totpAuthenticatorSchema.shape.issuer,
+  user_verification: passkeyAuthenticatorSchema.shape.user_verification,
+  passwordless: passkeyAuthenticatorSchema.shape.passwordless,
 });
 
 export const commitInput = z
@@ -107,4 +110,9 @@ export type ApiPatch = Unsettable<Omit<z.input<typeof apiSchema>, 'identifier'>>
 export type AuthenticatorCreateInput =
   | z.input<typeof authenticatorSchema>
   | Omit<z.input<typeof htmlFormAuthenticatorSchema>, 'type'>;
-export type AuthenticatorPatch = { registration?: boolean; issuer?: string };
+export type AuthenticatorPatch = {
+  registration?: boolean;
+  issuer?: string;
+  user_verification?: 'required' | 'preferred';
+  passwordless?: boolean;
+};

@@ -11,6 +11,10 @@ interface Issue {
 export function policyIssues(snapshot: Snapshot, at: (...path: PropertyKey[]) => string): Issue[] {
   const issues: Issue[] = [];
   const types = new Map(snapshot.authenticators.map((a) => [a.id, a.type]));
+  // A passkey with passwordless off only follows a password (its login page refuses to sign anyone in).
+  const afterPasswordOnly = new Set(
+    snapshot.authenticators.filter((a) => a.type === 'passkey' && !a.passwordless).map((a) => a.id),
+  );
   // The implicit policies' acr values are taken too: a configured policy may not reuse one (OIDC Core §2).
   const acrs = new Map<string, string>();
   for (const a of snapshot.authenticators)
@@ -41,6 +45,11 @@ export function policyIssues(snapshot: Snapshot, at: (...path: PropertyKey[]) =>
           issues.push({
             path,
             message: `"${id}" (${type}) is a second factor: it cannot be the first step, which signs the user in`,
+          });
+        else if (s === 0 && afterPasswordOnly.has(id))
+          issues.push({
+            path,
+            message: `"${id}" has passwordless off: it can only be a later step, after a password`,
           });
         else if (s > 0 && factorRole(type) === 'first')
           issues.push({

@@ -7,6 +7,13 @@ import { issuesOf } from './diff-view.ts';
 import { checked, field, formOf, queryOf } from './forms.ts';
 import { adminPage, type Ui } from './render.ts';
 
+/** A passkey's settings from its form: user verification required unless "preferred" is picked. */
+const passkeyFields = (form: ReturnType<typeof formOf>) => ({
+  user_verification:
+    field(form, 'user_verification') === 'preferred' ? ('preferred' as const) : ('required' as const),
+  passwordless: checked(form, 'passwordless'),
+});
+
 export function authenticatorRoutes(app: FastifyInstance, ui: Ui): void {
   const { base, service } = ui;
   const path = `${base}/authenticators`;
@@ -51,7 +58,9 @@ export function authenticatorRoutes(app: FastifyInstance, ui: Ui): void {
         principalOf(request),
         field(form, 'type') === 'totp'
           ? { id, type: 'totp', issuer: field(form, 'issuer').trim() || 'Tessera' }
-          : { id, type: 'html-form', registration: checked(form, 'registration') },
+          : field(form, 'type') === 'passkey'
+            ? { id, type: 'passkey', ...passkeyFields(form) }
+            : { id, type: 'html-form', registration: checked(form, 'registration') },
       );
     } catch (error) {
       return list(request, reply, issuesOf(error), id);
@@ -68,7 +77,9 @@ export function authenticatorRoutes(app: FastifyInstance, ui: Ui): void {
         id,
         field(form, 'issuer') !== ''
           ? { issuer: field(form, 'issuer').trim() }
-          : { registration: field(form, 'registration') === 'on' },
+          : field(form, 'type') === 'passkey'
+            ? passkeyFields(form)
+            : { registration: field(form, 'registration') === 'on' },
       );
     } catch (error) {
       return list(request, reply, issuesOf(error));
