@@ -15,6 +15,7 @@ import {
   serverSchema,
   totpAuthenticatorSchema,
 } from '../src/config/schema.ts';
+import { passkeyAuthenticatorSchema } from '../src/config/schema-authn.ts';
 import { trustedIssuerSchema } from '../src/config/schema-exchange.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -75,7 +76,8 @@ const FALLBACK: Record<string, string> = {
     'Seconds an SSO session (the `tessera_sso` cookie) lasts after login; while it lasts the authorization endpoint issues codes without showing the login form.',
   'authenticators[].id':
     'Identifier; clients name it in `authenticator`. Appears in the login URL (`/authn/authenticate/html-form/{id}`) and the `acr` claim (`urn:tessera:authentication:html-form:{id}`).',
-  'authenticators[].type': 'Authenticator kind: html-form (signs users in) or totp (a second factor).',
+  'authenticators[].type':
+    'Authenticator kind: html-form (signs users in), totp (a second factor) or passkey (either).',
   'authenticators[].registration':
     'Whether the login page offers "Create account" and `/authn/register/html-form/{id}` accepts registrations.',
   'scopes[].name': `Scope token. Must not repeat a built-in scope (${Object.keys(STANDARD_SCOPES).join(', ')}) or another entry.`,
@@ -154,6 +156,14 @@ const SECTIONS: Section[] = [
     source: 'totpAuthenticatorSchema',
     intro:
       'Codes from an authenticator app (RFC 6238): a second factor only, named in a later step of a policy (see [authentication.md](authentication.md#totp-authenticator-apps)).',
+  },
+  {
+    title: 'authenticators: passkey',
+    path: 'authenticators[]',
+    schema: passkeyAuthenticatorSchema,
+    source: 'passkeyAuthenticatorSchema',
+    intro:
+      'Passkeys (WebAuthn): in a first step they sign people in without a password (the login page of that step offers passkey autofill and a button), in a later step they follow a password. The relying party ID and origin come from `server.base_url` (see [authentication.md](authentication.md#passkeys)).',
   },
   {
     title: 'policies',
@@ -377,6 +387,7 @@ function main(): void {
     '- `policies[].id` is unique; every id in `policies[].steps` names an authenticator; the first step holds no',
     '  second-factor type (totp), later steps no sign-in type (html-form); `policies[].acr` values (and the',
     '  `urn:tessera:authentication:<type>:<id>` of each sign-in authenticator) are unique.',
+    '- a passkey with `passwordless: false` is never in a first step.',
     '- `clients[].authentication_policies` name declared policies.',
     '- every entry of `clients[].scopes` is a built-in scope or a `scopes[].name` declared in the same file.',
     '- `server.base_url` is an absolute `http`/`https` URL without query or fragment; plain `http` on a',
