@@ -198,6 +198,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       accounts: store.accounts,
       registration: registrationAdmin({
         store: store.registration,
+        grants: store.grants,
         secrets,
         clock,
         random,
@@ -230,6 +231,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
           ? {
               policy: config.server.registration,
               store: store.registration,
+              grants: store.grants,
               clients,
               config: follower.live,
               secrets,

@@ -3,13 +3,20 @@ import type { AuditRecorder } from '../authn/audit.ts';
 import type { SecretHasher } from '../keys/secrets.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
-import type { InitialAccessToken, RegisteredClient, RegistrationStore } from '../store/ports/index.ts';
+import type {
+  GrantStore,
+  InitialAccessToken,
+  RegisteredClient,
+  RegistrationStore,
+} from '../store/ports/index.ts';
 import { AdminError, notFound } from './errors.ts';
 
 export { AdminError } from './errors.ts';
 
 export interface RegistrationAdminDeps {
   store: RegistrationStore;
+  /** A deleted client's grants and tokens are revoked with it. */
+  grants: Pick<GrantStore, 'revokeAllClientGrants'>;
   secrets: SecretHasher;
   clock: Clock;
   random: Random;
@@ -83,10 +90,11 @@ export function registrationAdmin(deps: RegistrationAdminDeps) {
       deps.forget(clientId);
       await deps.audit.record({ type: 'client.updated', clientId, actor, detail: { disabled } });
     },
-    /** Deletes the client; what it was issued stops working because no endpoint finds its client any more. */
+    /** Deletes the client and revokes what it was issued. */
     async delete(actor: string, clientId: string): Promise<void> {
       if (!(await deps.store.delete(clientId))) throw notFound(`registered client ${clientId}`);
       deps.forget(clientId);
+      await deps.grants.revokeAllClientGrants(clientId, now());
       await deps.audit.record({ type: 'client.deleted', clientId, actor });
     },
     async tokens(): Promise<InitialTokenView[]> {

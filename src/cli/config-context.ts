@@ -35,6 +35,7 @@ export async function openAdmin(opts: Overrides) {
   // Running servers see a disable or delete made here within their resolver cache's few seconds.
   const registration = registrationAdmin({
     store: local.store.registration,
+    grants: local.store.grants,
     secrets: local.secrets,
     clock: systemClock,
     random: cryptoRandom,

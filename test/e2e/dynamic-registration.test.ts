@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as client from 'openid-client';
+import { hashToken } from '../../src/protocol/tokens/opaque.ts';
 import { addAdmin, adminApi, apiToken } from '../fixtures/admin.ts';
 import { startServer, type TestServer } from '../fixtures/server.ts';
 import { UserAgent } from '../fixtures/user-agent.ts';
@@ -74,7 +75,13 @@ for (const method of ['client_secret_basic', 'none'] as const) {
       headers: { authorization: `Bearer ${registered['registration_access_token']}` },
     });
     assert.equal(del.status, 204);
-    await assert.rejects(client.refreshTokenGrant(config, refreshed.refresh_token ?? tokens.refresh_token!));
+    const latest = refreshed.refresh_token ?? tokens.refresh_token!;
+    assert.equal(
+      (await server.tessera.store.grants.findToken(hashToken(latest)))?.revoked,
+      true,
+      'revoked in the store',
+    );
+    await assert.rejects(client.refreshTokenGrant(config, latest));
   });
 }
 

@@ -5,11 +5,13 @@ import type { RegistrationPolicy } from '../../config/schema-registration.ts';
 import type { SecretHasher } from '../../keys/secrets.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Random } from '../../shared/random.ts';
-import type { AuditEvent, RegistrationStore, ThrottleStore } from '../../store/ports/index.ts';
+import type { AuditEvent, GrantStore, RegistrationStore, ThrottleStore } from '../../store/ports/index.ts';
 
 export interface RegistrationDeps {
   policy: RegistrationPolicy;
   store: RegistrationStore;
+  /** A deleted client's grants and tokens are revoked with it (RFC 7592 §2.3). */
+  grants: Pick<GrantStore, 'revokeAllClientGrants'>;
   /** Forgets a changed or deleted client on this node at once (other nodes within the resolver's ttl). */
   clients: Pick<ClientResolver, 'forget'>;
   config(): LiveConfig;

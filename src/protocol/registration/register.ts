@@ -195,8 +195,8 @@ export async function updateClient(
 }
 
 /**
- * RFC 7592 §2.3: deletes the client. Its codes and tokens stop working with it: every endpoint looks the
- * client up and refuses what was issued to a client that no longer exists (as for a removed committed client).
+ * RFC 7592 §2.3: deletes the client and revokes its grants and tokens. Even before the revocation lands
+ * everywhere, every endpoint looks the client up and refuses what was issued to a client that is gone.
  */
 export async function deleteClient(
   clientId: string,
@@ -207,6 +207,7 @@ export async function deleteClient(
   if (row instanceof OAuthError) return row;
   await deps.store.delete(clientId);
   deps.clients.forget(clientId);
+  await deps.grants.revokeAllClientGrants(clientId, deps.clock.nowSeconds());
   await deps.audit?.record({
     type: 'client.deleted',
     clientId,

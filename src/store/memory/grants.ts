@@ -120,6 +120,10 @@ export function memoryGrants(state: MemoryState): GrantStore {
         if (token.accountId === accountId && token.clientId === clientId) token.revoked = true;
       }
     },
+    async revokeAllClientGrants(clientId) {
+      revokeWhere((g) => g.clientId === clientId);
+      for (const token of state.tokens.values()) if (token.clientId === clientId) token.revoked = true;
+    },
     async revokeSessionGrants(sessionHash) {
       return revokeWhere((g) => g.sessionHash === sessionHash);
     },

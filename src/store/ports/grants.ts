@@ -137,6 +137,8 @@ export interface GrantStore {
   revokeToken(hash: string, now: number): Promise<boolean>;
   /** Revokes every grant (and token) an account holds for a client. */
   revokeClientGrants(accountId: string, clientId: string, now: number): Promise<void>;
+  /** Revokes every grant (and token) of a client, whoever holds it: the client was deleted (RFC 7592 §2.3). */
+  revokeAllClientGrants(clientId: string, now: number): Promise<void>;
   /** Revokes every grant recorded with this SSO session hash. Returns how many grants it revoked. */
   revokeSessionGrants(sessionHash: string, now: number): Promise<number>;
 }

@@ -247,6 +247,15 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
         );
       });
     },
+    async revokeAllClientGrants(clientId, now) {
+      await transaction(pool, async (client) => {
+        await revokeGrants(client, now, 'client_id = $2', [clientId]);
+        await client.query(
+          'UPDATE tokens SET revoked_at = $1 WHERE hash IN (SELECT hash FROM tokens WHERE client_id = $2 AND revoked_at IS NULL ORDER BY hash FOR UPDATE)',
+          [now, clientId],
+        );
+      });
+    },
     async revokeSessionGrants(sessionHash, now) {
       return transaction(pool, (client) => revokeGrants(client, now, 'session_hash = $2', [sessionHash]));
     },

@@ -60,6 +60,10 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
       'UPDATE tokens SET revoked_at = ? WHERE account_id = ? AND client_id = ? AND revoked_at IS NULL',
     ),
     sessionGrants: db.prepare('SELECT id FROM grants WHERE session_hash = ? AND revoked_at IS NULL'),
+    revokeAllClientGrantRows: db.prepare(
+      'UPDATE grants SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL',
+    ),
+    revokeAllClientTokens: db.prepare('UPDATE tokens SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL'),
   };
 
   const insertTokens = (tokens: readonly TokenRecord[]) => {
@@ -119,6 +123,10 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
     // Tokens of grants written before grants had rows are reached by account and client directly.
     q.revokeClientTokens.run(now, accountId, clientId);
   });
+  const revokeAllClient = db.transaction((clientId: string, now: number) => {
+    q.revokeAllClientGrantRows.run(now, clientId);
+    q.revokeAllClientTokens.run(now, clientId);
+  });
   const revokeSession = db.transaction((sessionHash: string, now: number) => {
     const ids = (q.sessionGrants.all(sessionHash) as Row[]).map((r) => r['id'] as string);
     for (const id of ids) revokeGrant(id, now);
@@ -161,6 +169,9 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
     },
     async revokeClientGrants(accountId, clientId, now) {
       revokeClient.immediate(accountId, clientId, now);
+    },
+    async revokeAllClientGrants(clientId, now) {
+      revokeAllClient.immediate(clientId, now);
     },
     async revokeSessionGrants(sessionHash, now) {
       return revokeSession.immediate(sessionHash, now);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { InitialAccessToken, RegisteredClient } from '../../../src/store/ports/index.ts';
-import { T0, type UseStore } from './fixtures.ts';
+import { token as issuedToken, seedTokens, T0, type UseStore } from './fixtures.ts';
 
 const client = (change: Partial<RegisteredClient> = {}): RegisteredClient => ({
   clientId: 'dyn-1',
@@ -131,5 +131,26 @@ export function registrationCases(use: UseStore): void {
       ['any', true],
       ['exp', false],
     ]);
+  });
+
+  test('revokeAllClientGrants revokes every grant and token of the client, whoever holds them, and no other client', async () => {
+    const grants = use().grants;
+    await seedTokens(grants, [
+      issuedToken({ hash: 'a-1', grantId: 'g-a', clientId: 'dyn-1', accountId: 'acct-a' }),
+      issuedToken({
+        hash: 'b-1',
+        grantId: 'g-b',
+        clientId: 'dyn-1',
+        accountId: 'acct-b',
+        kind: 'refresh_token',
+      }),
+      issuedToken({ hash: 'other', grantId: 'g-o', clientId: 'dyn-2', accountId: 'acct-a' }),
+    ]);
+    await grants.revokeAllClientGrants('dyn-1', T0 + 1);
+    const revoked = async (hash: string) => (await grants.findToken(hash))?.revoked;
+    assert.deepEqual(
+      [await revoked('a-1'), await revoked('b-1'), await revoked('other')],
+      [true, true, false],
+    );
   });
 }
