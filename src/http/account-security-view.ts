@@ -76,8 +76,6 @@ export async function securityView(
         removeAction: `${page}/passkeys/${encodeURIComponent(p.id)}/remove`,
       })),
       enrolAction: `${page}/passkeys`,
-      /** The options route needs the passkey scripts (routes/authn-passkey.ts). */
-      enrol: false,
     },
     password: {
       action: `${page}/password`,

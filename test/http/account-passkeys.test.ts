@@ -144,3 +144,35 @@ describe('account page: passkeys', () => {
     assert.equal(await store().passkeys.find('cred-guard-1'), undefined);
   });
 });
+
+describe('account page: adding a passkey', () => {
+  test('the options need the CSRF token and a session; they carry a challenge bound to this browser by a cookie', async () => {
+    const agent = await signUp(server, 'pk-options');
+    const csrf = findForm(await page(agent), /\/account\/password$/).fields;
+    const forged = await agent.request(`${accountUrl()}/passkeys/options`, { form: { _csrf: 'forged' } });
+    assert.equal(forged.status, 403);
+    const res = await agent.request(`${accountUrl()}/passkeys/options`, { form: csrf });
+    assert.equal(res.status, 200, res.body);
+    const { options } = JSON.parse(res.body) as { options: { challenge: string; user: { name: string } } };
+    assert.equal(options.user.name, 'pk-options');
+    assert.ok(options.challenge.length >= 22, 'at least 16 random bytes');
+    assert.ok(agent.cookies.get('tessera_webauthn'), 'the challenge cookie');
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+  });
+
+  test('a forged answer, or one without the challenge cookie, is refused with a plain reason and stores nothing', async () => {
+    const agent = await signUp(server, 'pk-forged');
+    const csrf = findForm(await page(agent), /\/account\/password$/).fields;
+    const forged = JSON.stringify({ id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: {} });
+    const noCookie = await agent.request(`${accountUrl()}/passkeys`, { form: { ...csrf, response: forged } });
+    assert.equal(noCookie.status, 400);
+    assert.match(noCookie.body, /This page has expired or was already used/);
+    await agent.request(`${accountUrl()}/passkeys/options`, { form: csrf });
+    const bad = await agent.request(`${accountUrl()}/passkeys`, {
+      form: { ...csrf, response: forged, name: 'Mine' },
+    });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body, /That passkey could not be checked/);
+    assert.deepEqual(await store().passkeys.listByAccount(await idOf('pk-forged')), []);
+  });
+});

@@ -2,7 +2,12 @@
 // sessions. Each is a CSRF-checked POST for the signed-in session; the rules live in authn/account/.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { lastFactorMessage } from '../../authn/account/factors.ts';
-import { removeAccountPasskey, renameAccountPasskey } from '../../authn/account/passkeys.ts';
+import {
+  finishAccountPasskey,
+  removeAccountPasskey,
+  renameAccountPasskey,
+  startAccountPasskey,
+} from '../../authn/account/passkeys.ts';
 import { changePassword } from '../../authn/account/password.ts';
 import { isFresh, REAUTH_MESSAGES, type Reauth, reauthenticate } from '../../authn/account/reauth.ts';
 import { endAccountSession } from '../../authn/account/sessions.ts';
@@ -12,10 +17,12 @@ import {
   removeAccountTotp,
   startAccountTotp,
 } from '../../authn/account/totp.ts';
+import { MAX_RESPONSE } from '../../authn/passkey/ceremonies.ts';
 import type { Account, Session } from '../../store/ports/index.ts';
 import type { SecurityOptions } from '../account-security-view.ts';
 import type { AppDeps } from '../context.ts';
 import { renderPage } from '../pages.ts';
+import { challengeHandle, setChallengeCookie } from './authn-passkey.ts';
 
 type Signed = { account: Account; session: Session };
 type Form = Record<string, unknown>;
@@ -148,6 +155,35 @@ export function accountSecurityRoutes(app: FastifyInstance, deps: AppDeps, accou
     const codes = await newAccountRecoveryCodes(signed.account, request.ip, deps.authn);
     if (!codes) return refuse(reply, signed, 'Set up an authenticator app first.', 404);
     return recoveryCodes(reply, codes, page);
+  });
+
+  // The options for the browser's create() call (passkey.js fetches them): JSON, as the login pages' are.
+  app.post(`${page}/passkeys/options`, csrf, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const signed = await requireSignedIn(request, reply);
+    if (!signed) return reply;
+    const started = await startAccountPasskey(signed.account, deps.authn);
+    if (!started) return reply.code(404).send({ error: 'Passkeys are not offered here.' });
+    setChallengeCookie(reply, deps, started.handle);
+    return reply.send({ options: started.options });
+  });
+
+  app.post(`${page}/passkeys`, csrf, async (request, reply) => {
+    const signed = await sensitive(request, reply);
+    if (!signed) return reply;
+    const result = await finishAccountPasskey(
+      signed.account,
+      signed.session,
+      {
+        response: field(signed.form, 'response', MAX_RESPONSE),
+        name: field(signed.form, 'name', 200),
+        handle: challengeHandle(request),
+        address: request.ip,
+      },
+      deps.authn,
+    );
+    if (result.kind !== 'ok') return refuse(reply, signed, result.error, 400);
+    return reply.redirect(`${page}?notice=passkey-added`, 303);
   });
 
   app.post(`${page}/passkeys/:id/rename`, csrf, async (request, reply) => {
