@@ -8,26 +8,58 @@ export type ExchangeTokenType = (typeof EXCHANGE_TOKEN_TYPES)[number];
 
 /** A JWK Set by value (RFC 7517 §5); each key is checked when it is used. */
 const jwksSchema = z
-  .object({ keys: z.array(z.record(z.string(), z.unknown())).min(1, 'a JWK Set needs at least one key') })
+  .object({
+    keys: z
+      .array(z.record(z.string(), z.unknown()))
+      .min(1, 'a JWK Set needs at least one key')
+      .describe('The public keys (JWKs), each with its kty and, when there are several, a kid.'),
+  })
   .strict();
 
 /** Off unless set: every kind of exchange this client may make. */
 export const tokenExchangeSchema = z
   .object({
     /** The token types the client may present as subject_token. */
-    subject_token_types: z.array(z.enum(EXCHANGE_TOKEN_TYPES)).min(1),
+    subject_token_types: z
+      .array(z.enum(EXCHANGE_TOKEN_TYPES))
+      .min(1)
+      .describe(
+        'The token types the client may present as `subject_token` (RFC 8693 §3); `jwt` only from a trusted issuer.',
+      ),
     /** The token types it may present as actor_token (delegation). */
-    actor_token_types: z.array(z.enum(EXCHANGE_TOKEN_TYPES)).default([]),
+    actor_token_types: z
+      .array(z.enum(EXCHANGE_TOKEN_TYPES))
+      .default([])
+      .describe('The token types it may present as `actor_token` (delegation).'),
     /** The APIs (their identifiers) an exchanged token may be for, named with resource or audience. */
-    audiences: z.array(resourceUriSchema).min(1),
+    audiences: z
+      .array(resourceUriSchema)
+      .min(1)
+      .describe(
+        'Identifiers of the APIs an exchanged token may be for, named with `resource` or `audience`; each must be a configured API.',
+      ),
     /** Issue a token that stands for the subject alone, with no actor named (§1.1). */
-    impersonation: z.boolean().default(false),
+    impersonation: z
+      .boolean()
+      .default(false)
+      .describe('Issue a token that stands for the subject alone, no actor named (§1.1).'),
     /** Issue a token that names an actor with the act claim (§1.1, §4.1); needs actor_token_types. */
-    delegation: z.boolean().default(false),
+    delegation: z
+      .boolean()
+      .default(false)
+      .describe('Issue a token naming the actor in an `act` claim (§1.1, §4.1); needs `actor_token_types`.'),
     /** The trusted issuers (their issuer URLs) whose JWTs it may present, as subject or actor. */
-    trusted_issuers: z.array(z.string()).default([]),
+    trusted_issuers: z
+      .array(z.string())
+      .default([])
+      .describe('Issuer URLs (from `trusted_issuers`) whose JWTs it may present, as subject or actor.'),
     /** Other clients whose access tokens it may present (a gateway exchanging its callers' tokens). */
-    subject_clients: z.array(z.string()).default([]),
+    subject_clients: z
+      .array(z.string())
+      .default([])
+      .describe(
+        "Other clients whose access tokens it may present (a gateway exchanging its callers' tokens); its own are always accepted.",
+      ),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -50,7 +82,7 @@ export const trustedIssuerSchema = z
   .object({
     /** The iss value its JWTs carry (an https URL). */
     issuer: fetchUrlSchema,
-    name: z.string().max(200).optional(),
+    name: z.string().max(200).optional().describe('A name people know it by (admin pages).'),
     /** Its public keys by value... */
     jwks: jwksSchema.optional(),
     /** ...or where to fetch them (behind the SSRF guard, cached). */

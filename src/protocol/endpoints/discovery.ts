@@ -16,11 +16,21 @@ export function discoveryDocument(
     requirePar: false,
   },
 ): Record<string, unknown> {
-  const claims = new Set(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce', 'azp', 'at_hash']);
+  const claims = new Set([
+    'sub',
+    'iss',
+    'aud',
+    'exp',
+    'iat',
+    'auth_time',
+    'acr',
+    'amr',
+    'nonce',
+    'azp',
+    'at_hash',
+  ]);
   for (const scope of config.scopes.values()) for (const claim of scope.claims) claims.add(claim);
   const plain = [...config.clients.values()].some((c) => c.allowPlainPkce);
-  // RFC 8693: token exchange is offered only while some client has a policy for it.
-  const exchange = [...config.clients.values()].some((c) => c.capabilities.has('token_exchange'));
   // RFC 8628 §4: advertised only while some client may use it, so metadata never offers a dead grant.
   const device = [...config.clients.values()].some((c) => c.capabilities.has('device_code'));
   const grants = [...GRANTS.values()].filter((g) => grantOffered(g, config));
@@ -43,9 +53,7 @@ export function discoveryDocument(
     scopes_supported: [...config.scopes.keys()],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: grants
-      .filter((g) => exchange || g.capability !== 'token_exchange')
-      .map((g) => g.grantType),
+    grant_types_supported: grants.map((g) => g.grantType),
     ...(device ? { device_authorization_endpoint: endpoints.deviceAuthorization } : {}),
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [...SIGNING_ALGS],

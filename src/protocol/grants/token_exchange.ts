@@ -12,6 +12,8 @@ const invalid = (description: string) => new OAuthError('invalid_request', descr
 export const tokenExchange = {
   grantType: 'urn:ietf:params:oauth:grant-type:token-exchange',
   capability: 'token_exchange',
+  // Off, and out of discovery, while no client has a token-exchange policy.
+  optIn: true,
   async handle(params, client, deps, request) {
     const policy = client.tokenExchange;
     if (!policy) return new OAuthError('unauthorized_client', 'this client may not exchange tokens');

@@ -7,7 +7,23 @@ import { discoveryDocument } from '../../../../src/protocol/endpoints/discovery.
 import { introspectEndpoint } from '../../../../src/protocol/endpoints/introspect.ts';
 import { OAuthError } from '../../../../src/protocol/errors.ts';
 import { hashToken } from '../../../../src/protocol/tokens/opaque.ts';
-import { exchange, form, type Harness, issueCode, liveConfig, NOW, ok, testSnapshot } from '../../helpers.ts';
+import {
+  basic,
+  exchange,
+  form,
+  type Harness,
+  harness,
+  issueCode,
+  liveConfig,
+  NOW,
+  ok,
+  testSnapshot,
+  token,
+  WEB_SECRET,
+} from '../../helpers.ts';
+
+const TE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
 import {
   AT,
   aliceTokens,
@@ -222,6 +238,17 @@ describe('token exchange: delegation', () => {
 });
 
 describe('token exchange: discovery', () => {
+  test('while no client has a policy the grant type is unsupported_grant_type', async () => {
+    const h = harness(testSnapshot());
+    const result = await token(
+      h,
+      { grant_type: TE_GRANT, subject_token: 'x', subject_token_type: AT },
+      basic('web', WEB_SECRET),
+    );
+    assert.ok(result instanceof OAuthError);
+    assert.equal(result.code, 'unsupported_grant_type');
+  });
+
   const endpoints = endpointsFor('https://issuer.example');
   test('grant_types_supported lists token exchange only while some client has it', () => {
     const TE_URN = 'urn:ietf:params:oauth:grant-type:token-exchange';
