@@ -5,6 +5,7 @@ import {
   authenticatorSchema,
   type ClientInput,
   clientSchema,
+  FACTOR_ROLES,
   htmlFormAuthenticatorSchema,
   scopeSchema,
   totpAuthenticatorSchema,
@@ -72,13 +73,22 @@ export const apiPatchInput = patchOf(editableApiFields, true).meta({
 });
 
 /** A new authenticator; without `type` it is an html-form one (as before types were a union). */
-export const authenticatorCreateInput = z.preprocess(
-  (value) =>
-    value && typeof value === 'object' && !Array.isArray(value) && !('type' in value)
-      ? { ...value, type: 'html-form' }
-      : value,
-  authenticatorSchema,
-);
+export const authenticatorCreateInput = z.preprocess((value, ctx) => {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const record = value as Record<string, unknown>;
+  if (!('type' in record)) return { ...record, type: 'html-form' };
+  // An unknown type stops the union at its discriminator; the id is still checked, so both are reported.
+  if (!Object.hasOwn(FACTOR_ROLES, String(record['type']))) {
+    const id = htmlFormAuthenticatorSchema.shape.id.safeParse(record['id']);
+    if (!id.success) for (const issue of id.error.issues) ctx.addIssue({ ...issue, path: ['id'] } as never);
+    ctx.addIssue({
+      code: 'custom',
+      path: ['type'],
+      message: `unknown authenticator type: use ${Object.keys(FACTOR_ROLES).join(' or ')}`,
+    });
+  }
+  return value;
+}, authenticatorSchema);
 
 /** What may change after creation: html-form's registration switch, TOTP's issuer label, passkey settings. */
 export const authenticatorPatchInput = patchOf({
