@@ -88,6 +88,8 @@ async function harness(tessera: Tessera): Promise<Harness> {
     name: 'hostile.scope',
     // An API identifier is a URI, percent-encoded in a path.
     identifier: encodeURIComponent('https://hostile-api.example'),
+    // A trusted issuer (RFC 8693) is named by its URL, percent-encoded in a path.
+    issuer: encodeURIComponent('https://hostile-issuer.example'),
     // A posture warning a client can have (admin/posture/rules-client.ts).
     warning_id: 'pkce-not-required',
     // An account page session handle (authn/account/sessions.ts): one that is none of the user's.
