@@ -14,16 +14,6 @@ export async function signedIn(
   return account && !account.disabled ? { account, session: session! } : undefined;
 }
 
-/** The account the session cookie names, when the session is live and the account not disabled. */
-export async function signedInAccount(
-  sessionToken: string | undefined,
-  deps: Pick<AuthnDeps, 'sessions' | 'clock' | 'accounts'>,
-): Promise<Account | undefined> {
-  const session = await findSession(sessionToken, deps);
-  const account = session && (await deps.accounts.findById(session.accountId));
-  return account && !account.disabled ? account : undefined;
-}
-
 /** The consents an account gave, each named by its client's display name. */
 export async function consentsOf(
   account: Pick<Account, 'id'>,
