@@ -32,7 +32,10 @@ describe('admin: passkey authenticators', () => {
     const listed = await ua.request(`${server.url}/admin/authenticators`);
     assert.match(listed.body, /Passkeys: sign in without a password/);
     assert.match(listed.body, /name="user_verification" value="required" checked/);
-    assert.match(listed.body, /name="passwordless" value="on" checked> A passkey alone signs people in \(the login/);
+    assert.match(
+      listed.body,
+      /name="passwordless" value="on" checked> A passkey alone signs people in \(the login/,
+    );
     const edit = findForm(listed, /\/admin\/authenticators\/passkeys$/);
     const saved = await ua.request(edit.action, {
       form: { ...edit.fields, type: 'passkey', user_verification: 'preferred' },
