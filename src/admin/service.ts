@@ -28,8 +28,8 @@ import type {
   ScopeCreateInput,
   ScopePatch,
 } from './inputs.ts';
-import { authorName, draftOwner, type Principal } from './principal.ts';
 import { createPolicy, deletePolicy, updatePolicy } from './policy-edits.ts';
+import { authorName, draftOwner, type Principal } from './principal.ts';
 import { createScope, deleteScope, updateScope } from './scope-edits.ts';
 import { createTrustedIssuer, deleteTrustedIssuer, updateTrustedIssuer } from './trusted-issuer-edits.ts';
 import { type ClientView, clientView } from './views.ts';

@@ -12,7 +12,10 @@ const tessera = cliRunner(dir);
 
 test('authenticator, policy and a client naming it from the CLI; list shows steps and the client; a bad policy is refused', () => {
   const file = join(dir, 'authenticators.yaml');
-  writeFileSync(file, 'authenticators:\n  - { id: username-password, type: html-form }\n  - { id: app-codes, type: totp }\n');
+  writeFileSync(
+    file,
+    'authenticators:\n  - { id: username-password, type: html-form }\n  - { id: app-codes, type: totp }\n',
+  );
   const authn = tessera(['config', 'import', file]);
   assert.equal(authn.code, 0, authn.err);
   const created = tessera([
