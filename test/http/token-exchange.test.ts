@@ -96,6 +96,10 @@ describe('token exchange over HTTP', () => {
     const info = await introspect(server, res.json['access_token'] as string, WWW);
     assert.equal(info.json['aud'], ORDERS);
     assert.equal(info.json['username'], 'ann');
+    const events = await server.tessera.store.audit.list({ types: ['token.exchanged'], limit: 10 });
+    assert.equal(events[0]?.clientId, 'www');
+    assert.equal(events[0]?.detail?.['mode'], 'impersonation');
+    assert.ok(!JSON.stringify(events).includes(ann.access_token), 'no token in the audit log');
   });
 
   test('an ID token of this server, checked by its real verifier, is a subject token; a tampered one is invalid_request', async () => {

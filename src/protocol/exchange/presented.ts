@@ -86,7 +86,9 @@ async function ours(
   const own = token.clientId === client.client_id;
   const named = type === 'access_token' && client.tokenExchange?.subject_clients.includes(token.clientId);
   if (!own && !named) return refused(role, 'was issued to another client');
-  if (!own && !deps.config().clients.has(token.clientId)) return refused(role, `is not an active ${type}`);
+  // A removed client (or a deleted registration) takes its tokens with it, as at introspection.
+  if (!own && !(await deps.clients.find(token.clientId)))
+    return refused(role, `is not an active ${type.replace('_', ' ')}`);
   const account = await activeAccount(token.accountId, deps);
   if (account === false) return refused(role, `is not an active ${type.replace('_', ' ')}`);
   const external = parsed(token.subject);
