@@ -23,7 +23,7 @@ function withPolicies(named: string[]): LiveConfig {
       { id: 'app-only', name: 'Password and app', steps: [['username-password'], ['app']] },
       { id: 'either', name: 'Password and app or key', steps: [['username-password'], ['app', 'keys']] },
     ],
-    clients: base.clients.map((c, i) => (i === 0 ? { ...c, authentication_policies: named } : c)),
+    clients: (base.clients ?? []).map((c, i) => (i === 0 ? { ...c, authentication_policies: named } : c)),
   });
 }
 
