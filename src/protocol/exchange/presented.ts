@@ -31,6 +31,8 @@ export interface Presented {
   mayAct: Claims | null;
   /** Our stored token (access or refresh): the exchanged token joins its grant and falls with it. */
   stored: StoredToken | null;
+  /** RFC 9449: the DPoP key thumbprint the token is bound to (ours, or a JWT's cnf.jkt), or null. */
+  jkt: string | null;
 }
 
 /** §2.2.2: an invalid or unacceptable subject or actor token is invalid_request, whatever is wrong with it. */
@@ -67,6 +69,7 @@ export async function readPresented(
     act: object(jwt.claims['act']),
     mayAct: object(jwt.claims['may_act']),
     stored: null,
+    jkt: cnfJkt(jwt.claims),
   };
 }
 
@@ -111,6 +114,7 @@ async function ours(
     act: parsed(token.act),
     mayAct: null,
     stored: token,
+    jkt: token.jkt,
   };
 }
 
@@ -144,7 +148,14 @@ async function idToken(
     act: object(claims['act']),
     mayAct: object(claims['may_act']),
     stored: null,
+    jkt: cnfJkt(claims),
   };
+}
+
+/** RFC 7800 §3.1 / RFC 9449 §6.1: the key a JWT is bound to, when it names one. */
+function cnfJkt(claims: Claims): string | null {
+  const jkt = object(claims['cnf'])?.['jkt'];
+  return typeof jkt === 'string' ? jkt : null;
 }
 
 /** true for an enabled account, or when the token has no account behind it; false otherwise. */

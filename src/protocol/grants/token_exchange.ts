@@ -65,6 +65,15 @@ export const tokenExchange = {
         ? null
         : await readPresented(actorType, params.actor_token!, 'actor_token', client, deps);
     if (actor instanceof OAuthError) return actor;
+    // RFC 9449 §1: a sender-constrained token is of use only with its key; trading it in is a use, so
+    // the request must prove that key, or a stolen bound token would become an unbound one.
+    for (const [role, presented] of [
+      ['subject_token', subject],
+      ['actor_token', actor],
+    ] as const) {
+      if (presented?.jkt && presented.jkt !== request.jkt)
+        return invalid(`${role} is bound to a DPoP key: send a DPoP proof made with that key (RFC 9449)`);
+    }
     const act = actClaim(client, subject, actor, deps.issuer);
     if (act instanceof OAuthError) return act;
     const scope = exchangeScope(client, config, subject, scopeAsked, audience);

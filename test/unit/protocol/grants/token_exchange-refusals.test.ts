@@ -209,6 +209,21 @@ describe('token exchange: refusals', () => {
       code: 'invalid_request',
     },
     {
+      name: 'a DPoP-bound subject token traded in without a proof of its key is invalid_request (RFC 9449)',
+      body: async (h) => {
+        const alice = await aliceTokens(h);
+        const bound = 'bound-access-token-of-alice-0000000000000000';
+        const subject = (await h.store.grants.findToken(hashToken(alice.access_token)))!;
+        const { revoked: _r, rotatedAt: _ro, ...record } = subject;
+        await h.store.grants.issue(subject.grantId, null, NOW, [
+          { ...record, hash: hashToken(bound), jkt: 'a-key-thumbprint' },
+        ]);
+        return { subject_token: bound, subject_token_type: AT, resource: ORDERS };
+      },
+      code: 'invalid_request',
+      text: /bound to a DPoP key/,
+    },
+    {
       name: 'a client without the capability is unauthorized_client',
       body: async (h) => ({ subject_token: (await aliceTokens(h)).access_token, subject_token_type: AT }),
       auth: OTHER,
