@@ -182,7 +182,10 @@ export const clientSchema = z
       issue(['capabilities'], 'client credentials needs a confidential client (RFC 6749 §4.4)');
     }
     if (c.capabilities.includes('token_exchange') !== (c.token_exchange !== undefined)) {
-      issue(['token_exchange'], 'the token_exchange capability and a token_exchange policy go together');
+      issue(
+        ['token_exchange'],
+        'the Token Exchange capability and the token exchange settings go together: give both or neither',
+      );
     }
     if (isPublic && c.capabilities.includes('token_exchange')) {
       issue(['capabilities'], 'token exchange needs an authenticated confidential client (RFC 8693 §5)');

@@ -80,7 +80,8 @@ export function wizardRoutes(app: FastifyInstance, ui: Ui): void {
         last: index === steps.length - 1,
         state,
         issues: labelIssues(issues, 'client'),
-        capabilities: CAPABILITIES,
+        // Token exchange needs its own settings: turned on afterwards, on the client's page.
+        capabilities: CAPABILITIES.filter((c) => c.id !== 'token_exchange'),
         assertionAlgs: ASSERTION_ALG_GROUPS,
         requestAlgs: REQUEST_OBJECT_ALGS,
         authenticators: snapshot.authenticators.filter((a) => factorRole(a.type) !== 'second'),

@@ -40,10 +40,10 @@ describe('token exchange policy: the client schema', () => {
   });
 
   test('the capability without a policy, or a policy without the capability, is refused', () => {
-    assert.match(issues({}).get('token_exchange') ?? '', /go together/);
+    assert.match(issues({}).get('token_exchange') ?? '', /go together: give both or neither/);
     assert.match(
       issues({ capabilities: ['client_credentials'], token_exchange: policy }).get('token_exchange') ?? '',
-      /go together/,
+      /go together: give both or neither/,
     );
   });
 
