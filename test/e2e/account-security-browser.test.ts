@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { codeAt, stepAt } from '../../src/authn/totp/codes.ts';
+import { FixedClock } from '../../src/shared/clock.ts';
 import { chromiumMissing, launchBrowser, strictPage } from '../fixtures/browser.ts';
 import { PASSWORD, signUp } from '../fixtures/oidc.ts';
 import { startServer, type TestServer, wwwClient } from '../fixtures/server.ts';
@@ -13,6 +14,8 @@ import { UserAgent } from '../fixtures/user-agent.ts';
 const skip = chromiumMissing();
 const IMAGES = join(process.cwd(), 'docs', 'images');
 const NEW_PASSWORD = 'a much longer passphrase 42';
+/** Frozen, so the last test can step past the re-authentication window. */
+const clock = new FixedClock(Math.floor(Date.now() / 1000));
 
 describe('account security in Chromium', { skip }, () => {
   let server: TestServer;
@@ -40,6 +43,7 @@ describe('account security in Chromium', { skip }, () => {
 
   before(async () => {
     server = await startServer({
+      clock,
       config: {
         authenticators: [
           { id: 'username-password', type: 'html-form' },
@@ -81,7 +85,7 @@ describe('account security in Chromium', { skip }, () => {
     assert.equal(await focused(), 'code', 'the code field has focus');
     const key = ((await page.locator('#totp-key').textContent()) ?? '').replace(/ /g, '');
     await page.screenshot({ path: join(IMAGES, 'account-totp-enrol.png'), fullPage: true });
-    await page.getByLabel('Code from the app').fill(codeAt(key, stepAt(Math.floor(Date.now() / 1000))));
+    await page.getByLabel('Code from the app').fill(codeAt(key, stepAt(clock.nowSeconds())));
     await page.keyboard.press('Enter');
     await page.waitForSelector('h1:text("Save your recovery codes")');
     assert.equal(await page.locator('.codes li').count(), 10);
@@ -137,5 +141,29 @@ describe('account security in Chromium', { skip }, () => {
     await page.waitForSelector('#security-message');
     assert.equal(await page.locator('#security-message').textContent(), 'The session was ended.');
     assert.equal(await page.locator('.sessions li').count(), 1);
+  });
+
+  test('ten minutes later, removing the app asks for the current password in its own labelled field', async () => {
+    clock.advance(11 * 60);
+    await page.goto(`${server.url}/authn/account`);
+    assert.match((await page.locator('#reauth-hint').textContent()) ?? '', /more than 10 minutes ago/);
+    const field = page.getByLabel('Current password, to remove the app');
+    assert.equal(await field.getAttribute('type'), 'password');
+    await shoot('account-reauth.png');
+    await field.focus();
+    await page.keyboard.type(NEW_PASSWORD);
+    await page.keyboard.press('Tab');
+    assert.equal(
+      await page.evaluate('document.activeElement.textContent'),
+      'Remove authenticator app',
+      'Tab reaches the button of the same form',
+    );
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#security-message');
+    assert.equal(
+      await page.locator('#security-message').textContent(),
+      'Your authenticator app was removed.',
+    );
+    assert.ok(await page.getByRole('link', { name: 'Set up an authenticator app' }).isVisible());
   });
 });
