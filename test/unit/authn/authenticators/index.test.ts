@@ -17,7 +17,7 @@ test('each registry entry is filed under its type and its config schema accepts 
     assert.ok(type.amr.length > 0, `${name} declares its RFC 8176 amr values`);
   }
   assert.equal(authenticatorType('toString'), undefined, 'no prototype member is a type');
-  assert.equal(authenticatorType('passkey'), undefined);
+  assert.equal(authenticatorType('sms'), undefined, 'an unknown type');
 });
 
 test('html-form establishes amr ["pwd"] (RFC 8176 §2) and the acr that discovery publishes', () => {
