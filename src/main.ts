@@ -12,6 +12,7 @@ import { findSession, touchSession } from './authn/sessions.ts';
 import { type Endpoints, endpointsFor, PATHS } from './config/endpoints.ts';
 import type { LiveConfig } from './config/live.ts';
 import type { LoadedConfig, Overrides } from './config/load.ts';
+import { registrationPolicy } from './config/schema-registration.ts';
 import { buildApp } from './http/app.ts';
 import { createMetrics } from './http/plugins/metrics.ts';
 import { createClientKeys } from './keys/client-jwks.ts';
@@ -227,21 +228,20 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         admin,
         keys: keyAdmin(store.keys, masterKey),
         clientIdMetadataDocuments: cimd.enabled ? cimd : undefined,
-        registration: config.server.registration.enabled
-          ? {
-              policy: config.server.registration,
-              store: store.registration,
-              grants: store.grants,
-              clients,
-              config: follower.live,
-              secrets,
-              clock,
-              random,
-              throttle: store.throttle,
-              endpoint: endpoints.base + PATHS.registration,
-              audit,
-            }
-          : undefined,
+        // The committed policy decides per request whether the endpoints answer (docs/registration.md).
+        registration: {
+          policy: () => registrationPolicy(follower.live().snapshot),
+          store: store.registration,
+          grants: store.grants,
+          clients,
+          config: follower.live,
+          secrets,
+          clock,
+          random,
+          throttle: store.throttle,
+          endpoint: endpoints.base + PATHS.registration,
+          audit,
+        },
       },
       {
         logger: options.logger ?? false,
@@ -259,7 +259,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       audit: { store: store.audit, retentionDays: config.server.audit.retention_days },
       registered: {
         store: store.registration,
-        unusedLifetime: config.server.registration.unused_lifetime,
+        unusedLifetime: () => registrationPolicy(follower.live().snapshot).unused_lifetime,
         forget: clients.forget,
       },
     });

@@ -2,7 +2,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Snapshot } from '../config/schema.ts';
 
-export type EntityKind = 'authenticator' | 'policy' | 'scope' | 'api' | 'client';
+export type EntityKind = 'authenticator' | 'policy' | 'scope' | 'api' | 'client' | 'registration';
 
 export interface FieldChange {
   /** Dotted path inside the entry, e.g. `refresh_token.lifetime`. */
@@ -94,6 +94,17 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): EntityChange[]
     for (const [id, entry] of now) {
       if (!old.has(id)) changes.push({ kind, id, action: 'added', fields: fieldChanges(undefined, entry) });
     }
+  }
+  // The registration policy is one setting, not a list: shown as one entry when it changes.
+  const [was, now] = [before.registration, after.registration];
+  if (!isDeepStrictEqual(was, now)) {
+    const action = was === undefined ? 'added' : now === undefined ? 'removed' : 'changed';
+    changes.push({
+      kind: 'registration',
+      id: 'dynamic registration',
+      action,
+      fields: fieldChanges(was, now),
+    });
   }
   return changes;
 }

@@ -9,6 +9,7 @@ export const KIND_WORDS: Record<EntityKind, string> = {
   scope: 'scope',
   api: 'API',
   client: 'client',
+  registration: 'registration policy',
 };
 
 const LIST_KIND: Record<string, EntityKind> = {
@@ -21,6 +22,19 @@ const LIST_KIND: Record<string, EntityKind> = {
 
 /** The wizard's and the client page's words; a field missing here is shown as it is. */
 const FIELDS: Record<EntityKind, Record<string, string>> = {
+  registration: {
+    enabled: 'registration on',
+    access: 'who may register',
+    redirect_uri_hosts: 'allowed redirect hosts',
+    allow_custom_schemes: 'native app URL schemes',
+    scopes: 'scopes a registered client may get',
+    apis: 'APIs a registered client may use',
+    grant_types: 'grant types a registered client may get',
+    token_endpoint_auth_methods: 'client authentication methods allowed',
+    unused_lifetime: 'removed after unused for',
+    rate_limit: 'registrations per address',
+    rate_window: 'rate limit window',
+  },
   client: {
     client_id: 'client ID',
     name: 'display name',
@@ -120,7 +134,7 @@ const VALUE_WORDS: Record<string, Record<string, string>> = {
   type: { 'html-form': 'username and password form' },
 };
 
-const SECONDS = /(lifetime|reuse_grace)$/;
+const SECONDS = /(lifetime|reuse_grace|rate_window)$/;
 
 export const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
@@ -158,6 +172,9 @@ export function valueWords(field: string, value: unknown): string {
 export function pathWords(path: string, kind?: EntityKind): string {
   if (path === '' || path === '(root)') return '';
   const entry = /^(authenticators|policies|scopes|apis|clients)\[([^\]]+)\]\.?/.exec(path);
+  if (!entry && path.startsWith('registration.')) {
+    return `Registration policy: ${fieldWords('registration', path.slice('registration.'.length))}`;
+  }
   if (!entry) return capitalise(fieldWords(kind, path));
   const entryKind = LIST_KIND[entry[1]!]!;
   const rest = path.slice(entry[0].length);

@@ -30,6 +30,7 @@ import type {
 } from './inputs.ts';
 import { createPolicy, deletePolicy, updatePolicy } from './policy-edits.ts';
 import { authorName, draftOwner, type Principal } from './principal.ts';
+import { clearRegistrationPolicy, updateRegistrationPolicy } from './registration-policy-edits.ts';
 import { createScope, deleteScope, updateScope } from './scope-edits.ts';
 import { createTrustedIssuer, deleteTrustedIssuer, updateTrustedIssuer } from './trusted-issuer-edits.ts';
 import { type ClientView, clientView } from './views.ts';
@@ -103,6 +104,11 @@ export function createAdminService(deps: AdminDeps) {
     /** Resolves to the clients that still trust the issuer: the commit is refused until none does. */
     deleteTrustedIssuer: async (who: Principal, issuer: string): Promise<string[]> =>
       (await editDraft(deps, owner(who), (s) => deleteTrustedIssuer(s, issuer))).stillNamedBy,
+
+    // Dynamic client registration (RFC 7591): committed like the rest, live on every node at commit.
+    updateRegistrationPolicy: (who: Principal, input: unknown) =>
+      edit(who, (s) => updateRegistrationPolicy(s, input)),
+    clearRegistrationPolicy: (who: Principal) => edit(who, (s) => clearRegistrationPolicy(s)),
 
     createAuthenticator: (who: Principal, input: AuthenticatorCreateInput) =>
       edit(who, (s) => createAuthenticator(s, input)),

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { commonOptions, fail } from './common.ts';
 import { withAdmin } from './config-context.ts';
+import { addPolicyCommands } from './registration-policy.ts';
 
 const when = (seconds: number | null) => (seconds === null ? '-' : new Date(seconds * 1000).toISOString());
 
@@ -13,7 +14,7 @@ function positive(name: string, value: string | undefined): number | undefined {
 
 export function registrationCommand(): Command {
   const cmd = new Command('registration').description(
-    'dynamic client registration: initial access tokens, registered clients',
+    'dynamic client registration: the policy, initial access tokens, registered clients',
   );
   const token = cmd.command('token').description('initial access tokens that let a client register');
 
@@ -81,5 +82,6 @@ export function registrationCommand(): Command {
       await withAdmin(opts, (ctx) => ctx.registration.delete('cli', id));
       process.stdout.write(`deleted ${id}\n`);
     });
+  addPolicyCommands(cmd);
   return cmd;
 }

@@ -70,6 +70,20 @@ export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = p
     throw new ConfigError(source, [{ path: 'server', message: 'must be a mapping of server settings' }]);
   }
   const server = { ...(rawServer as Record<string, unknown>) };
+  const top = { ...raw };
+  // 0.x kept the registration policy under server:; it is committed config now, read from either place.
+  if (server['registration'] !== undefined) {
+    if (top['registration'] !== undefined) {
+      throw new ConfigError(source, [
+        {
+          path: 'server.registration',
+          message: 'the registration policy is set twice: keep only the top-level registration block',
+        },
+      ]);
+    }
+    top['registration'] = server['registration'];
+    delete server['registration'];
+  }
   const given = (value: string | number | undefined) => (value === '' ? undefined : value);
   const port = given(overrides.port) ?? given(env['TESSERA_PORT']);
   if (port !== undefined) server['port'] = Number(port);
@@ -80,7 +94,7 @@ export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = p
   const baseUrl = given(overrides.baseUrl) ?? given(env['TESSERA_BASE_URL']);
   if (baseUrl !== undefined) server['base_url'] = baseUrl;
 
-  const parsed = fileSchema.safeParse({ ...raw, server });
+  const parsed = fileSchema.safeParse({ ...top, server });
   if (!parsed.success) {
     // Every failure in one report: the schema's, and the references that can still be checked.
     const issues = zodIssues(parsed.error);
@@ -100,6 +114,7 @@ export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = p
       ? {}
       : { trusted_issuers: parsedSnapshot.trusted_issuers }),
     ...(parsedSnapshot.policies === undefined ? {} : { policies: parsedSnapshot.policies }),
+    ...(parsedSnapshot.registration === undefined ? {} : { registration: parsedSnapshot.registration }),
   };
   // References are checked against the built-in defaults here, and against the committed revision at start.
   const issues = [

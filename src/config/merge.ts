@@ -8,7 +8,10 @@ export function mergeSnapshots(committed: Snapshot, declared: Snapshot): Snapsho
     for (const item of over) map.set(key(item), item);
     return [...map.values()];
   };
+  // The registration policy is one setting: the file's, when it names one, wins whole.
+  const registration = declared.registration ?? committed.registration;
   return {
+    ...(registration === undefined ? {} : { registration }),
     // Authentication policies by id; left out while neither side has any.
     ...(committed.policies === undefined && declared.policies === undefined
       ? {}

@@ -53,3 +53,11 @@ export const registrationSchema = z
   .strict();
 
 export type RegistrationPolicy = z.output<typeof registrationSchema>;
+
+/** The policy when none is committed: registration off. */
+export const DEFAULT_REGISTRATION: RegistrationPolicy = registrationSchema.parse({});
+
+/** The committed policy (snapshot `registration`), or the default: what every node obeys from the commit on. */
+export function registrationPolicy(snapshot: { readonly registration?: RegistrationPolicy | undefined }) {
+  return snapshot.registration ?? DEFAULT_REGISTRATION;
+}

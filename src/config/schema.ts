@@ -68,6 +68,8 @@ export const snapshotSchema = z
     /** Authentication policies (docs/authentication.md): chains of authenticators that clients name. */
     policies: z.array(policySchema).optional(),
     trusted_issuers: z.array(trustedIssuerSchema).optional(),
+    /** Dynamic client registration (RFC 7591, RFC 7592): off unless committed with enabled (docs/registration.md). */
+    registration: registrationSchema.optional(),
   })
   .strict();
 
@@ -101,8 +103,6 @@ export const serverSchema = z
       })
       .strict()
       .prefault({}),
-    /** Dynamic client registration (RFC 7591, RFC 7592): off unless enabled. */
-    registration: registrationSchema.prefault({}),
     /** Client ID Metadata Documents: a client_id that is an https URL names its own metadata (MCP clients). */
     client_id_metadata_documents: clientIdMetadataSchema.prefault({}),
     /** Outbound fetches (client jwks_uri): the SSRF guard. */

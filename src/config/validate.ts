@@ -52,6 +52,10 @@ export function crossCheck(snapshot: Snapshot, prefix: readonly PropertyKey[] = 
         issues.push({ path: at('apis', i, 'scopes', j), message: `unknown scope "${scope}"` });
     });
   });
+  // RFC 8707: the APIs every registered client may name must exist (the registration policy).
+  (snapshot.registration?.apis ?? []).forEach((api, i) => {
+    if (!apis.has(api)) issues.push({ path: at('registration', 'apis', i), message: `unknown API "${api}"` });
+  });
   const clients = new Set<string>();
   snapshot.clients.forEach((c, i) => {
     if (clients.has(c.client_id)) {

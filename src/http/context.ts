@@ -33,7 +33,7 @@ export interface AppDeps {
   admin: AdminDeps;
   /** The admin's Keys page: signing keys, the master key each stored key is under, re-encryption. */
   keys: KeyAdmin;
-  /** Dynamic client registration (RFC 7591/7592); absent while the policy has it off. */
+  /** Dynamic client registration (RFC 7591/7592); its endpoints answer while the committed policy has it on. */
   registration?: RegistrationDeps | undefined;
   /** Client ID Metadata Documents' policy, shown in the admin; absent while they are off. */
   clientIdMetadataDocuments?: ClientIdMetadataPolicy | undefined;

@@ -4,16 +4,18 @@ import type { RegistrationStore } from '../store/ports/registration.ts';
 
 export interface UnusedClientsCleanup {
   store: Pick<RegistrationStore, 'deleteUnused'>;
-  /** Seconds; 0 keeps registered clients however long they go unused. */
-  unusedLifetime: number;
+  /** Seconds, from the committed policy at each run; 0 keeps registered clients however long they go unused. */
+  unusedLifetime: number | (() => number);
   /** Drops each removed client from this node's resolver cache. */
   forget(clientId: string): void;
 }
 
 /** Idempotent, so any node may run it; returns the removed client_ids. */
 export async function purgeUnusedClients(cleanup: UnusedClientsCleanup, clock: Clock): Promise<string[]> {
-  if (cleanup.unusedLifetime <= 0) return [];
-  const removed = await cleanup.store.deleteUnused(clock.nowSeconds() - cleanup.unusedLifetime);
+  const lifetime =
+    typeof cleanup.unusedLifetime === 'function' ? cleanup.unusedLifetime() : cleanup.unusedLifetime;
+  if (lifetime <= 0) return [];
+  const removed = await cleanup.store.deleteUnused(clock.nowSeconds() - lifetime);
   for (const id of removed) cleanup.forget(id);
   return removed;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { authorName } from '../../admin/principal.ts';
 import { AdminError, type RegistrationAdmin } from '../../admin/registration.ts';
 import type { AdminService } from '../../admin/service.ts';
+import { registrationPolicy, registrationSchema } from '../../config/schema-registration.ts';
 import { operation } from './operation.ts';
 
 const tag = 'Dynamic registration';
@@ -28,6 +29,19 @@ const tokenSchema = z.object({
   revoked: z.boolean(),
   usable: z.boolean(),
 });
+
+/** The policy's fields, each optional and without its default: what a PATCH names, it changes. */
+const policyPatch = z
+  .object(
+    Object.fromEntries(
+      Object.entries(registrationSchema.shape).map(([k, v]) => [
+        k,
+        (v instanceof z.ZodDefault ? v.unwrap() : v).optional(),
+      ]),
+    ),
+  )
+  .strict();
+const policyView = z.object({ registration: registrationSchema });
 
 function registration(service: AdminService): RegistrationAdmin {
   const found = service.deps.registration;
@@ -128,6 +142,44 @@ export const registrationOperations = [
     errors: [404],
     async handle({ params, service }) {
       await registration(service).revokeToken(params.id);
+      return { status: 204 };
+    },
+  }),
+  operation({
+    method: 'GET',
+    path: '/registration/policy',
+    operationId: 'getRegistrationPolicy',
+    summary: 'The registration policy in your draft (the live one while you have no draft)',
+    tag,
+    responses: { 200: { description: 'The policy', schema: policyView } },
+    async handle({ principal, service }) {
+      const { snapshot } = await service.draft(principal);
+      return { status: 200, body: { registration: registrationPolicy(snapshot) } };
+    },
+  }),
+  operation({
+    method: 'PATCH',
+    path: '/registration/policy',
+    operationId: 'updateRegistrationPolicy',
+    summary: 'Change fields of the registration policy in your draft; a commit makes it live on every node',
+    tag,
+    body: policyPatch,
+    responses: { 200: { description: 'Changed in your draft', schema: policyView } },
+    async handle({ body, principal, service }) {
+      await service.updateRegistrationPolicy(principal, body);
+      const { snapshot } = await service.draft(principal);
+      return { status: 200, body: { registration: registrationPolicy(snapshot) } };
+    },
+  }),
+  operation({
+    method: 'DELETE',
+    path: '/registration/policy',
+    operationId: 'resetRegistrationPolicy',
+    summary: 'Back to the built-in policy in your draft: registration off',
+    tag,
+    responses: { 204: { description: 'Reset in your draft' } },
+    async handle({ principal, service }) {
+      await service.clearRegistrationPolicy(principal);
       return { status: 204 };
     },
   }),

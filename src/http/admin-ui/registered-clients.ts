@@ -1,19 +1,19 @@
 // Registered clients page (RFC 7591): who registered each one, disable, enable, delete; the policy; initial access tokens.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RegistrationPolicy } from '../../config/schema-registration.ts';
+import { type RegistrationPolicy, registrationPolicy } from '../../config/schema-registration.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import { issuesOf } from './diff-view.ts';
-import { field, formOf } from './forms.ts';
+import { field, formOf, queryOf } from './forms.ts';
 import { when } from './history.ts';
 import { documentLines } from './metadata-documents.ts';
+import { policyForm, policyPatch } from './registration-policy.ts';
 import { adminPage, type Ui } from './render.ts';
 
 const DURATIONS: Record<string, number> = { hour: 3_600, day: 86_400, week: 604_800, month: 2_592_000 };
 
 /** The policy in words a person reads: no config keys. */
-function policyLines(policy: RegistrationPolicy | undefined): string[] {
-  if (!policy) return [];
+function policyLines(policy: RegistrationPolicy): string[] {
   const days = Math.round(policy.unused_lifetime / 86_400);
   return [
     policy.access === 'open'
@@ -47,8 +47,16 @@ export function registeredClientRoutes(app: FastifyInstance, ui: Ui): void {
   const page = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    extra: { created?: { label: string; token: string }; issues?: ConfigIssue[] } = {},
+    extra: {
+      created?: { label: string; token: string };
+      issues?: ConfigIssue[];
+      policyIssues?: ConfigIssue[];
+      sent?: ReturnType<typeof policyPatch>;
+    } = {},
   ) => {
+    const { snapshot } = await ui.service.draft(principalOf(request));
+    // What every node obeys now (the committed revision, or the config file's block when it has one).
+    const live = registrationPolicy(ui.deps.protocol.config().snapshot);
     const clients = await registration().clients();
     const tokens = await registration().tokens();
     const action = (id: string, verb: string) => `${path}/${encodeURIComponent(id)}/${verb}`;
@@ -60,8 +68,12 @@ export function registeredClientRoutes(app: FastifyInstance, ui: Ui): void {
       {
         title: 'Registered clients',
         section: 'registered',
-        enabled: ui.deps.registration !== undefined,
-        policy: policyLines(ui.deps.registration?.policy),
+        enabled: ui.deps.registration !== undefined && live.enabled,
+        policy: policyLines(live),
+        form: policyForm(snapshot, extra.sent),
+        fromFile: ui.deps.admin.declared.registration !== undefined,
+        policySaved: field(queryOf(request), 'saved') === 'policy',
+        policyIssues: extra.policyIssues ?? [],
         documents: documentLines(ui.deps.clientIdMetadataDocuments),
         clients: clients.map((c) => ({
           ...c,
@@ -81,7 +93,7 @@ export function registeredClientRoutes(app: FastifyInstance, ui: Ui): void {
         created: extra.created,
         issues: extra.issues ?? [],
       },
-      extra.issues ? 400 : 200,
+      extra.issues || extra.policyIssues ? 400 : 200,
     );
   };
   const act = async (request: FastifyRequest, reply: FastifyReply, work: () => Promise<void>) => {
@@ -119,6 +131,16 @@ export function registeredClientRoutes(app: FastifyInstance, ui: Ui): void {
     } catch (error) {
       return page(request, reply, { issues: issuesOf(error) });
     }
+  });
+  // The policy goes into the admin's draft; the commit on the Changes page makes it live on every node.
+  app.post(`${path}/policy`, guardPost, async (request, reply) => {
+    const sent = policyPatch(request);
+    try {
+      await ui.service.updateRegistrationPolicy(principalOf(request), sent);
+    } catch (error) {
+      return page(request, reply, { policyIssues: issuesOf(error), sent });
+    }
+    return reply.redirect(`${path}?saved=policy#h-policy`, 303);
   });
   app.post(`${path}/tokens/:id/revoke`, guardPost, (request, reply) =>
     act(request, reply, () => registration().revokeToken(id(request))),

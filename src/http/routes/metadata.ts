@@ -1,6 +1,7 @@
 // Discovery (OIDC Discovery §4, RFC 8414 §3) and the JWKS: public, cacheable, readable from any origin.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { PATHS } from '../../config/endpoints.ts';
+import { registrationPolicy } from '../../config/schema-registration.ts';
 import { discoveryDocument } from '../../protocol/endpoints/discovery.ts';
 import type { AppDeps } from '../context.ts';
 
@@ -30,7 +31,8 @@ export function metadataRoutes(app: FastifyInstance, deps: AppDeps): void {
   const discovery = renderedPer(deps.protocol.config, (config) =>
     discoveryDocument(deps.endpoints, config, {
       ...deps.protocol.server,
-      registration: deps.registration !== undefined,
+      // Rendered again for each revision: a commit that turns registration on or off shows here at once.
+      registration: deps.registration !== undefined && registrationPolicy(config.snapshot).enabled,
     }),
   );
   const jwks = renderedPer(deps.jwks, (keys) => keys);

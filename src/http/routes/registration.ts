@@ -43,6 +43,11 @@ export function registrationRoutes(app: FastifyInstance, prefix: string, deps: R
   const route = { config: { jsonBody: true } };
 
   app.register(async (scope) => {
+    // While the committed policy has registration off, the endpoints do not exist (RFC 8414 §2 names none).
+    scope.addHook('onRequest', async (_request, res) => {
+      if (!deps.policy().enabled) return res.callNotFound();
+      return undefined;
+    });
     scope.setErrorHandler((error, request, res) => {
       const refused = asRegistrationError(error);
       logFailure(request, refused, error);

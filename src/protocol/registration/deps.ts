@@ -8,7 +8,8 @@ import type { Random } from '../../shared/random.ts';
 import type { AuditEvent, GrantStore, RegistrationStore, ThrottleStore } from '../../store/ports/index.ts';
 
 export interface RegistrationDeps {
-  policy: RegistrationPolicy;
+  /** The committed policy, read per request: a commit switches every node without a restart. */
+  policy(): RegistrationPolicy;
   store: RegistrationStore;
   /** A deleted client's grants and tokens are revoked with it (RFC 7592 §2.3). */
   grants: Pick<GrantStore, 'revokeAllClientGrants'>;

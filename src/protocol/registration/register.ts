@@ -50,7 +50,7 @@ async function registrant(
   request: RegistrationRequest,
   deps: RegistrationDeps,
 ): Promise<string | OAuthError> {
-  if (deps.policy.access === 'open') return OPEN_REGISTRATION;
+  if (deps.policy().access === 'open') return OPEN_REGISTRATION;
   const token = bearer(request.authorization);
   if (token === undefined) return noToken();
   const used = await deps.store.useInitialToken(deps.secrets.hash(token), deps.clock.nowSeconds());
@@ -59,7 +59,7 @@ async function registrant(
 
 /** Counts the attempt; refuses once the address has made its window's registrations. */
 async function rateLimited(address: string, deps: RegistrationDeps): Promise<OAuthError | undefined> {
-  const { rate_limit: limit, rate_window: window } = deps.policy;
+  const { rate_limit: limit, rate_window: window } = deps.policy();
   if (limit === 0) return undefined;
   const key = `registration:${sha256(address)}`;
   const now = deps.clock.nowSeconds();
@@ -84,7 +84,7 @@ export async function registerClient(
 ): Promise<Record<string, unknown> | OAuthError> {
   const limited = await rateLimited(request.address, deps);
   if (limited) return limited;
-  const checked = checkMetadata(request.body, deps.policy, knownScopes(deps));
+  const checked = checkMetadata(request.body, deps.policy(), knownScopes(deps));
   if (checked instanceof OAuthError) return checked;
   // The token is spent only for a registration that will be made.
   const by = await registrant(request, deps);
@@ -172,7 +172,7 @@ export async function updateClient(
       'client_id: must be the client_id of the client being updated',
     );
   const { client_id: _id, client_secret: _secret, ...metadataIn } = (body ?? {}) as Record<string, unknown>;
-  const checked = checkMetadata(Array.isArray(body) ? body : metadataIn, deps.policy, knownScopes(deps));
+  const checked = checkMetadata(Array.isArray(body) ? body : metadataIn, deps.policy(), knownScopes(deps));
   if (checked instanceof OAuthError) return checked;
   // A client that stays confidential keeps its secret; one that becomes confidential gets one, shown once.
   const kept = row.config['secret_hash'] as string | undefined;
