@@ -66,6 +66,11 @@ export function policyIssues(snapshot: Snapshot, at: (...path: PropertyKey[]) =>
         path: at('clients', i, 'authenticator'),
         message: `"${c.authenticator}" is a second factor: name it in a policy's later step instead`,
       });
+    else if (afterPasswordOnly.has(c.authenticator))
+      issues.push({
+        path: at('clients', i, 'authenticator'),
+        message: `"${c.authenticator}" has passwordless off: name it in a policy's later step instead`,
+      });
     (c.authentication_policies ?? []).forEach((id, j) => {
       if (!ids.has(id))
         issues.push({
