@@ -387,7 +387,7 @@ function main(): void {
     '- `policies[].id` is unique; every id in `policies[].steps` names an authenticator; the first step holds no',
     '  second-factor type (totp), later steps no sign-in type (html-form); `policies[].acr` values (and the',
     '  `urn:tessera:authentication:<type>:<id>` of each sign-in authenticator) are unique.',
-    '- a passkey with `passwordless: false` is never in a first step.',
+    '- a passkey with `passwordless: false` is never in a first step, nor a client\'s `authenticator`.',
     '- `clients[].authentication_policies` name declared policies.',
     '- every entry of `clients[].scopes` is a built-in scope or a `scopes[].name` declared in the same file.',
     '- `server.base_url` is an absolute `http`/`https` URL without query or fragment; plain `http` on a',
