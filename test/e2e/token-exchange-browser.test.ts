@@ -112,7 +112,11 @@ describe('token exchange in the admin UI (Chromium)', { skip }, () => {
     const refusal = section.getByText('allow impersonation, delegation or both');
     await refusal.waitFor();
     assert.match((await section.textContent()) ?? '', /Token exchange: impersonation/);
-    assert.equal(await section.getByLabel('Impersonation', { exact: true }).isChecked(), false, 'the page keeps what was sent');
+    assert.equal(
+      await section.getByLabel('Impersonation', { exact: true }).isChecked(),
+      false,
+      'the page keeps what was sent',
+    );
     assert.doesNotMatch((await section.textContent()) ?? '', /token_exchange\.impersonation/);
     await section.screenshot({ path: join(IMAGES, 'admin-client-token-exchange-refused.png') });
   });
