@@ -24,6 +24,8 @@ async function signedIn(): Promise<UserAgent> {
   return ua;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers, read freely
+const json = async (res: Response): Promise<any> => res.json();
 const csrfOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)![1]!;
 
 /** Posts the policy form with repeated fields (checkbox groups), as a browser sends it. */
@@ -119,7 +121,7 @@ describe('the registration policy on the Registered clients page', () => {
 
   test('saved from the form and committed, the endpoint accepts registrations without a restart', async () => {
     assert.equal((await register()).status, 404, 'off before the commit');
-    assert.equal((await (await fetch(`${server.url}${DISCOVERY}`)).json()).registration_endpoint, undefined);
+    assert.equal((await json(await fetch(`${server.url}${DISCOVERY}`))).registration_endpoint, undefined);
     const ua = await signedIn();
     const saved = await postPolicy(ua, [
       ['enabled', 'on'],
@@ -149,10 +151,10 @@ describe('the registration policy on the Registered clients page', () => {
 
     const made = await register();
     assert.equal(made.status, 201);
-    const client = await made.json();
+    const client = await json(made);
     assert.equal(client.token_endpoint_auth_method, 'none');
     assert.deepEqual(client.scope.split(' ').sort(), ['openid', 'profile']);
-    const discovery = await (await fetch(`${server.url}${DISCOVERY}`)).json();
+    const discovery = await json(await fetch(`${server.url}${DISCOVERY}`));
     assert.equal(discovery.registration_endpoint, `${server.url}${REGISTER}`);
     const row = await server.tessera.store.registration.find(client.client_id);
     assert.ok(row, 'stored as data');
@@ -167,7 +169,7 @@ describe('the registration policy on the Registered clients page', () => {
     assert.equal(changed.body.registration.access, 'open', 'fields not named stay');
     assert.equal((await api.post('/changes/commit', { message: 'registration off' })).status, 201);
     assert.equal((await register()).status, 404);
-    assert.equal((await (await fetch(`${server.url}${DISCOVERY}`)).json()).registration_endpoint, undefined);
+    assert.equal((await json(await fetch(`${server.url}${DISCOVERY}`))).registration_endpoint, undefined);
   });
 
   test('the API refuses an unknown field and an unknown API, and leaves the draft as it was', async () => {

@@ -11,6 +11,7 @@ import { userinfoEndpoint } from '../../protocol/endpoints/userinfo.ts';
 import { OAuthError } from '../../protocol/errors.ts';
 import type { RawParams } from '../../protocol/params/parse.ts';
 import type { RequestTrace, TraceRing } from '../../tools/traces.ts';
+import { allowClientOrigin, clientPreflight } from '../client-cors.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { sendDpopNonce } from '../dpop-nonce.ts';
 import { logFailure, sendOAuthError, statusOf } from '../errors.ts';
@@ -82,7 +83,7 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps, traces: TraceRi
     options: { status?: number; multiline?: readonly string[] } = {},
   ) => {
     app.post(prefix + path, { config: { multiline: options.multiline ?? [] } }, async (request, reply) => {
-      allowOrigin(request, reply, deps.protocol.config());
+      await allowClientOrigin(request, reply, deps);
       sendDpopNonce(reply, deps.protocol);
       const trace = startTrace(
         traces,
@@ -100,7 +101,7 @@ export function oauthRoutes(app: FastifyInstance, deps: AppDeps, traces: TraceRi
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       return result === undefined ? reply.code(200).send() : reply.code(options.status ?? 200).send(result);
     });
-    app.options(prefix + path, preflight(deps));
+    app.options(prefix + path, clientPreflight(deps));
     app.route({
       method: ['GET', 'PUT', 'DELETE', 'PATCH'],
       url: prefix + path,
