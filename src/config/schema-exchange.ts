@@ -65,7 +65,7 @@ export const tokenExchangeSchema = z
   .superRefine((p, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     if (!p.impersonation && !p.delegation)
-      issue('impersonation', 'allow impersonation, delegation or both, or remove the token exchange policy');
+      issue('impersonation', 'allow impersonation, delegation or both (or turn token exchange off)');
     if (p.delegation && p.actor_token_types.length === 0)
       issue('actor_token_types', 'delegation needs at least one actor token type');
     if (!p.delegation && p.actor_token_types.length > 0)
