@@ -9,7 +9,15 @@ import { AdminError } from './errors.ts';
 import { nameIssues } from './issues.ts';
 import { sealSecrets } from './seal-secrets.ts';
 
-const KEYS = ['authenticators', 'policies', 'scopes', 'apis', 'clients', 'trusted_issuers'] as const;
+const KEYS = [
+  'authenticators',
+  'policies',
+  'scopes',
+  'apis',
+  'clients',
+  'trusted_issuers',
+  'registration',
+] as const;
 
 /**
  * The snapshot a document describes. A full tessera.yaml works too: its `server` section is left
@@ -52,6 +60,7 @@ export function documentFromSnapshot(snapshot: Snapshot): Record<string, unknown
     apis: snapshot.apis,
     clients: snapshot.clients,
     ...(snapshot.trusted_issuers === undefined ? {} : { trusted_issuers: snapshot.trusted_issuers }),
+    ...(snapshot.registration === undefined ? {} : { registration: snapshot.registration }),
   };
 }
 

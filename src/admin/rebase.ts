@@ -44,5 +44,13 @@ export function rebaseSnapshot(base: Snapshot, mine: Snapshot, theirs: Snapshot)
     }
     out[list] = merged;
   }
-  return { snapshot: out as unknown as Snapshot, conflicts };
+  // The registration policy is one setting: the same three-way rule, as one entry.
+  const [was, mineNow, theirsNow] = [base.registration, mine.registration, theirs.registration];
+  let registration = theirsNow;
+  if (!isDeepStrictEqual(mineNow, was)) {
+    if (isDeepStrictEqual(theirsNow, was) || isDeepStrictEqual(mineNow, theirsNow)) registration = mineNow;
+    else conflicts.push({ kind: 'registration', id: 'dynamic registration' });
+  }
+  const snapshot = out as unknown as Snapshot;
+  return { snapshot: registration === undefined ? snapshot : { ...snapshot, registration }, conflicts };
 }
