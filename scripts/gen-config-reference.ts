@@ -17,6 +17,7 @@ import {
 } from '../src/config/schema.ts';
 import { passkeyAuthenticatorSchema } from '../src/config/schema-authn.ts';
 import { trustedIssuerSchema } from '../src/config/schema-exchange.ts';
+import { registrationSchema } from '../src/config/schema-registration.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The files whose `export const ...Schema` blocks carry the doc comments. */
@@ -197,6 +198,14 @@ const SECTIONS: Section[] = [
     source: 'trustedIssuerSchema',
     intro:
       'RFC 8693 token exchange: external issuers whose JWTs clients may exchange (see a client’s `token_exchange`).',
+  },
+  {
+    title: 'registration',
+    path: 'registration',
+    schema: registrationSchema,
+    source: 'registrationSchema',
+    intro:
+      'Dynamic client registration (RFC 7591, RFC 7592): committed config, edited on the Registered clients page, the admin API (`/registration/policy`) or `tessera registration policy set`, live on every node at the commit. A file may set it here; the file then wins over committed edits. The 0.x place, `server.registration`, is still read as this block (both at once are refused). See [registration.md](registration.md).',
   },
   {
     title: 'clients',
@@ -387,7 +396,7 @@ function main(): void {
     '- `policies[].id` is unique; every id in `policies[].steps` names an authenticator; the first step holds no',
     '  second-factor type (totp), later steps no sign-in type (html-form); `policies[].acr` values (and the',
     '  `urn:tessera:authentication:<type>:<id>` of each sign-in authenticator) are unique.',
-    '- a passkey with `passwordless: false` is never in a first step, nor a client\'s `authenticator`.',
+    "- a passkey with `passwordless: false` is never in a first step, nor a client's `authenticator`.",
     '- `clients[].authentication_policies` name declared policies.',
     '- every entry of `clients[].scopes` is a built-in scope or a `scopes[].name` declared in the same file.',
     '- `server.base_url` is an absolute `http`/`https` URL without query or fragment; plain `http` on a',
