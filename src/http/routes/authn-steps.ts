@@ -16,18 +16,11 @@ import type { AuthenticatorConfig } from '../../config/schema.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { renderMessage, renderPage } from '../pages.ts';
 import { safeReturnPath, sessionToken } from '../request.ts';
+import { stepLabel } from '../step-labels.ts';
 import { challengeHandle } from './authn-passkey.ts';
 
 type Query = Record<string, unknown>;
 const text = (q: Query, name: string) => (typeof q[name] === 'string' ? (q[name] as string) : '');
-
-/** A step's alternatives as a person reads them. */
-const LABELS: Record<string, string> = {
-  'html-form': 'your password',
-  totp: 'a code from your authenticator app',
-  passkey: 'a passkey',
-};
-const labelOf = (a: AuthenticatorConfig) => LABELS[a.type] ?? a.id;
 
 export function authnStepRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { prefix } = deps.endpoints;
@@ -90,7 +83,7 @@ export function authnStepRoutes(app: FastifyInstance, deps: AppDeps): void {
     return message(
       reply,
       'Another step is needed',
-      `This sign-in also needs ${step.map(labelOf).join(' or ')}, and your account has none set up. Ask an administrator for help.`,
+      `This sign-in also needs ${step.map(stepLabel).join(' or ')}, and your account has none set up. Ask an administrator for help.`,
       403,
     );
   });
@@ -135,7 +128,7 @@ export function authnStepRoutes(app: FastifyInstance, deps: AppDeps): void {
       return step
         .filter((id) => id !== a.id)
         .flatMap((id) => live().authenticators.get(id) ?? [])
-        .map((other) => ({ label: labelOf(other), url: continueUrl(policy, returnTo, { use: other.id }) }));
+        .map((other) => ({ label: stepLabel(other), url: continueUrl(policy, returnTo, { use: other.id }) }));
     };
 
     const render = (

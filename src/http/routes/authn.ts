@@ -11,6 +11,7 @@ import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { renderMessage, renderPage } from '../pages.ts';
 import { safeReturnPath } from '../request.ts';
 import { setSessionCookie } from '../session-cookie.ts';
+import { stepLabel } from '../step-labels.ts';
 import { challengeHandle } from './authn-passkey.ts';
 
 const STYLESHEET = readFileSync(sourceAsset('http', 'static', 'style.css'));
@@ -44,7 +45,7 @@ function firstStepChoices(deps: AppDeps, policyId: unknown, current: string, ret
   const alternatives = (policy.steps[0] ?? [])
     .filter((id) => id !== current && id !== passkeyId)
     .map((id) => ({
-      label: id,
+      label: stepLabel(authenticators.get(id) ?? { type: 'html-form', id }),
       url: `${base}?${new URLSearchParams({ policy: policy.id, return_to: returnTo, use: id, fresh: '1' })}`,
     }));
   return { policy: policy.id, alternatives, ...(passkey ? { passkey } : {}) };
