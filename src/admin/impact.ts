@@ -2,6 +2,7 @@
 import type { Snapshot } from '../config/schema.ts';
 import type { ClientUsage, ScopeUsage } from '../store/ports/index.ts';
 import type { EntityKind } from './diff.ts';
+import { registrationImpact } from './impact-registration.ts';
 import { changedClient, count, removedAuthenticator, removedClient, verb } from './impact-rules.ts';
 
 export interface ImpactItem {
@@ -88,6 +89,7 @@ export function computeImpact(before: Snapshot, after: Snapshot, counts: ImpactC
   for (const { id } of before.authenticators) {
     if (!kept.has(id)) items.push(removedAuthenticator(id, counts.sessions.get(id) ?? 0));
   }
+  items.push(...registrationImpact(before, after));
   return { summary: summarise(items), items };
 }
 

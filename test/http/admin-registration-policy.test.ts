@@ -143,6 +143,7 @@ describe('the registration policy on the Registered clients page', () => {
 
     const changes = await ua.follow(`${server.url}/admin/changes`);
     assert.match(changes.body, /registration policy/i, 'the draft shows the policy change');
+    assert.match(changes.body, /anyone may register a client, without an initial access token/, 'the impact');
     const committed = await ua.submit(
       { ...changes, body: /<form[^>]*changes\/commit"[\s\S]*?<\/form>/.exec(changes.body)![0] },
       { message: 'open registration for MCP clients' },

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { stringify } from 'yaml';
 import { diffSnapshots } from '../../../src/admin/diff.ts';
+import { computeImpact } from '../../../src/admin/impact.ts';
 import type { Principal } from '../../../src/admin/principal.ts';
 import { rebaseSnapshot } from '../../../src/admin/rebase.ts';
 import { ConfigError, loadConfig } from '../../../src/config/load.ts';
@@ -105,4 +106,19 @@ test('a file without a registration block declares none, so the committed policy
   const path = join(dir, 'none.yaml');
   writeFileSync(path, stringify({ server: { port: 9999 } }));
   assert.equal(loadConfig({ config: path }, {}).declared.registration, undefined);
+});
+
+test('the impact of a policy change says who can register from the commit on', () => {
+  const counts = { clients: new Map(), scopes: new Map(), sessions: new Map() };
+  const off = snapshotOf();
+  const open = { ...off, registration: policy({ enabled: true, access: 'open' }) };
+  const texts = (b: typeof off, a: typeof off) => computeImpact(b, a, counts).items.map((i) => i.text);
+  assert.deepEqual(texts(off, open), [
+    'dynamic registration turned on',
+    'anyone may register a client, without an initial access token',
+  ]);
+  assert.match(texts(open, off)[0] ?? '', /turned off: no client can register.*keep signing users in/);
+  const gated = { ...off, registration: policy({ enabled: true }) };
+  assert.deepEqual(texts(open, gated), ['registering a client now needs an initial access token']);
+  assert.deepEqual(texts(gated, gated), []);
 });
