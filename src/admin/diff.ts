@@ -2,7 +2,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Snapshot } from '../config/schema.ts';
 
-export type EntityKind = 'authenticator' | 'policy' | 'scope' | 'api' | 'client' | 'registration';
+export type EntityKind =
+  | 'authenticator'
+  | 'policy'
+  | 'scope'
+  | 'api'
+  | 'trusted_issuer'
+  | 'client'
+  | 'registration';
 
 export interface FieldChange {
   /** Dotted path inside the entry, e.g. `refresh_token.lifetime`. */
@@ -28,6 +35,8 @@ export const ENTITY_LISTS: readonly { kind: EntityKind; list: keyof Snapshot; ke
   { kind: 'policy', list: 'policies', key: 'id' },
   { kind: 'scope', list: 'scopes', key: 'name' },
   { kind: 'api', list: 'apis', key: 'identifier' },
+  // Token exchange (RFC 8693): optional like policies.
+  { kind: 'trusted_issuer', list: 'trusted_issuers', key: 'issuer' },
   { kind: 'client', list: 'clients', key: 'client_id' },
 ];
 

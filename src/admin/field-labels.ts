@@ -8,6 +8,7 @@ export const KIND_WORDS: Record<EntityKind, string> = {
   policy: 'sign-in policy',
   scope: 'scope',
   api: 'API',
+  trusted_issuer: 'trusted issuer',
   client: 'client',
   registration: 'registration policy',
 };
@@ -17,6 +18,7 @@ const LIST_KIND: Record<string, EntityKind> = {
   policies: 'policy',
   scopes: 'scope',
   apis: 'api',
+  trusted_issuers: 'trusted_issuer',
   clients: 'client',
 };
 
@@ -93,6 +95,7 @@ const FIELDS: Record<EntityKind, Record<string, string>> = {
     registration: 'self-registration',
     issuer: 'name in authenticator apps',
   },
+  trusted_issuer: { issuer: 'issuer', name: 'name', jwks: 'public keys', jwks_uri: 'public keys URL' },
   policy: {
     id: 'id',
     name: 'name',
@@ -171,7 +174,7 @@ export function valueWords(field: string, value: unknown): string {
  */
 export function pathWords(path: string, kind?: EntityKind): string {
   if (path === '' || path === '(root)') return '';
-  const entry = /^(authenticators|policies|scopes|apis|clients)\[([^\]]+)\]\.?/.exec(path);
+  const entry = /^(authenticators|policies|scopes|apis|trusted_issuers|clients)\[([^\]]+)\]\.?/.exec(path);
   if (!entry && path.startsWith('registration.')) {
     return `Registration policy: ${fieldWords('registration', path.slice('registration.'.length))}`;
   }

@@ -5,7 +5,7 @@ import { ENTITY_LISTS } from './diff.ts';
 
 export function nameIssues(snapshot: Snapshot, issues: readonly ConfigIssue[]): ConfigIssue[] {
   return issues.map((issue) => {
-    const match = /^(authenticators|policies|scopes|apis|clients)\[(\d+)\]/.exec(issue.path);
+    const match = /^(authenticators|policies|scopes|apis|trusted_issuers|clients)\[(\d+)\]/.exec(issue.path);
     if (!match) return issue;
     const spec = ENTITY_LISTS.find((e) => e.list === match[1])!;
     const entry = ((snapshot[spec.list] ?? []) as Record<string, unknown>[])[Number(match[2])];

@@ -53,3 +53,18 @@ test('two different changes of one entry, or my change of an entry they deleted,
   ]);
   assert.equal(snapshot.clients[0]!.name, 'theirs');
 });
+
+test('trusted issuers (token exchange) merge like the other entries: theirs added, mine added, both kept', () => {
+  const issuer = (url: string) => ({ issuer: url, jwks_uri: `${url}/jwks` });
+  const start = snapshotOf({ trusted_issuers: [issuer('https://a.example')] });
+  const mine = snapshotOf({ trusted_issuers: [issuer('https://a.example'), issuer('https://mine.example')] });
+  const theirs = snapshotOf({
+    trusted_issuers: [issuer('https://a.example'), issuer('https://theirs.example')],
+  });
+  const { snapshot, conflicts } = rebaseSnapshot(start, mine, theirs);
+  assert.deepEqual(conflicts, []);
+  assert.deepEqual(
+    (snapshot.trusted_issuers ?? []).map((t) => t.issuer),
+    ['https://a.example', 'https://theirs.example', 'https://mine.example'],
+  );
+});
