@@ -8,7 +8,6 @@ import { registrationSchema } from './schema-registration.ts';
 import { trustedIssuerSchema } from './schema-exchange.ts';
 
 export { apiSchema } from './schema-api.ts';
-export { clientSchema, MIN_SECRET_BITS, secretEntropyBits } from './schema-client.ts';
 export {
   authenticatorSchema,
   FACTOR_ROLES,
@@ -19,6 +18,7 @@ export {
   policySchema,
   totpAuthenticatorSchema,
 } from './schema-authn.ts';
+export { clientSchema, MIN_SECRET_BITS, secretEntropyBits } from './schema-client.ts';
 export { isLoopbackHost, redirectUriSchema, scopeTokenSchema } from './schema-parts.ts';
 
 import { scopeTokenSchema } from './schema-parts.ts';
@@ -64,9 +64,9 @@ export const snapshotSchema = z
     scopes: z.array(scopeSchema).default([]),
     apis: z.array(apiSchema).default([]),
     clients: z.array(clientSchema).default([]),
-    /** RFC 8693: external issuers whose JWTs clients may exchange (see a client's token_exchange). */
     /** Authentication policies (docs/authentication.md): chains of authenticators that clients name. */
     policies: z.array(policySchema).optional(),
+    /** RFC 8693: external issuers whose JWTs clients may exchange (see a client's token_exchange). */
     trusted_issuers: z.array(trustedIssuerSchema).optional(),
     /** Dynamic client registration (RFC 7591, RFC 7592): off unless committed with enabled (docs/registration.md). */
     registration: registrationSchema.optional(),
