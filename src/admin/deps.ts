@@ -3,10 +3,10 @@
 import type { AuditRecorder } from '../authn/audit.ts';
 import type { Snapshot } from '../config/schema.ts';
 import type { SecretHasher } from '../keys/secrets.ts';
-import type { RegistrationAdmin } from './registration.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
 import type { AccountStore, AdminStore, AuditStore, ConfigStore, ImpactStore } from '../store/ports/index.ts';
+import type { RegistrationAdmin } from './registration.ts';
 
 export interface AdminDeps {
   config: ConfigStore;

@@ -2,10 +2,10 @@
 import { z } from 'zod';
 import { apiSchema } from './schema-api.ts';
 import { authenticatorSchema, policySchema } from './schema-authn.ts';
-import { clientSchema } from './schema-client.ts';
 import { clientIdMetadataSchema } from './schema-cimd.ts';
-import { registrationSchema } from './schema-registration.ts';
+import { clientSchema } from './schema-client.ts';
 import { trustedIssuerSchema } from './schema-exchange.ts';
+import { registrationSchema } from './schema-registration.ts';
 
 export { apiSchema } from './schema-api.ts';
 export {

@@ -29,8 +29,8 @@ import { consentRoutes } from './routes/consent.ts';
 import { deviceRoutes } from './routes/device.ts';
 import { logoutRoutes } from './routes/logout.ts';
 import { metadataRoutes } from './routes/metadata.ts';
-import { registrationRoutes } from './routes/registration.ts';
 import { oauthRoutes } from './routes/oauth.ts';
+import { registrationRoutes } from './routes/registration.ts';
 
 export const CSRF_COOKIE = 'tessera_csrf';
 
@@ -96,7 +96,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
       (request.body as Record<string, unknown> | undefined)?.['_csrf'] as string | undefined,
   });
 
-  const htmlPaths = [PATHS.authn, PATHS.authorize, PATHS.logout, PATHS.device].map((p) => deps.endpoints.prefix + p);
+  const htmlPaths = [PATHS.authn, PATHS.authorize, PATHS.logout, PATHS.device].map(
+    (p) => deps.endpoints.prefix + p,
+  );
   const wantsHtml = (url: string) => htmlPaths.some((p) => url.startsWith(p));
   const assets = deps.endpoints.prefix + ASSETS_PATH;
   const admin = deps.endpoints.prefix + PATHS.admin;

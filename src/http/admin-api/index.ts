@@ -7,9 +7,9 @@ import { clientOperations } from './clients.ts';
 import type { Operation } from './operation.ts';
 import { policyOperations } from './policies.ts';
 import { postureOperations } from './posture.ts';
+import { registrationOperations } from './registration.ts';
 import { revisionOperations } from './revisions.ts';
 import { scopeOperations } from './scopes.ts';
-import { registrationOperations } from './registration.ts';
 import { profileOperations } from './service-profiles.ts';
 import { trustedIssuerOperations } from './trusted-issuers.ts';
 

@@ -45,10 +45,7 @@ export type Validation =
   | { ok: false; error: OAuthError; redirect?: { uri: string; state: string | undefined } };
 
 /** The client a request's client_id names (one value only; a repeated one is the pipeline's error). */
-export async function resolveClientFor(
-  raw: RawParams,
-  clients: ClientResolver,
-): Promise<Client | undefined> {
+export async function resolveClientFor(raw: RawParams, clients: ClientResolver): Promise<Client | undefined> {
   const clientId = Object.hasOwn(raw, 'client_id') ? raw['client_id'] : undefined;
   return typeof clientId === 'string' && clientId !== '' ? clients.find(clientId) : undefined;
 }

@@ -63,7 +63,9 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
     revokeAllClientGrantRows: db.prepare(
       'UPDATE grants SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL',
     ),
-    revokeAllClientTokens: db.prepare('UPDATE tokens SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL'),
+    revokeAllClientTokens: db.prepare(
+      'UPDATE tokens SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL',
+    ),
   };
 
   const insertTokens = (tokens: readonly TokenRecord[]) => {
