@@ -277,6 +277,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         stopCleanup();
         await follower.stop();
         await app.close();
+        // A first start's background keys are written before the store closes, whatever became of them.
+        await keyRing.settled().catch(() => undefined);
         await store.close();
       },
     };
