@@ -24,6 +24,8 @@ interface TokenCall {
 export interface UserParams {
   verifier: string;
   authorizeUrl: string;
+  /** The Basic credentials of the client the request names. */
+  authorization: string;
 }
 
 /** Bounds a flow's redirect chain so a misconfigured server fails the operation instead of looping. */
@@ -41,11 +43,12 @@ export class RelyingParty {
     this.machineAuthorization = basicAuth(BENCH_MACHINE_CLIENT.client_id, BENCH_MACHINE_CLIENT.secret);
   }
 
-  newUser(): UserParams {
+  /** A user's request parameters for the bench client, or for another with its secret and redirect URI. */
+  newUser(clientId: string = BENCH_CLIENT.client_id): UserParams {
     const verifier = randomBytes(32).toString('base64url');
     const query = new URLSearchParams({
       response_type: 'code',
-      client_id: BENCH_CLIENT.client_id,
+      client_id: clientId,
       redirect_uri: BENCH_CLIENT.redirect_uri,
       scope: BENCH_CLIENT.scope,
       state: randomBytes(16).toString('base64url'),
@@ -53,7 +56,12 @@ export class RelyingParty {
       code_challenge: createHash('sha256').update(verifier).digest('base64url'),
       code_challenge_method: 'S256',
     });
-    return { verifier, authorizeUrl: `${this.endpoints.authorization_endpoint}?${query}` };
+    return {
+      verifier,
+      authorizeUrl: `${this.endpoints.authorization_endpoint}?${query}`,
+      authorization:
+        clientId === BENCH_CLIENT.client_id ? this.authorization : basicAuth(clientId, BENCH_CLIENT.secret),
+    };
   }
 
   /**
@@ -93,7 +101,7 @@ export class RelyingParty {
       redirect_uri: BENCH_CLIENT.redirect_uri,
       code_verifier: user.verifier,
     };
-    return this.token(form, { authorization: this.authorization, idToken: true });
+    return this.token(form, { authorization: user.authorization, idToken: true });
   }
 
   /** A refresh, with a fresh DPoP proof (RFC 9449 §5) of `dpop` when given: the tokens must then be DPoP ones. */
@@ -165,7 +173,7 @@ export class RelyingParty {
   }
 }
 
-function codeFrom(location: string): string {
+export function codeFrom(location: string): string {
   const params = new URL(location).searchParams;
   const code = params.get('code');
   if (code === null)
@@ -173,7 +181,7 @@ function codeFrom(location: string): string {
   return code;
 }
 
-function unexpected(step: string, response: HttpResponse, url?: string): Error {
+export function unexpected(step: string, response: HttpResponse, url?: string): Error {
   const where = url === undefined ? '' : ` at ${url.split('?')[0]}`;
   const body = response.body.replace(/\s+/g, ' ').slice(0, 200);
   return new Error(`${step}: unexpected ${response.status}${where}: ${body}`);

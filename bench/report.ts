@@ -121,6 +121,11 @@ export function renderReport(report: Report): string {
         `${Math.max(...driver).toFixed(1)} cores; CPU ms/op counts the server's processes only (all threads).`,
     );
   }
+  for (const scenario of report.scenarios.filter((s) => s.tesseraOnly !== undefined)) {
+    lines.push(
+      `- ${scenario.id} runs on Tessera only, so the peer's cells and the ratio are '-': ${scenario.tesseraOnly}.`,
+    );
+  }
   const ranHalfPeak = runs.some((run) =>
     [...run.results.values()].some((r) => !('failed' in r) && r.halfPeak !== undefined),
   );

@@ -24,13 +24,15 @@ const errorsOf = (r: { errors: number; firstError?: string }) =>
   r.errors > 0 ? `, ${r.errors} errors (${r.firstError})` : '';
 
 interface Contender {
+  /** Which side of a pairing: a scenario with tesseraOnly skips the peer. */
+  side: 'tessera' | 'peer';
   target: Target;
   http: HttpClient;
   rp: RelyingParty;
   run: ServerRun;
 }
 
-async function open(target: Target, options: BenchOptions): Promise<Contender> {
+async function open(side: Contender['side'], target: Target, options: BenchOptions): Promise<Contender> {
   const idle = target.rss();
   log(
     `${target.name}: ready in ${Math.round(target.readyMs)} ms at ${target.origin} ` +
@@ -38,6 +40,7 @@ async function open(target: Target, options: BenchOptions): Promise<Contender> {
   );
   const http = new HttpClient(target.origin, options.concurrency);
   return {
+    side,
     target,
     http,
     rp: new RelyingParty(http, target.endpoints),
@@ -141,11 +144,8 @@ async function halfPeak(c: Contender, scenario: Scenario, options: BenchOptions,
 }
 
 /** Rounds alternate between the servers, so a drift in the machine's speed hits both alike. */
-async function runScenario(
-  contenders: Contender[],
-  scenario: Scenario,
-  options: BenchOptions,
-): Promise<void> {
+async function runScenario(everyone: Contender[], scenario: Scenario, options: BenchOptions): Promise<void> {
+  const contenders = scenario.tesseraOnly ? everyone.filter((c) => c.side === 'tessera') : everyone;
   const outcomes = contenders.map(() => [] as Outcome[]);
   for (let round = 1; round <= options.rounds; round++) {
     const label = options.rounds === 1 ? '' : ` round ${round}/${options.rounds}`;
@@ -208,6 +208,7 @@ async function main(options: BenchOptions): Promise<number> {
       const storeDir = join(dir, store);
       mkdirSync(storeDir);
       const tessera = await open(
+        'tessera',
         await startTessera({
           dir: storeDir,
           nodeArgs,
@@ -219,6 +220,7 @@ async function main(options: BenchOptions): Promise<number> {
       );
       contenders.push(tessera);
       const peer = await open(
+        'peer',
         await startPeer({ dir: storeDir, nodeArgs, ...(shared ? { redisUrl: BENCH_REDIS_URL } : {}) }),
         options,
       );

@@ -5,6 +5,7 @@ import { DpopKey } from './dpop.ts';
 import type { RelyingParty, UserParams } from './flows.ts';
 import { CookieJar } from './http.ts';
 import type { Workload } from './load.ts';
+import { enrolPasskey, type PasskeyUser, passkeyLogin } from './passkey.ts';
 
 type LoggedIn = Awaited<ReturnType<RelyingParty['login']>>;
 
@@ -18,6 +19,8 @@ export interface Scenario {
    * Operations on one virtual user's state may then overlap, so the workload must allow that.
    */
   latencyAtHalfPeak?: boolean;
+  /** Runs on Tessera only, for this reason (the report shows '-' for the peer and says why). */
+  tesseraOnly?: string;
   workload(rp: RelyingParty): Workload<unknown>;
 }
 
@@ -78,6 +81,17 @@ export const SCENARIOS: readonly Scenario[] = [
       async operation(user: UserParams) {
         await rp.redeem(await rp.authorize(user, new CookieJar(), true), user);
       },
+    }),
+  }),
+  scenario({
+    id: 'passkey-code-flow',
+    title: '3b. code flow with passkey login (flows/s)',
+    // One RS256 signature (the ID token) as in 1; the passkey's ES256 verify costs a small fraction of it.
+    ceiling: 'rs256',
+    tesseraOnly: 'oidc-provider has no passkey login (its interactions are pages the deployer writes)',
+    workload: (rp) => ({
+      setup: () => enrolPasskey(rp),
+      operation: (state: PasskeyUser) => passkeyLogin(rp, state),
     }),
   }),
   scenario({

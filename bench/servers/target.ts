@@ -21,6 +21,17 @@ export const BENCH_MACHINE_CLIENT = {
   scope: 'api:read',
 } as const;
 
+/**
+ * Tessera only (the peer has no passkey login): a client whose one policy is a passkey alone as first factor, and
+ * one whose policy is a password then a passkey with enrolment on, through which each virtual user creates its
+ * passkey. Both share the bench client's secret and redirect URI.
+ */
+export const BENCH_PASSKEY_CLIENT = { client_id: 'bench-passkey', policy: 'passkey' } as const;
+export const BENCH_PASSKEY_ENROL_CLIENT = {
+  client_id: 'bench-passkey-enrol',
+  policy: 'password-then-passkey',
+} as const;
+
 /** The one user account; its password is checked with argon2id on both servers. */
 export const BENCH_USER = {
   username: 'benchuser',

@@ -10,6 +10,8 @@ import {
   ACCESS_TOKEN_TTL,
   BENCH_CLIENT,
   BENCH_MACHINE_CLIENT,
+  BENCH_PASSKEY_CLIENT,
+  BENCH_PASSKEY_ENROL_CLIENT,
   BENCH_USER,
   CODE_TTL,
   discover,
@@ -39,21 +41,41 @@ export async function startTessera(options: TesseraOptions): Promise<Target> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const configFile = join(options.dir, 'tessera.yaml');
+  const benchClient = {
+    client_id: BENCH_CLIENT.client_id,
+    redirect_uris: [BENCH_CLIENT.redirect_uri],
+    secret: BENCH_CLIENT.secret,
+    scopes: BENCH_CLIENT.scope.split(' '),
+    refresh_token: { enabled: true, lifetime: REFRESH_TOKEN_TTL },
+    access_token_lifetime: ACCESS_TOKEN_TTL,
+    id_token_lifetime: ID_TOKEN_TTL,
+    id_token_signed_response_alg: 'RS256',
+  };
   writeFileSync(
     configFile,
     stringify({
       server: { authorization_code_lifetime: CODE_TTL, session_lifetime: SESSION_TTL },
       scopes: [{ name: BENCH_MACHINE_CLIENT.scope }],
+      // The default password form (with registration, for the bench user) and passwordless passkeys.
+      authenticators: [
+        { id: 'username-password', type: 'html-form', registration: true },
+        { id: 'passkeys', type: 'passkey', user_verification: 'required', passwordless: true },
+      ],
+      policies: [
+        { id: BENCH_PASSKEY_CLIENT.policy, steps: [['passkeys']] },
+        { id: BENCH_PASSKEY_ENROL_CLIENT.policy, steps: [['username-password'], ['passkeys']], enrol: true },
+      ],
       clients: [
+        benchClient,
         {
-          client_id: BENCH_CLIENT.client_id,
-          redirect_uris: [BENCH_CLIENT.redirect_uri],
-          secret: BENCH_CLIENT.secret,
-          scopes: BENCH_CLIENT.scope.split(' '),
-          refresh_token: { enabled: true, lifetime: REFRESH_TOKEN_TTL },
-          access_token_lifetime: ACCESS_TOKEN_TTL,
-          id_token_lifetime: ID_TOKEN_TTL,
-          id_token_signed_response_alg: 'RS256',
+          ...benchClient,
+          client_id: BENCH_PASSKEY_CLIENT.client_id,
+          authentication_policies: [BENCH_PASSKEY_CLIENT.policy],
+        },
+        {
+          ...benchClient,
+          client_id: BENCH_PASSKEY_ENROL_CLIENT.client_id,
+          authentication_policies: [BENCH_PASSKEY_ENROL_CLIENT.policy],
         },
         {
           client_id: BENCH_MACHINE_CLIENT.client_id,
@@ -106,17 +128,21 @@ export async function startTessera(options: TesseraOptions): Promise<Target> {
   });
 }
 
-/** Creates the bench account through the registration form, as a person would. */
-async function registerUser(http: HttpClient, origin: string): Promise<void> {
+/** Creates the bench account (or another) through the registration form, as a person would. */
+export async function registerUser(
+  http: HttpClient,
+  origin: string,
+  account: { username: string; password: string; name: string; email: string } = BENCH_USER,
+): Promise<void> {
   const pageUrl = origin + REGISTER_PATH;
   const jar = new CookieJar();
   const page = await http.get(pageUrl, { jar });
   const form = firstForm(page, pageUrl);
   const done = await http.post(form.action, {
     jar,
-    form: { ...form.hidden, ...BENCH_USER },
+    form: { ...form.hidden, ...account },
   });
   if (done.status !== 200 && done.status !== 303) {
-    throw new Error(`registering the bench user answered ${done.status}: ${done.body.slice(0, 300)}`);
+    throw new Error(`registering ${account.username} answered ${done.status}: ${done.body.slice(0, 300)}`);
   }
 }
