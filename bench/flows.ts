@@ -28,8 +28,18 @@ export interface UserParams {
   authorization: string;
 }
 
-/** Bounds a flow's redirect chain so a misconfigured server fails the operation instead of looping. */
-const MAX_STEPS = 8;
+/** A page of the front channel answered with a POST: its response, and its URL for relative redirects. */
+export type PageAnswer = (
+  page: HttpResponse,
+  url: string,
+  jar: CookieJar,
+) => Promise<{ url: string; response: HttpResponse }>;
+
+/**
+ * Bounds a flow's redirect chain so a misconfigured server fails the operation instead of looping; a passkey
+ * enrolment (password page, enrolment page, each followed by redirects) takes the most.
+ */
+const MAX_STEPS = 16;
 
 export class RelyingParty {
   private readonly authorization: string;
@@ -68,10 +78,15 @@ export class RelyingParty {
    * Runs the front channel until the redirect to the client: follows the server's own redirects and, when
    * a login page appears, submits its form with the bench user's password. Returns the code.
    */
-  async authorize(user: UserParams, jar: CookieJar, allowLogin: boolean): Promise<string> {
-    let response = await this.http.get(user.authorizeUrl, { jar });
+  authorize(user: UserParams, jar: CookieJar, allowLogin: boolean): Promise<string> {
+    return this.frontChannel(user, jar, allowLogin ? [this.password(BENCH_USER)] : []);
+  }
+
+  /** The front channel from authorize to the client's redirect: follows redirects, answers each page in turn. */
+  async frontChannel(user: UserParams, jar: CookieJar, answers: readonly PageAnswer[]): Promise<string> {
     let url = user.authorizeUrl;
-    let loggedIn = false;
+    let response = await this.http.get(url, { jar });
+    let next = 0;
     for (let step = 0; step < MAX_STEPS; step++) {
       if (response.status >= 300 && response.status < 400 && response.location) {
         if (response.location.startsWith(`${BENCH_CLIENT.redirect_uri}?`)) return codeFrom(response.location);
@@ -79,19 +94,25 @@ export class RelyingParty {
         response = await this.http.get(url, { jar });
         continue;
       }
-      if (response.status === 200 && allowLogin && !loggedIn) {
-        const form = firstForm(response, url);
-        loggedIn = true;
-        url = form.action;
-        response = await this.http.post(url, {
-          jar,
-          form: { ...form.hidden, username: BENCH_USER.username, password: BENCH_USER.password },
-        });
-        continue;
-      }
-      break;
+      const answer = answers[next];
+      if (response.status !== 200 || answer === undefined) break;
+      next++;
+      ({ url, response } = await answer(response, url, jar));
     }
     throw unexpected('authorization', response, url);
+  }
+
+  /** Answers a login page by submitting its first form with the account's username and password. */
+  password(account: { username: string; password: string }): PageAnswer {
+    return async (page, url, jar) => {
+      const form = firstForm(page, url);
+      const { username, password } = account;
+      const response = await this.http.post(form.action, {
+        jar,
+        form: { ...form.hidden, username, password },
+      });
+      return { url: form.action, response };
+    };
   }
 
   async redeem(code: string, user: UserParams): Promise<TokenSet> {
@@ -173,7 +194,7 @@ export class RelyingParty {
   }
 }
 
-export function codeFrom(location: string): string {
+function codeFrom(location: string): string {
   const params = new URL(location).searchParams;
   const code = params.get('code');
   if (code === null)

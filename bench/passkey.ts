@@ -3,50 +3,15 @@
 // passkey ceremony (options, assertion), checked by the ID token's amr.
 import { randomBytes } from 'node:crypto';
 import { SoftAuthenticator } from '../test/fixtures/soft-authenticator.ts';
-import { codeFrom, type RelyingParty, type UserParams, unexpected } from './flows.ts';
+import { type PageAnswer, type RelyingParty, type UserParams, unexpected } from './flows.ts';
 import { CookieJar, firstForm, type HttpResponse } from './http.ts';
-import {
-  BENCH_CLIENT,
-  BENCH_PASSKEY_CLIENT,
-  BENCH_PASSKEY_ENROL_CLIENT,
-  BENCH_USER,
-} from './servers/target.ts';
+import { BENCH_PASSKEY_CLIENT, BENCH_PASSKEY_ENROL_CLIENT, BENCH_USER } from './servers/target.ts';
 import { registerUser } from './servers/tessera.ts';
 
 export interface PasskeyUser {
   device: SoftAuthenticator;
   /** Request parameters for the client whose policy is a passkey alone. */
   user: UserParams;
-}
-
-/** What a page is answered with: the POST's response and its URL, for the next step's relative redirects. */
-type Answer = (
-  page: HttpResponse,
-  url: string,
-  jar: CookieJar,
-) => Promise<{ url: string; response: HttpResponse }>;
-
-/** Bounds a flow's redirect chain so a misconfigured server fails the operation instead of looping. */
-const MAX_STEPS = 16;
-
-/** The front channel from authorize to the client's redirect: follows redirects, answers each page in turn. */
-async function walk(rp: RelyingParty, user: UserParams, jar: CookieJar, answers: Answer[]): Promise<string> {
-  let url = user.authorizeUrl;
-  let response = await rp.http.get(url, { jar });
-  let next = 0;
-  for (let step = 0; step < MAX_STEPS; step++) {
-    if (response.status >= 300 && response.status < 400 && response.location) {
-      if (response.location.startsWith(`${BENCH_CLIENT.redirect_uri}?`)) return codeFrom(response.location);
-      url = response.location;
-      response = await rp.http.get(url, { jar });
-      continue;
-    }
-    const answer = answers[next];
-    if (response.status !== 200 || answer === undefined) break;
-    next++;
-    ({ url, response } = await answer(response, url, jar));
-  }
-  throw unexpected('passkey authorization', response, url);
 }
 
 /** The page's passkey form (passkey-form.eta), wherever it stands on the page. */
@@ -61,8 +26,12 @@ function passkeyForm(page: HttpResponse, url: string) {
  * the jar), let the authenticator answer them, post the answer with the page's form.
  */
 const ceremony =
-  (rp: RelyingParty, answer: (options: { challenge: string; user: { id: string } }) => unknown, extra = {}) =>
-  async (page: HttpResponse, url: string, jar: CookieJar) => {
+  (
+    rp: RelyingParty,
+    answer: (options: { challenge: string; user: { id: string } }) => unknown,
+    extra: Record<string, string> = {},
+  ): PageAnswer =>
+  async (page, url, jar) => {
     const form = passkeyForm(page, url);
     const res = await rp.http.post(`${form.action}/options`, {
       jar,
@@ -78,16 +47,6 @@ const ceremony =
     };
   };
 
-/** The password step of the enrolment client's policy. */
-const password =
-  (rp: RelyingParty, account: { username: string; password: string }): Answer =>
-  async (page, url, jar) => {
-    const form = firstForm(page, url);
-    const { username, password } = account;
-    const response = await rp.http.post(form.action, { jar, form: { ...form.hidden, username, password } });
-    return { url: form.action, response };
-  };
-
 /**
  * Setup, once per virtual user: an account of its own (the registration form), then a password login through
  * the enrolment client, whose second step has the account create its passkey (the enrolment page; an account
@@ -99,8 +58,8 @@ export async function enrolPasskey(rp: RelyingParty): Promise<PasskeyUser> {
   await registerUser(rp.http, rp.http.origin, account);
   const device = new SoftAuthenticator(rp.http.origin, new URL(rp.http.origin).hostname);
   const enrol = rp.newUser(BENCH_PASSKEY_ENROL_CLIENT.client_id);
-  const code = await walk(rp, enrol, new CookieJar(), [
-    password(rp, account),
+  const code = await rp.frontChannel(enrol, new CookieJar(), [
+    rp.password(account),
     ceremony(rp, (options) => device.create(options), { name: 'Bench' }),
   ]);
   await rp.redeem(code, enrol);
@@ -113,7 +72,7 @@ export async function enrolPasskey(rp: RelyingParty): Promise<PasskeyUser> {
  * overlapping operations on one credential never look like a cloned key.
  */
 export async function passkeyLogin(rp: RelyingParty, { device, user }: PasskeyUser): Promise<void> {
-  const code = await walk(rp, user, new CookieJar(), [
+  const code = await rp.frontChannel(user, new CookieJar(), [
     ceremony(rp, (options) => device.get(options, { counter: 0 })),
   ]);
   const tokens = await rp.redeem(code, user);
