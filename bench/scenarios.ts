@@ -88,7 +88,9 @@ export const SCENARIOS: readonly Scenario[] = [
     title: '3b. code flow with passkey login (flows/s)',
     // One RS256 signature (the ID token) as in 1; the passkey's ES256 verify costs a small fraction of it.
     ceiling: 'rs256',
-    tesseraOnly: 'oidc-provider has no passkey login (its interactions are pages the deployer writes)',
+    tesseraOnly:
+      'oidc-provider has no login of its own (the peer runs the minimal password form of servers/peer-main.ts), ' +
+      'so a passkey login there would be WebAuthn code written for the bench, not the peer',
     workload: (rp) => ({
       setup: () => enrolPasskey(rp),
       operation: (state: PasskeyUser) => passkeyLogin(rp, state),
