@@ -18,7 +18,7 @@ async function withAccount() {
   return { h, log, attempt };
 }
 
-test('the right password: ok with a session token naming the account, authenticator and acr', async () => {
+test('the right password: ok with a session token naming the account, authenticator, acr, its one pwd factor and where it came from', async () => {
   const { h, log, attempt } = await withAccount();
   const outcome = await login({ username: ' alice ', password: PASSWORD }, attempt, h.deps);
   assert.equal(outcome.kind, 'ok');
@@ -32,6 +32,11 @@ test('the right password: ok with a session token naming the account, authentica
     acr: 'urn:tessera:authentication:html-form:username-password',
     authTime: NOW,
     expiresAt: NOW + SESSION_LIFETIME,
+    factors: [{ authenticator: 'username-password', amr: ['pwd'], at: NOW }],
+    createdAt: NOW,
+    lastSeen: NOW,
+    address: '10.0.0.1',
+    userAgent: '',
   });
   assert.deepEqual(log.events, ['info:login_succeeded']);
   assert.deepEqual(h.counted, ['success']);
