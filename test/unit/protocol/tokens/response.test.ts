@@ -118,7 +118,7 @@ describe('ID token claims', () => {
     assert.equal(decodeProtectedHeader(response.id_token!).alg, 'RS256');
   });
 
-  test('the ID token carries iss sub aud azp exp iat nbf jti auth_time acr at_hash purpose nonce with their values', async () => {
+  test('the ID token carries iss sub aud azp exp iat nbf jti auth_time acr amr at_hash purpose nonce with their values', async () => {
     const h = harness();
     const session = await login(h);
     h.clock.advance(40);
@@ -144,6 +144,8 @@ describe('ID token claims', () => {
       nbf: NOW + 45,
       auth_time: NOW,
       acr: ACR,
+      // RFC 8176 §2: the password the session was made with.
+      amr: ['pwd'],
       at_hash: expectedAtHash(response.access_token),
       purpose: 'id',
       nonce: 'n-0S6_WzA2Mj',
