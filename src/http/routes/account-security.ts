@@ -51,8 +51,16 @@ export function accountSecurityRoutes(app: FastifyInstance, deps: AppDeps, accou
   const refuse = (reply: FastifyReply, signed: Signed, text: string, status: number) =>
     renderAccount(reply, signed, { message: { text, isError: true }, status });
 
-  /** The signed-in session, re-authenticated when its last factor is older than the window (reauth.ts). */
-  const sensitive = async (request: FastifyRequest, reply: FastifyReply) => {
+  /**
+   * The signed-in session, re-authenticated when its last factor is older than the window (reauth.ts); a refusal
+   * is shown on the account page unless the caller shows it on its own page.
+   */
+  const sensitive = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    refused: (signed: Signed, text: string, status: number) => Promise<unknown> = (signed, text, status) =>
+      refuse(reply, signed, text, status),
+  ) => {
     const signed = await requireSignedIn(request, reply);
     if (!signed) return undefined;
     const form = (request.body ?? {}) as Form;
@@ -64,7 +72,7 @@ export function accountSecurityRoutes(app: FastifyInstance, deps: AppDeps, accou
       deps.authn,
     );
     if (proof === 'ok') return { ...signed, form };
-    await refuse(reply, signed, REAUTH_MESSAGES[proof], REAUTH_STATUS[proof]);
+    await refused(signed, REAUTH_MESSAGES[proof], REAUTH_STATUS[proof]);
     return undefined;
   };
 
@@ -109,17 +117,9 @@ export function accountSecurityRoutes(app: FastifyInstance, deps: AppDeps, accou
   });
 
   app.post(`${page}/totp`, csrf, async (request, reply) => {
-    const signed = await requireSignedIn(request, reply);
+    const signed = await sensitive(request, reply, (s, text, status) => enrolPage(reply, s, text, status));
     if (!signed) return reply;
-    const form = (request.body ?? {}) as Form;
-    const proof = await reauthenticate(
-      signed.account,
-      signed.session,
-      field(form, 'current_password'),
-      request.ip,
-      deps.authn,
-    );
-    if (proof !== 'ok') return enrolPage(reply, signed, REAUTH_MESSAGES[proof], REAUTH_STATUS[proof]);
+    const { form } = signed;
     const result = await confirmAccountTotp(
       signed.account,
       signed.session,
