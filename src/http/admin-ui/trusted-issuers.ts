@@ -37,7 +37,7 @@ export function trustedIssuerRoutes(app: FastifyInstance, ui: Ui): void {
           action: `${path}/${encodeURIComponent(t.issuer)}/delete`,
           clients: clientsTrusting(snapshot, t.issuer),
         })),
-        issues: labelIssues(extra.issues ?? [], 'client'),
+        issues: labelIssues(extra.issues ?? [], 'trusted_issuer'),
         values: extra.values ?? blank,
         saved: field(query, 'saved'),
         deleted: extra.deleted ?? field(query, 'deleted'),
