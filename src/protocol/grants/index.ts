@@ -14,9 +14,16 @@ export const GRANTS: ReadonlyMap<string, Grant> = new Map(
   ]),
 );
 
+/** The capabilities some committed client has, per config snapshot: read once, not per token request. */
+const offered = new WeakMap<LiveConfig, ReadonlySet<string>>();
+
 /** Whether `grant` is on in `config`: always, or for an opt-in grant while some client has its capability. */
 export function grantOffered(grant: Grant, config: LiveConfig): boolean {
   if (!grant.optIn || grant.capability === undefined) return true;
-  const capability = grant.capability;
-  return [...config.clients.values()].some((c) => c.capabilities.has(capability));
+  let capabilities = offered.get(config);
+  if (capabilities === undefined) {
+    capabilities = new Set([...config.clients.values()].flatMap((c) => [...c.capabilities]));
+    offered.set(config, capabilities);
+  }
+  return capabilities.has(grant.capability);
 }
