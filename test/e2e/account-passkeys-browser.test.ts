@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { chromiumMissing, launchBrowser, strictPage } from '../fixtures/browser.ts';
+import { chromiumMissing, launchBrowser, strictPage, virtualAuthenticator } from '../fixtures/browser.ts';
 import { PASSWORD, signUp } from '../fixtures/oidc.ts';
 import { startServer, type TestServer, wwwClient } from '../fixtures/server.ts';
 
@@ -37,18 +37,7 @@ describe('passkeys on the account page in Chromium', { skip }, () => {
     await signUp(server, 'omar');
     browser = await launchBrowser();
     page = await strictPage(browser);
-    cdp = await page.context().newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    }));
+    ({ cdp, authenticatorId } = await virtualAuthenticator(page));
   });
   after(async () => {
     await browser?.close();

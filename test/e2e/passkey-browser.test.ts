@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { chromiumMissing, launchBrowser, strictPage } from '../fixtures/browser.ts';
+import { chromiumMissing, launchBrowser, strictPage, virtualAuthenticator } from '../fixtures/browser.ts';
 import { PASSWORD, signUp } from '../fixtures/oidc.ts';
 import { freePort, startServer, type TestServer, wwwClient } from '../fixtures/server.ts';
 
@@ -47,18 +47,7 @@ describe('passkeys in Chromium', { skip }, () => {
     context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
     page = await strictPage(browser, context);
     // The virtual authenticator belongs to this page's target: one passkey store for every test below.
-    cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    }));
+    ({ cdp, authenticatorId } = await virtualAuthenticator(page));
   });
   after(async () => {
     await browser?.close();
