@@ -9,6 +9,10 @@ export const htmlFormAuthenticatorSchema = z
     id: idSchema,
     type: z.literal('html-form'),
     registration: z.boolean().default(true),
+    /** The first login completes only once the account's email address is verified by a link sent to it. */
+    require_verified_email: z.boolean().optional(),
+    /** "Forgot password?" on the login page: a single-use reset link by email; absent means on. */
+    password_reset: z.boolean().optional(),
   })
   .strict();
 
@@ -34,11 +38,47 @@ export const passkeyAuthenticatorSchema = z
   })
   .strict();
 
+/**
+ * Login through another OpenID Provider (a company IdP, Google): a first factor. Tessera runs a code flow
+ * with PKCE, state and nonce against `issuer` and signs in the local account linked to the upstream
+ * (issuer, sub) pair, never one matched by an unverified email.
+ */
+export const oidcAuthenticatorSchema = z
+  .object({
+    id: idSchema,
+    type: z.literal('oidc'),
+    /** What the login page's button says after "Sign in with": the provider's name. */
+    name: z.string().trim().min(1).max(64),
+    /** The upstream issuer identifier; its discovery document is read from /.well-known/openid-configuration. */
+    issuer: z.url({ protocol: /^https?$/ }),
+    client_id: z.string().min(1).max(255),
+    /** Given in plaintext (config file, admin API); committed only as client_secret_sealed. */
+    client_secret: z.string().min(1).max(512).optional(),
+    /** The secret sealed under the master key's data key (keys/sealed-authn.ts); never shown again. */
+    client_secret_sealed: z.string().optional(),
+    /** How Tessera authenticates at the upstream token endpoint. */
+    token_endpoint_auth_method: z
+      .enum(['client_secret_basic', 'client_secret_post', 'none'])
+      .default('client_secret_basic'),
+    /** Scopes asked of the upstream; openid is always sent. */
+    scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).default(['openid', 'profile', 'email']),
+    /** Just-in-time accounts: an unknown upstream identity creates a local account; off, it must be linked. */
+    create_accounts: z.boolean().default(false),
+    /** Local profile claim -> upstream claim it is filled from (at account creation and each login). */
+    claims: z
+      .record(z.string(), z.string())
+      .default({ name: 'name', given_name: 'given_name', family_name: 'family_name', email: 'email' }),
+    /** Carry the upstream's acr and amr into local ID tokens: only for an upstream trusted to report them. */
+    trust_upstream_authentication: z.boolean().default(false),
+  })
+  .strict();
+
 /** Every authenticator type; a new type adds its schema here and its folder in authn/authenticators. */
 export const authenticatorSchema = z.discriminatedUnion('type', [
   htmlFormAuthenticatorSchema,
   totpAuthenticatorSchema,
   passkeyAuthenticatorSchema,
+  oidcAuthenticatorSchema,
 ]);
 
 export type AuthenticatorTypeName = z.output<typeof authenticatorSchema>['type'];
@@ -52,6 +92,7 @@ export const FACTOR_ROLES: Readonly<Record<AuthenticatorTypeName, 'first' | 'sec
   'html-form': 'first',
   totp: 'second',
   passkey: 'either',
+  oidc: 'first',
 };
 
 export const factorRole = (type: string): 'first' | 'second' | 'either' | undefined =>

@@ -13,6 +13,7 @@ export {
   FACTOR_ROLES,
   factorRole,
   htmlFormAuthenticatorSchema,
+  oidcAuthenticatorSchema,
   type PolicyConfig,
   policyAcr,
   policySchema,

@@ -1,6 +1,7 @@
 // The authenticator registry: one folder per type; adding one (TOTP, passkey) is a folder and a line here.
 import type { AuthenticatorConfig } from '../../config/schema.ts';
 import { htmlForm } from './html-form/index.ts';
+import { oidc } from './oidc/index.ts';
 import { passkey } from './passkey/index.ts';
 import { totp } from './totp/index.ts';
 import type { AuthenticatorType } from './types.ts';
@@ -9,6 +10,7 @@ export const AUTHENTICATORS = {
   'html-form': htmlForm,
   totp,
   passkey,
+  oidc,
 } as const satisfies Record<AuthenticatorConfig['type'], AuthenticatorType>;
 
 export const AUTHENTICATOR_TYPES: readonly AuthenticatorType[] = Object.values(AUTHENTICATORS);
