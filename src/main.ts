@@ -68,7 +68,11 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     const endpoints = endpointsFor(config.server.base_url);
     const compile = () => compileCurrent(store.config, config.declared, secrets, clock);
     const initial = await compile();
-    const keyRing: KeyRing = await loadKeyRing(store.keys, masterKey, clock.nowSeconds(), endpoints.issuer);
+    // No key holds up readiness: a first start makes them once it listens (issue 15: ready in under 1 s).
+    const keyRing: KeyRing = await loadKeyRing(store.keys, masterKey, clock.nowSeconds(), endpoints.issuer, {
+      before: [],
+      deferred: true,
+    });
     const follower = createConfigFollower({
       store: store.config,
       initial,
@@ -220,7 +224,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         sessionLifetime: config.server.session_lifetime,
         readiness: {
           store: () => store.maintenance.readiness(),
-          keysLoaded: () => keyRing.jwks().keys.length > 0,
+          // Keys being made count: a signature asked for meanwhile waits for its key rather than failing.
+          keysLoaded: () => keyRing.jwks().keys.length > 0 || keyRing.making(),
           revision: () => follower.live().revision,
         },
         metrics,
@@ -249,6 +254,10 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       },
     );
 
+    // The keys a first start lacks are made as the server becomes ready, not before: readiness waits for none.
+    app.addHook('onReady', async () => {
+      keyRing.settled().catch((error: unknown) => app.log.warn({ err: error }, 'signing keys not made yet'));
+    });
     appLog = app.log;
     await follower.start(app.log);
     const stopCleanup = startCleanup({
@@ -278,7 +287,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         await follower.stop();
         await app.close();
         // A first start's background keys are written before the store closes, whatever became of them.
-        await keyRing.settled().catch(() => undefined);
+        if (keyRing.making()) await keyRing.settled().catch(() => undefined);
         await store.close();
       },
     };

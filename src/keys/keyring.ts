@@ -28,6 +28,8 @@ export interface KeyRing {
   reload(now: number): Promise<void>;
   /** Settles once the keys a first start makes in the background exist (at once when none are being made). */
   settled(): Promise<void>;
+  /** Whether keys are being made in the background now (a deferred ring: since the first settled()). */
+  making(): boolean;
 }
 
 /**
@@ -81,13 +83,20 @@ function openSigningKey(masterKey: MasterKey, key: StoredKey): Buffer {
   }
 }
 
+/**
+ * `before`: the algorithms whose keys must exist before this resolves (default RS256). A server passes none
+ * and `deferred`, so a first start is ready before any key exists: it makes them once it listens
+ * (`settled()`), and a signature asked for sooner waits for its key (signer.ts).
+ */
 export async function loadKeyRing(
   store: KeyStore,
   masterKey: MasterKey,
   now: number,
   issuer: string,
+  options: { before?: readonly SigningAlg[]; deferred?: boolean } = {},
 ): Promise<KeyRing> {
-  await ensureKeys(store, masterKey, now, issuer, [FIRST_KEY_ALG]);
+  const before = options.before ?? [FIRST_KEY_ALG];
+  if (before.length > 0) await ensureKeys(store, masterKey, now, issuer, before);
   const decrypted = new Map<string, SigningKey>();
   let stored: StoredKey[] = [];
   let published: { keys: JWK[] } = { keys: [] };
@@ -134,7 +143,7 @@ export async function loadKeyRing(
       });
     return background;
   };
-  makeTheRest().catch(() => undefined);
+  if (!options.deferred) makeTheRest().catch(() => undefined);
   return {
     active(alg, at) {
       const key = find(alg, at);
@@ -145,6 +154,7 @@ export async function loadKeyRing(
     jwks: () => published,
     reload,
     settled: () => makeTheRest(),
+    making: () => background !== undefined,
   };
 }
 

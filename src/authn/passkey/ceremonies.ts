@@ -1,18 +1,20 @@
 // The two WebAuthn ceremonies over @simplewebauthn/server: options for the browser, and checking its answer.
-import {
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { Account, PasskeyCredential } from '../../store/ports/index.ts';
 import { CHALLENGE_LIFETIME } from './challenges.ts';
 import type { RelyingParty } from './relying-party.ts';
+
+/**
+ * The library (with its own X.509 and CBOR code, a sixth of the bundle) is loaded on the first ceremony,
+ * not at start: most servers start without a passkey being used, and start-up compiles what it imports.
+ */
+const webauthn = () => import('@simplewebauthn/server');
 
 export type UserVerification = 'required' | 'preferred';
 
@@ -31,13 +33,13 @@ const transportsOf = (p: PasskeyCredential) => p.transports as AuthenticatorTran
 /** The WebAuthn user handle of an account (WebAuthn L3 §5.4.3): its id, which names no one, as bytes. */
 export const userHandleOf = (accountId: string) => Buffer.from(accountId, 'utf8').toString('base64url');
 
-export function registrationOptions(
+export async function registrationOptions(
   input: { account: Account; existing: readonly PasskeyCredential[]; userVerification: UserVerification },
   rp: RelyingParty,
   challenge: string,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const name = typeof input.account.claims['name'] === 'string' ? input.account.claims['name'] : '';
-  return generateRegistrationOptions({
+  return (await webauthn()).generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
     userName: input.account.username,
@@ -55,12 +57,12 @@ export function registrationOptions(
 }
 
 /** Options for an assertion: any discoverable passkey (passwordless), or only the account's (a second factor). */
-export function authenticationOptions(
+export async function authenticationOptions(
   input: { allow?: readonly PasskeyCredential[]; userVerification: UserVerification },
   rp: RelyingParty,
   challenge: string,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  return generateAuthenticationOptions({
+  return (await webauthn()).generateAuthenticationOptions({
     rpID: rp.id,
     challenge: toBytes(challenge),
     userVerification: input.userVerification,
@@ -111,7 +113,7 @@ export async function checkRegistration(
   rp: RelyingParty,
 ): Promise<NewPasskey | undefined> {
   try {
-    const result = await verifyRegistrationResponse({
+    const result = await (await webauthn()).verifyRegistrationResponse({
       response,
       expectedChallenge: expected.challenge,
       expectedOrigin: rp.origin,
@@ -149,7 +151,7 @@ export async function checkAssertion(
   rp: RelyingParty,
 ): Promise<CheckedAssertion | undefined> {
   try {
-    const result = await verifyAuthenticationResponse({
+    const result = await (await webauthn()).verifyAuthenticationResponse({
       response,
       expectedChallenge: expected.challenge,
       expectedOrigin: rp.origin,

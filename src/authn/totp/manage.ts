@@ -1,6 +1,5 @@
 // TOTP use cases for an account: enrol (pending until a code confirms it), verify with replay refusal and
 // recovery codes, remove, regenerate recovery codes. The login step and the account page both call these.
-import QRCode from 'qrcode';
 import type { AuthnDeps } from '../deps.ts';
 import { LoginThrottle } from '../throttle.ts';
 import { groupedKey, matchStep, newSecret, normaliseCode, otpauthUri, stepAt } from './codes.ts';
@@ -42,7 +41,11 @@ export async function startTotpEnrolment(
     if (!stored) return undefined;
   }
   const uri = otpauthUri(secret, issuer, account.username);
-  const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+  const qrSvg = await (await import('qrcode')).default.toString(uri, {
+    type: 'svg',
+    margin: 1,
+    errorCorrectionLevel: 'M',
+  });
   return { key: groupedKey(secret), uri, qrSvg };
 }
 

@@ -1,6 +1,5 @@
 // The device verification page (RFC 8628 §3.3): enter the user code, log in, then approve or deny; and its QR code.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
 import {
   type DeviceDeps,
   type DeviceLogin,
@@ -136,7 +135,11 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps): void {
         400,
       );
     const url = `${deps.endpoints.device}?${new URLSearchParams({ user_code: formatUserCode(code) })}`;
-    const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    const svg = await (await import('qrcode')).default.toString(url, {
+      type: 'svg',
+      errorCorrectionLevel: 'M',
+      margin: 2,
+    });
     return reply.type('image/svg+xml').header('cache-control', 'no-store').send(svg);
   });
 }
