@@ -8,6 +8,7 @@ import { codeCases } from './cases/codes.ts';
 import { configCases } from './cases/config.ts';
 import { consentCases } from './cases/consents.ts';
 import { deviceCodeCases } from './cases/device-codes.ts';
+import { emailTokenCases } from './cases/email-tokens.ts';
 import { exchangedTokenCases } from './cases/exchanged-tokens.ts';
 import { impactCases } from './cases/impact.ts';
 import { keyCases } from './cases/keys.ts';
@@ -20,6 +21,7 @@ import { replayCases } from './cases/replay.ts';
 import { sessionCases } from './cases/sessions.ts';
 import { throttleCases } from './cases/throttle.ts';
 import { tokenCases } from './cases/tokens.ts';
+import { upstreamCases } from './cases/upstream.ts';
 
 /**
  * Registers the contract for one implementation. `open` must return a new, empty store each time it is
@@ -44,6 +46,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     describe('sessions', () => sessionCases(use));
     describe('session factors, amr and TOTP (migration 010)', () => authnFactorCases(use));
     describe('passkeys and their challenges (migration 014)', () => passkeyCases(use));
+    describe('upstream identities and logins (migration 017)', () => upstreamCases(use));
     describe('consents', () => consentCases(use));
     describe('grants: codes', () => codeCases(use));
     describe('grants: tokens', () => tokenCases(use));
@@ -57,6 +60,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     describe('replay keys', () => replayCases(use));
     describe('pushed authorization requests', () => pushedRequestCases(use));
     describe('device authorization requests', () => deviceCodeCases(use));
+    describe('email links and accounts by email (migration 016)', () => emailTokenCases(use));
     describe('single-use values under concurrency', () => singleUseRaceCases(use));
     describe('audit log', () => auditCases(use));
     describe('registered clients and initial access tokens', () => registrationCases(use));

@@ -1,7 +1,7 @@
 // Memory AccountStore: end users in a Map; usernames compared without regard to case.
 import { DuplicateError } from '../ports/errors.ts';
 import type { AccountStore } from '../ports/index.ts';
-import { clone, type MemoryState } from './state.ts';
+import { clone, foldAscii, type MemoryState } from './state.ts';
 
 export function memoryAccounts(state: MemoryState): AccountStore {
   return {
@@ -19,6 +19,14 @@ export function memoryAccounts(state: MemoryState): AccountStore {
         (a) => a.username.toLowerCase() === username.toLowerCase(),
       );
       return found && clone(found);
+    },
+    async findByEmail(email, limit) {
+      const wanted = foldAscii(email);
+      return [...state.accounts.values()]
+        .filter((a) => typeof a.claims['email'] === 'string' && foldAscii(a.claims['email']) === wanted)
+        .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .slice(0, limit)
+        .map(clone);
     },
     async findById(id) {
       const found = state.accounts.get(id);

@@ -6,6 +6,7 @@ import { memoryAudit } from './audit.ts';
 import { memoryConfig } from './config.ts';
 import { memoryConsents } from './consents.ts';
 import { memoryDeviceCodes } from './device-codes.ts';
+import { memoryEmailTokens } from './email-tokens.ts';
 import { memoryGrants } from './grants.ts';
 import { memoryImpact } from './impact.ts';
 import { memoryKeys } from './keys.ts';
@@ -18,6 +19,7 @@ import { memorySessions } from './sessions.ts';
 import { emptyState } from './state.ts';
 import { memoryThrottle } from './throttle.ts';
 import { memoryTotp } from './totp.ts';
+import { memoryUpstream } from './upstream.ts';
 
 export function createMemoryStore(): Store {
   const state = emptyState();
@@ -32,10 +34,12 @@ export function createMemoryStore(): Store {
     throttle: memoryThrottle(state),
     totp: memoryTotp(),
     passkeys: memoryPasskeys(),
+    upstream: memoryUpstream(state),
     replay: memoryReplay(state),
     pushedRequests: memoryPushedRequests(state),
     registration: memoryRegistration(),
     deviceCodes: memoryDeviceCodes(state),
+    emailTokens: memoryEmailTokens(state),
     maintenance: memoryMaintenance(state),
     admin: createMemoryAdminStore(),
     impact: memoryImpact(state),

@@ -17,6 +17,7 @@ export function memoryMaintenance(state: MemoryState): MaintenanceStore {
         state.replayKeys,
         state.pushedRequests,
         state.deviceCodes,
+        state.emailTokens,
       ] as Map<string, { expiresAt: number }>[];
       for (const map of tables) {
         for (const [key, row] of map) {

@@ -3,6 +3,7 @@ import type {
   Account,
   Consent,
   DeviceCode,
+  EmailToken,
   PushedRequest,
   Revision,
   Session,
@@ -35,9 +36,12 @@ export interface MemoryState {
   replayKeys: Map<string, { expiresAt: number }>;
   pushedRequests: Map<string, PushedRequest & { used: boolean }>;
   deviceCodes: Map<string, DeviceCode>;
+  emailTokens: Map<string, EmailToken & { usedAt: number | null }>;
 }
 
 export const clone = <T>(value: T): T => structuredClone(value);
+/** Lower-cases A-Z only, as SQLite's lower() and PostgreSQL's lower() under the C collation do. */
+export const foldAscii = (value: string): string => value.replace(/[A-Z]/g, (c) => c.toLowerCase());
 export const consentKey = (accountId: string, clientId: string) => JSON.stringify([accountId, clientId]);
 
 export function emptyState(): MemoryState {
@@ -56,5 +60,6 @@ export function emptyState(): MemoryState {
     replayKeys: new Map(),
     pushedRequests: new Map(),
     deviceCodes: new Map(),
+    emailTokens: new Map(),
   };
 }

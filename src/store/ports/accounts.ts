@@ -15,6 +15,11 @@ export interface AccountStore {
   /** Throws DuplicateError when the username is taken (compared case-insensitively). */
   create(account: NewAccount): Promise<Account>;
   findByUsername(username: string): Promise<Account | undefined>;
+  /**
+   * The accounts whose `email` claim is this address, oldest first, at most `limit`: the whole address, its
+   * ASCII letters compared without regard to case (every engine folds only A-Z). Addresses are not unique.
+   */
+  findByEmail(email: string, limit: number): Promise<Account[]>;
   findById(id: string): Promise<Account | undefined>;
   list(limit: number): Promise<Account[]>;
   updateClaims(id: string, claims: Record<string, unknown>): Promise<void>;

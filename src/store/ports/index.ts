@@ -5,6 +5,7 @@ import type { AuditStore } from './audit.ts';
 import type { ConfigStore } from './config.ts';
 import type { ConsentStore } from './consents.ts';
 import type { DeviceCodeStore } from './device-codes.ts';
+import type { EmailTokenStore } from './email-tokens.ts';
 import type { GrantStore } from './grants.ts';
 import type { ImpactStore } from './impact.ts';
 import type { KeyStore } from './keys.ts';
@@ -16,6 +17,7 @@ import type { ReplayStore } from './replay.ts';
 import type { SessionStore } from './sessions.ts';
 import type { ThrottleStore } from './throttle.ts';
 import type { TotpStore } from './totp.ts';
+import type { UpstreamStore } from './upstream.ts';
 
 export type * from './accounts.ts';
 export type * from './admin.ts';
@@ -23,6 +25,7 @@ export type * from './audit.ts';
 export type * from './config.ts';
 export type * from './consents.ts';
 export type * from './device-codes.ts';
+export type * from './email-tokens.ts';
 export type * from './grants.ts';
 export type * from './impact.ts';
 export type * from './keys.ts';
@@ -34,6 +37,7 @@ export type * from './replay.ts';
 export type * from './sessions.ts';
 export type * from './throttle.ts';
 export type * from './totp.ts';
+export type * from './upstream.ts';
 
 export interface Store {
   readonly engine: string;
@@ -48,11 +52,15 @@ export interface Store {
   readonly totp: TotpStore;
   /** WebAuthn credentials and their challenges (the passkey authenticator). */
   readonly passkeys: PasskeyStore;
+  /** Identities at other OpenID Providers linked to accounts, and the logins in flight to them (the oidc authenticator). */
+  readonly upstream: UpstreamStore;
   readonly replay: ReplayStore;
   readonly pushedRequests: PushedRequestStore;
   /** Dynamically registered clients (RFC 7591) and initial access tokens. */
   readonly registration: RegistrationStore;
   readonly deviceCodes: DeviceCodeStore;
+  /** The single-use links of verification and password-reset messages, as keyed hashes. */
+  readonly emailTokens: EmailTokenStore;
   readonly maintenance: MaintenanceStore;
   readonly admin: AdminStore;
   readonly impact: ImpactStore;

@@ -18,7 +18,7 @@ export interface StoreReadiness {
 
 export interface MaintenanceStore {
   /**
-   * Deletes up to `batch` expired codes, tokens, sessions, login-failure windows, replay keys, pushed requests and device codes if this holder wins (or already holds)
+   * Deletes up to `batch` expired codes, tokens, sessions, login-failure windows, replay keys, pushed requests, device codes and email links if this holder wins (or already holds)
    * the cleanup lease, so only one node at a time does it. Returns rows deleted, or null without the lease.
    */
   purgeExpired(holder: string, now: number, batch: number): Promise<number | null>;

@@ -34,6 +34,15 @@ export function postgresAccounts(pool: pg.Pool): AccountStore {
       const row = await one('SELECT * FROM accounts WHERE lower(username) = lower($1)', [username]);
       return row && toAccount(row);
     },
+    async findByEmail(email, limit) {
+      // The expression of migration 016's index; under the C collation lower() folds A-Z only, as SQLite's does.
+      const { rows } = await pool.query<Row>(
+        `SELECT * FROM accounts WHERE lower((claims->>'email') COLLATE "C") = lower($1 COLLATE "C")
+           AND jsonb_typeof(claims->'email') = 'string' ORDER BY created_at, id COLLATE "C" LIMIT $2`,
+        [email, limit],
+      );
+      return rows.map(toAccount);
+    },
     async findById(id) {
       const row = await one('SELECT * FROM accounts WHERE id = $1', [id]);
       return row && toAccount(row);

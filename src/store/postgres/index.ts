@@ -7,6 +7,7 @@ import { postgresAudit } from './audit.ts';
 import { postgresConfig } from './config.ts';
 import { postgresConsents } from './consents.ts';
 import { postgresDeviceCodes } from './device-codes.ts';
+import { postgresEmailTokens } from './email-tokens.ts';
 import { postgresGrants } from './grants.ts';
 import { postgresImpact } from './impact.ts';
 import { postgresKeys } from './keys.ts';
@@ -20,6 +21,7 @@ import { postgresSessions } from './sessions.ts';
 import { postgresThrottle } from './throttle.ts';
 import { postgresTotp } from './totp.ts';
 import { GuardedPool } from './unavailable.ts';
+import { postgresUpstream } from './upstream.ts';
 
 export interface PostgresStoreOptions {
   /** Connections this process may hold; every worker process has its own pool. */
@@ -64,10 +66,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     throttle: postgresThrottle(pool),
     totp: postgresTotp(pool),
     passkeys: postgresPasskeys(pool),
+    upstream: postgresUpstream(pool),
     replay: postgresReplay(pool),
     pushedRequests: postgresPushedRequests(pool),
     registration: postgresRegistration(pool),
     deviceCodes: postgresDeviceCodes(pool),
+    emailTokens: postgresEmailTokens(pool),
     maintenance: postgresMaintenance(pool),
     admin: postgresAdmin(pool),
     impact: postgresImpact(pool),

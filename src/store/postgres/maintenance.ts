@@ -47,10 +47,13 @@ export function postgresMaintenance(pool: pg.Pool): MaintenanceStore {
          ), dc AS (
            DELETE FROM device_codes WHERE hash IN
              (SELECT hash FROM device_codes WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1
+         ), et AS (
+           DELETE FROM email_tokens WHERE hash IN
+             (SELECT hash FROM email_tokens WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1
          )
          SELECT (SELECT count(*) FROM c) + (SELECT count(*) FROM t) + (SELECT count(*) FROM s)
            + (SELECT count(*) FROM f) + (SELECT count(*) FROM g) + (SELECT count(*) FROM r)
-           + (SELECT count(*) FROM p) + (SELECT count(*) FROM dc) AS deleted`,
+           + (SELECT count(*) FROM p) + (SELECT count(*) FROM dc) + (SELECT count(*) FROM et) AS deleted`,
         [now, batch],
       );
       return Number(rows[0]?.deleted ?? 0);

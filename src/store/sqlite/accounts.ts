@@ -11,6 +11,10 @@ export function createSqliteAccounts(db: Database.Database): AccountStore {
     ),
     byName: db.prepare('SELECT * FROM accounts WHERE username = ?'),
     byId: db.prepare('SELECT * FROM accounts WHERE id = ?'),
+    // Written as lower(json_extract(...)) so the expression index of migration 016 serves it; lower() folds A-Z only.
+    byEmail: db.prepare(
+      "SELECT * FROM accounts WHERE lower(json_extract(claims, '$.email')) = lower(?) AND json_type(claims, '$.email') = 'text' ORDER BY created_at, id LIMIT ?",
+    ),
     list: db.prepare('SELECT * FROM accounts ORDER BY created_at, id LIMIT ?'),
     updateClaims: db.prepare('UPDATE accounts SET claims = ? WHERE id = ?'),
     setDisabled: db.prepare('UPDATE accounts SET disabled = ? WHERE id = ?'),
@@ -38,6 +42,9 @@ export function createSqliteAccounts(db: Database.Database): AccountStore {
     async findByUsername(username) {
       const row = q.byName.get(username) as Row | undefined;
       return row && toAccount(row);
+    },
+    async findByEmail(email, limit) {
+      return (q.byEmail.all(email, limit) as Row[]).map(toAccount);
     },
     async findById(id) {
       const row = q.byId.get(id) as Row | undefined;

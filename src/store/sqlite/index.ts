@@ -10,6 +10,7 @@ import { startCheckpoints } from './checkpoints.ts';
 import { createSqliteConfig } from './config.ts';
 import { createSqliteConsents } from './consents.ts';
 import { createSqliteDeviceCodes } from './device-codes.ts';
+import { createSqliteEmailTokens } from './email-tokens.ts';
 import { createSqliteGrants } from './grants.ts';
 import { createSqliteImpact } from './impact.ts';
 import { createSqliteKeys } from './keys.ts';
@@ -22,6 +23,7 @@ import { createSqliteReplay } from './replay.ts';
 import { createSqliteSessions } from './sessions.ts';
 import { createSqliteThrottle } from './throttle.ts';
 import { createSqliteTotp } from './totp.ts';
+import { createSqliteUpstream } from './upstream.ts';
 
 export interface SqliteOptions {
   /** WAL checkpoints on a worker thread instead of inside commits: for the server, not short CLI runs. */
@@ -52,10 +54,12 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     throttle: createSqliteThrottle(db),
     totp: createSqliteTotp(db),
     passkeys: createSqlitePasskeys(db),
+    upstream: createSqliteUpstream(db),
     replay: createSqliteReplay(db),
     pushedRequests: createSqlitePushedRequests(db),
     registration: createSqliteRegistration(db),
     deviceCodes: createSqliteDeviceCodes(db),
+    emailTokens: createSqliteEmailTokens(db),
     admin: createSqliteAdminStore(db),
     impact: createSqliteImpact(db),
     audit: createSqliteAudit(db),

@@ -14,6 +14,7 @@ const PURGED = [
   'replay_keys',
   'pushed_requests',
   'device_codes',
+  'email_tokens',
 ] as const;
 
 export function createSqliteMaintenance(db: Database.Database): MaintenanceStore {
