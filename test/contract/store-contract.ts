@@ -21,6 +21,7 @@ import { replayCases } from './cases/replay.ts';
 import { sessionCases } from './cases/sessions.ts';
 import { throttleCases } from './cases/throttle.ts';
 import { tokenCases } from './cases/tokens.ts';
+import { upstreamCases } from './cases/upstream.ts';
 
 /**
  * Registers the contract for one implementation. `open` must return a new, empty store each time it is
@@ -45,6 +46,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     describe('sessions', () => sessionCases(use));
     describe('session factors, amr and TOTP (migration 010)', () => authnFactorCases(use));
     describe('passkeys and their challenges (migration 014)', () => passkeyCases(use));
+    describe('upstream identities and logins (migration 017)', () => upstreamCases(use));
     describe('consents', () => consentCases(use));
     describe('grants: codes', () => codeCases(use));
     describe('grants: tokens', () => tokenCases(use));

@@ -19,6 +19,7 @@ import { memorySessions } from './sessions.ts';
 import { emptyState } from './state.ts';
 import { memoryThrottle } from './throttle.ts';
 import { memoryTotp } from './totp.ts';
+import { memoryUpstream } from './upstream.ts';
 
 export function createMemoryStore(): Store {
   const state = emptyState();
@@ -33,6 +34,7 @@ export function createMemoryStore(): Store {
     throttle: memoryThrottle(state),
     totp: memoryTotp(),
     passkeys: memoryPasskeys(),
+    upstream: memoryUpstream(state),
     replay: memoryReplay(state),
     pushedRequests: memoryPushedRequests(state),
     registration: memoryRegistration(),

@@ -17,6 +17,7 @@ import type { ReplayStore } from './replay.ts';
 import type { SessionStore } from './sessions.ts';
 import type { ThrottleStore } from './throttle.ts';
 import type { TotpStore } from './totp.ts';
+import type { UpstreamStore } from './upstream.ts';
 
 export type * from './accounts.ts';
 export type * from './admin.ts';
@@ -36,6 +37,7 @@ export type * from './replay.ts';
 export type * from './sessions.ts';
 export type * from './throttle.ts';
 export type * from './totp.ts';
+export type * from './upstream.ts';
 
 export interface Store {
   readonly engine: string;
@@ -50,6 +52,8 @@ export interface Store {
   readonly totp: TotpStore;
   /** WebAuthn credentials and their challenges (the passkey authenticator). */
   readonly passkeys: PasskeyStore;
+  /** Identities at other OpenID Providers linked to accounts, and the logins in flight to them (the oidc authenticator). */
+  readonly upstream: UpstreamStore;
   readonly replay: ReplayStore;
   readonly pushedRequests: PushedRequestStore;
   /** Dynamically registered clients (RFC 7591) and initial access tokens. */

@@ -21,6 +21,7 @@ import { postgresSessions } from './sessions.ts';
 import { postgresThrottle } from './throttle.ts';
 import { postgresTotp } from './totp.ts';
 import { GuardedPool } from './unavailable.ts';
+import { postgresUpstream } from './upstream.ts';
 
 export interface PostgresStoreOptions {
   /** Connections this process may hold; every worker process has its own pool. */
@@ -65,6 +66,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     throttle: postgresThrottle(pool),
     totp: postgresTotp(pool),
     passkeys: postgresPasskeys(pool),
+    upstream: postgresUpstream(pool),
     replay: postgresReplay(pool),
     pushedRequests: postgresPushedRequests(pool),
     registration: postgresRegistration(pool),

@@ -23,6 +23,7 @@ import { createSqliteReplay } from './replay.ts';
 import { createSqliteSessions } from './sessions.ts';
 import { createSqliteThrottle } from './throttle.ts';
 import { createSqliteTotp } from './totp.ts';
+import { createSqliteUpstream } from './upstream.ts';
 
 export interface SqliteOptions {
   /** WAL checkpoints on a worker thread instead of inside commits: for the server, not short CLI runs. */
@@ -53,6 +54,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     throttle: createSqliteThrottle(db),
     totp: createSqliteTotp(db),
     passkeys: createSqlitePasskeys(db),
+    upstream: createSqliteUpstream(db),
     replay: createSqliteReplay(db),
     pushedRequests: createSqlitePushedRequests(db),
     registration: createSqliteRegistration(db),
