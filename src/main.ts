@@ -29,6 +29,7 @@ import { createClientResolver } from './protocol/clients/resolver.ts';
 import type { ProtocolDeps } from './protocol/deps.ts';
 import { startCleanup } from './runtime/cleanup.ts';
 import { compileCurrent, createConfigFollower } from './runtime/config-follower.ts';
+import { createMailService } from './runtime/mail/sender.ts';
 import { openLocal } from './runtime/open.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
 import { cryptoRandom, type Random } from './shared/random.ts';
@@ -166,6 +167,13 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       log: () => appLog ?? { error: () => {} },
     });
     protocol.audit = audit;
+    // Verification and reset links: SMTP when server.email.smtp_url is set, else the data folder's outbox.
+    const mail = createMailService({
+      email: config.server.email,
+      baseUrl: config.server.base_url,
+      dataDir: config.server.data_dir,
+      log: () => appLog ?? { info: () => {}, warn: () => {} },
+    });
     const metrics = createMetrics(store.maintenance.poolStats?.bind(store.maintenance));
     const authn: AuthnDeps = {
       config: follower.live,
@@ -184,6 +192,9 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       secretBox: authnSecretBox(dataKeys['secret-sealing']),
       passkeys: store.passkeys,
       relyingParty: relyingPartyFor(endpoints.base),
+      mail,
+      // Keyed like client secrets (keys/secrets.ts), under its own label: a leaked table opens no link.
+      emailLinkHash: (token) => secrets.hash(`email-link\u0000${token}`),
     };
     const tls = config.server.tls;
     const admin: AdminDeps = {
@@ -192,6 +203,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       impact: store.impact,
       secrets,
       sealSecret: (secret) => sealSecret(dataKeys['secret-sealing'], secret),
+      authnSecrets: authn.secretBox,
+      outbound: outboundSettings(config.server.outbound, config.server.base_url),
       clock,
       random,
       // A commit made here is live here at once; other nodes pick it up with their poller.
@@ -286,6 +299,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         stopCleanup();
         await follower.stop();
         await app.close();
+        await mail.close();
         // A first start's background keys are written before the store closes, whatever became of them.
         if (keyRing.making()) await keyRing.settled().catch(() => undefined);
         await store.close();

@@ -13,6 +13,7 @@ import type {
 } from '../store/ports/index.ts';
 import type { PasskeyStore } from '../store/ports/passkeys.ts';
 import type { AuditRecorder } from './audit.ts';
+import type { MailSender } from './mail.ts';
 import type { RelyingParty } from './passkey/relying-party.ts';
 
 /** Encryption at rest for authenticator secrets (TOTP keys): main.ts passes it in, authn never sees a key. */
@@ -49,6 +50,10 @@ export interface AuthnDeps {
   passkeys: PasskeyStore;
   /** The WebAuthn relying party: its ID and origin from the issuer's base URL. */
   relyingParty: RelyingParty;
+  /** Outgoing email (verification and password-reset links): SMTP, or the development outbox. */
+  mail: MailSender;
+  /** The keyed hash (HMAC under a server data key) of an emailed link's token: all the email-token store keeps. */
+  emailLinkHash(token: string): string;
 }
 
 /** Where a use case writes its audit events: the request's logger, so each line carries the request id. */

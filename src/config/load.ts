@@ -94,6 +94,16 @@ export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = p
   const baseUrl = given(overrides.baseUrl) ?? given(env['TESSERA_BASE_URL']);
   if (baseUrl !== undefined) server['base_url'] = baseUrl;
 
+  // The SMTP URL can hold a password: the environment keeps it out of the file.
+  const smtpUrl = given(env['TESSERA_SMTP_URL']);
+  if (smtpUrl !== undefined) {
+    const email = server['email'] ?? {};
+    server['email'] =
+      typeof email === 'object' && email !== null && !Array.isArray(email)
+        ? { ...email, smtp_url: smtpUrl }
+        : email;
+  }
+
   const parsed = fileSchema.safeParse({ ...top, server });
   if (!parsed.success) {
     // Every failure in one report: the schema's, and the references that can still be checked.

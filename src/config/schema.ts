@@ -4,6 +4,7 @@ import { apiSchema } from './schema-api.ts';
 import { authenticatorSchema, policySchema } from './schema-authn.ts';
 import { clientIdMetadataSchema } from './schema-cimd.ts';
 import { clientSchema } from './schema-client.ts';
+import { emailSchema } from './schema-email.ts';
 import { trustedIssuerSchema } from './schema-exchange.ts';
 import { registrationSchema } from './schema-registration.ts';
 
@@ -106,6 +107,8 @@ export const serverSchema = z
       .prefault({}),
     /** Client ID Metadata Documents: a client_id that is an https URL names its own metadata (MCP clients). */
     client_id_metadata_documents: clientIdMetadataSchema.prefault({}),
+    /** Outgoing email: verification and password-reset links (see [`server.email`](#serveremail)). */
+    email: emailSchema.prefault({}),
     /** Outbound fetches (client jwks_uri): the SSRF guard. */
     outbound: z
       .object({

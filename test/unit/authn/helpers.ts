@@ -1,6 +1,7 @@
 // AuthnDeps for the Authentication Service's unit tests: memory store, frozen clock, counting random, a log that records.
 import { createAuditRecorder } from '../../../src/authn/audit.ts';
 import type { AuthnDeps, AuthnLog } from '../../../src/authn/deps.ts';
+import type { MailMessage } from '../../../src/authn/mail.ts';
 import { committedClients } from '../../../src/protocol/clients/resolver.ts';
 import { FixedClock } from '../../../src/shared/clock.ts';
 import { sha256 } from '../../../src/shared/crypto.ts';
@@ -17,12 +18,15 @@ export interface AuthnHarness {
   clock: FixedClock;
   /** Every login result countLogin was told, in order. */
   counted: string[];
+  /** Every message the use cases sent, in order (the sender itself is tested in test/unit/runtime/mail). */
+  sent: MailMessage[];
 }
 
 export function authnHarness(): AuthnHarness {
   const store = createMemoryStore();
   const clock = new FixedClock(NOW);
   const counted: string[] = [];
+  const sent: MailMessage[] = [];
   const config = liveConfig();
   const deps: AuthnDeps = {
     config: () => config,
@@ -40,13 +44,15 @@ export function authnHarness(): AuthnHarness {
     totp: store.totp,
     passkeys: store.passkeys,
     relyingParty: { id: 'localhost', origin: 'http://localhost:8443', name: 'Tessera' },
+    mail: { send: async (message) => void sent.push(message) },
+    emailLinkHash: (token) => `keyed:${sha256(`test-key\u0000${token}`)}`,
     // Reversible but not the identity, so a test sees that the stored secret is not the plain key.
     secretBox: {
       seal: (plain) => `sealed:${Buffer.from(plain).toString('base64url')}`,
       open: (sealed) => Buffer.from(sealed.slice('sealed:'.length), 'base64url').toString(),
     },
   };
-  return { deps, store, clock, counted };
+  return { deps, store, clock, counted, sent };
 }
 
 /** A log that keeps each event name with its level. */
