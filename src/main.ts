@@ -193,6 +193,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       passkeys: store.passkeys,
       relyingParty: relyingPartyFor(endpoints.base),
       mail,
+      emailTokens: store.emailTokens,
       // Keyed like client secrets (keys/secrets.ts), under its own label: a leaked table opens no link.
       emailLinkHash: (token) => secrets.hash(`email-link\u0000${token}`),
     };

@@ -6,6 +6,7 @@ import type { Random } from '../shared/random.ts';
 import type {
   AccountStore,
   ConsentStore,
+  EmailTokenStore,
   GrantStore,
   SessionStore,
   ThrottleStore,
@@ -52,6 +53,8 @@ export interface AuthnDeps {
   relyingParty: RelyingParty;
   /** Outgoing email (verification and password-reset links): SMTP, or the development outbox. */
   mail: MailSender;
+  /** The single-use links that verification and password-reset messages carry, by their keyed hash. */
+  emailTokens: EmailTokenStore;
   /** The keyed hash (HMAC under a server data key) of an emailed link's token: all the email-token store keeps. */
   emailLinkHash(token: string): string;
 }

@@ -45,6 +45,7 @@ export function authnHarness(): AuthnHarness {
     passkeys: store.passkeys,
     relyingParty: { id: 'localhost', origin: 'http://localhost:8443', name: 'Tessera' },
     mail: { send: async (message) => void sent.push(message) },
+    emailTokens: store.emailTokens,
     emailLinkHash: (token) => `keyed:${sha256(`test-key\u0000${token}`)}`,
     // Reversible but not the identity, so a test sees that the stored secret is not the plain key.
     secretBox: {
