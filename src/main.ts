@@ -196,6 +196,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       emailTokens: store.emailTokens,
       // Keyed like client secrets (keys/secrets.ts), under its own label: a leaked table opens no link.
       emailLinkHash: (token) => secrets.hash(`email-link\u0000${token}`),
+      emailLinkUrl: (purpose, token) =>
+        `${endpoints.base}${PATHS.authn}/${purpose === 'verify_email' ? 'verify-email' : 'reset-password'}?${new URLSearchParams({ token })}`,
     };
     const tls = config.server.tls;
     const admin: AdminDeps = {

@@ -14,6 +14,7 @@ export const AUDIT_LABELS = {
   'recovery_codes.regenerated': 'Recovery codes replaced',
   'recovery_code.used': 'Recovery code used',
   'password.changed': 'Password changed',
+  'email.verified': 'Email address verified',
   'session.ended': 'Session ended',
   'consent.given': 'Consent given',
   'consent.withdrawn': 'Consent withdrawn',

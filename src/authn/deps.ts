@@ -6,6 +6,7 @@ import type { Random } from '../shared/random.ts';
 import type {
   AccountStore,
   ConsentStore,
+  EmailTokenPurpose,
   EmailTokenStore,
   GrantStore,
   SessionStore,
@@ -57,6 +58,8 @@ export interface AuthnDeps {
   emailTokens: EmailTokenStore;
   /** The keyed hash (HMAC under a server data key) of an emailed link's token: all the email-token store keeps. */
   emailLinkHash(token: string): string;
+  /** The public address of an emailed link's page with its token: /authn/verify-email or /authn/reset-password. */
+  emailLinkUrl(purpose: EmailTokenPurpose, token: string): string;
 }
 
 /** Where a use case writes its audit events: the request's logger, so each line carries the request id. */

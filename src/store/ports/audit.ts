@@ -14,6 +14,8 @@ export type AuditType =
   | 'recovery_codes.regenerated'
   | 'recovery_code.used'
   | 'password.changed'
+  /** A verification link was used: the account's email address is verified (email_verified true). */
+  | 'email.verified'
   | 'session.ended'
   | 'consent.given'
   | 'consent.withdrawn'

@@ -47,6 +47,8 @@ export function authnHarness(): AuthnHarness {
     mail: { send: async (message) => void sent.push(message) },
     emailTokens: store.emailTokens,
     emailLinkHash: (token) => `keyed:${sha256(`test-key\u0000${token}`)}`,
+    emailLinkUrl: (purpose, token) =>
+      `http://localhost:8443/authn/${purpose === 'verify_email' ? 'verify-email' : 'reset-password'}?token=${token}`,
     // Reversible but not the identity, so a test sees that the stored secret is not the plain key.
     secretBox: {
       seal: (plain) => `sealed:${Buffer.from(plain).toString('base64url')}`,
