@@ -38,7 +38,7 @@ export async function commitDraft(
       author: input.author,
       message: input.message,
       createdAt: deps.clock.nowSeconds(),
-      snapshot: sealSecrets(checked.value, deps.secrets, deps.sealSecret),
+      snapshot: sealSecrets(checked.value, deps.secrets, deps.sealSecret, deps.authnSecrets.seal),
     });
   } catch (error) {
     // Another admin committed between our check and our write: the store refused, nothing was written.

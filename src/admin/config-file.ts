@@ -1,6 +1,6 @@
 // Config as code: the clients, APIs, scopes and authenticators of a YAML document, imported as one commit or exported.
 import { type Snapshot, snapshotSchema } from '../config/schema.ts';
-import { validateSnapshot } from '../config/validate.ts';
+import { type ConfigIssue, validateSnapshot } from '../config/validate.ts';
 import { ConflictError } from '../store/ports/errors.ts';
 import type { Revision } from '../store/ports/index.ts';
 import { draftProblems } from './check-draft.ts';
@@ -25,7 +25,7 @@ const KEYS = [
  */
 export function snapshotFromDocument(
   doc: unknown,
-  tools: Pick<AdminDeps, 'secrets' | 'sealSecret'>,
+  tools: Pick<AdminDeps, 'secrets' | 'sealSecret' | 'authnSecrets'>,
 ): Snapshot {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new AdminError('invalid_config', 'the document must be a mapping', {
@@ -48,7 +48,39 @@ export function snapshotFromDocument(
       },
     );
   }
-  return sealSecrets(checked.value, tools.secrets, tools.sealSecret);
+  const unopened = foreignSeals(checked.value, tools.authnSecrets);
+  if (unopened.length > 0) {
+    throw new AdminError(
+      'invalid_config',
+      `the document is not a valid configuration: ${unopened.length} problem(s)`,
+      {
+        issues: unopened,
+      },
+    );
+  }
+  return sealSecrets(checked.value, tools.secrets, tools.sealSecret, tools.authnSecrets.seal);
+}
+
+/**
+ * A sealed upstream secret opens only under the master key of the deployment that sealed it (an export
+ * from elsewhere): refused at import rather than failing at the first sign-in.
+ */
+function foreignSeals(snapshot: Snapshot, box: AdminDeps['authnSecrets']): ConfigIssue[] {
+  return snapshot.authenticators.flatMap((a) => {
+    if (a.type !== 'oidc' || a.client_secret_sealed === undefined || a.client_secret !== undefined) return [];
+    try {
+      box.open(a.client_secret_sealed);
+      return [];
+    } catch {
+      return [
+        {
+          path: `authenticators[${a.id}].client_secret_sealed`,
+          message:
+            "this sealed secret does not open with this server's master key (it was exported elsewhere): give client_secret instead",
+        },
+      ];
+    }
+  });
 }
 
 /** What `config export` writes: the entries of a revision, secrets only as their keyed hashes or sealed. */

@@ -1,7 +1,9 @@
 // What the admin services are given by main.ts: stores, the secret hasher and sealer, time, randomness and a live-reload hook.
 
 import type { AuditRecorder } from '../authn/audit.ts';
+import type { SecretBox } from '../authn/deps.ts';
 import type { Snapshot } from '../config/schema.ts';
+import type { OutboundSettings } from '../keys/outbound.ts';
 import type { SecretHasher } from '../keys/secrets.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
@@ -16,6 +18,10 @@ export interface AdminDeps {
   secrets: SecretHasher;
   /** client_secret_jwt: seals a secret under the master key (keys/sealed-secret.ts). */
   sealSecret(secret: string): string;
+  /** Upstream providers' client secrets (oidc authenticators): sealed in the 'authn-secret' context (keys/sealed-authn.ts). */
+  authnSecrets: SecretBox;
+  /** The SSRF guard's settings for checking an upstream provider's discovery document (keys/outbound.ts). */
+  outbound: OutboundSettings;
   clock: Clock;
   random: Random;
   /** Makes a new revision live on this node at once; other nodes follow within a second. */

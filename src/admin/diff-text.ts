@@ -39,7 +39,7 @@ export function formatDiff(changes: readonly EntityChange[]): string {
         : head,
     );
     for (const field of folded ? folded.fields : change.fields) {
-      lines.push(`    ${fieldWords(change.kind, field.field)}: ${describeField(field)}`);
+      lines.push(`    ${fieldWords(change.kind, field.field, change.type)}: ${describeField(field)}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -24,6 +24,8 @@ export interface EntityChange {
   id: string;
   action: 'added' | 'removed' | 'changed';
   fields: FieldChange[];
+  /** An authenticator's type: a field's words can depend on it (a TOTP issuer is a name, an OIDC one a URL). */
+  type?: string;
 }
 
 type Entry = Record<string, unknown>;
@@ -41,7 +43,14 @@ export const ENTITY_LISTS: readonly { kind: EntityKind; list: keyof Snapshot; ke
 ];
 
 /** Hashes are shown as a fact, not a value: a diff is something people paste into tickets. */
-const SECRET_FIELDS = new Set(['secret_hash', 'secret', 'secret_sealed']);
+const SECRET_FIELDS = new Set([
+  'secret_hash',
+  'secret',
+  'secret_sealed',
+  // An upstream provider's client secret (oidc authenticators), given or sealed.
+  'client_secret',
+  'client_secret_sealed',
+]);
 
 function flatten(entry: Entry, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
   for (const [key, value] of Object.entries(entry)) {
@@ -94,14 +103,19 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): EntityChange[]
   for (const { kind, list, key } of ENTITY_LISTS) {
     const old = new Map(((before[list] ?? []) as Entry[]).map((e) => [String(e[key]), e]));
     const now = new Map(((after[list] ?? []) as Entry[]).map((e) => [String(e[key]), e]));
+    const typed = (entry: Entry | undefined) =>
+      kind === 'authenticator' && typeof entry?.['type'] === 'string' ? { type: entry['type'] } : {};
     for (const [id, entry] of old) {
-      if (!now.has(id)) changes.push({ kind, id, action: 'removed', fields: [] });
+      if (!now.has(id)) changes.push({ kind, id, action: 'removed', fields: [], ...typed(entry) });
       else if (!isDeepStrictEqual(entry, now.get(id))) {
-        changes.push({ kind, id, action: 'changed', fields: fieldChanges(entry, now.get(id)) });
+        const fields = fieldChanges(entry, now.get(id));
+        changes.push({ kind, id, action: 'changed', fields, ...typed(now.get(id)) });
       }
     }
     for (const [id, entry] of now) {
-      if (!old.has(id)) changes.push({ kind, id, action: 'added', fields: fieldChanges(undefined, entry) });
+      if (!old.has(id)) {
+        changes.push({ kind, id, action: 'added', fields: fieldChanges(undefined, entry), ...typed(entry) });
+      }
     }
   }
   // The registration policy is one setting, not a list: shown as one entry when it changes.

@@ -94,6 +94,15 @@ const FIELDS: Record<EntityKind, Record<string, string>> = {
     type: 'sign-in method',
     registration: 'self-registration',
     issuer: 'name in authenticator apps',
+    // Another provider (oidc): what its settings page calls them.
+    name: 'provider name',
+    client_id: 'client ID at the provider',
+    secret: 'client secret',
+    token_endpoint_auth_method: 'client authentication at the provider',
+    scopes: 'scopes asked for',
+    create_accounts: 'create accounts for new users',
+    claims: 'profile fields from the provider',
+    trust_upstream_authentication: "trust the provider's sign-in method",
   },
   trusted_issuer: { issuer: 'issuer', name: 'name', jwks: 'public keys', jwks_uri: 'public keys URL' },
   policy: {
@@ -103,6 +112,11 @@ const FIELDS: Record<EntityKind, Record<string, string>> = {
     steps: 'steps',
     enrol: 'set up at sign-in',
   },
+};
+
+/** Where one authenticator type names a shared field differently: an oidc issuer is the provider's URL. */
+const TYPE_FIELDS: Record<string, Record<string, string>> = {
+  oidc: { issuer: 'issuer URL' },
 };
 
 /** Form fields of the admin pages that are no config field (the wizard's, the commit form's). */
@@ -134,7 +148,12 @@ const VALUE_WORDS: Record<string, Record<string, string>> = {
   token_endpoint_auth_method: AUTH_METHOD_WORDS,
   access_token_format: { jwt: 'JWT', opaque: 'opaque' },
   profile: { fapi2: 'FAPI 2.0' },
-  type: { 'html-form': 'username and password form' },
+  type: {
+    'html-form': 'username and password form',
+    totp: 'authenticator app codes',
+    passkey: 'passkeys',
+    oidc: 'another provider (OpenID Connect)',
+  },
 };
 
 const SECONDS = /(lifetime|reuse_grace|rate_window)$/;
@@ -145,8 +164,13 @@ export const capitalise = (text: string): string => text.charAt(0).toUpperCase()
  * A field of an entry in words, e.g. `token_endpoint_auth_method` of a client: "client authentication".
  * Without a kind (a form whose entry is plain from the page) only the form's own fields have words.
  */
-export function fieldWords(kind: EntityKind | undefined, field: string): string {
+export function fieldWords(kind: EntityKind | undefined, field: string, type?: string): string {
   const bare = field.replace(/\[\d+\]/g, '');
+  if (kind === 'authenticator' && type === 'oidc' && bare.startsWith('claims.')) {
+    return `profile field ${bare.slice('claims.'.length)}, from the provider's claim`;
+  }
+  const typed = kind === 'authenticator' && type !== undefined ? TYPE_FIELDS[type]?.[bare] : undefined;
+  if (typed !== undefined) return typed;
   const known = kind && (FIELDS[kind][bare] ?? FIELDS[kind][bare.split('.')[0]!]);
   return known ?? FORM_FIELDS[bare] ?? bare.replace(/_/g, ' ');
 }
@@ -172,7 +196,11 @@ export function valueWords(field: string, value: unknown): string {
  * Where a refusal points, in words: `clients[www].token_endpoint_auth_method` reads "Client www:
  * client authentication", and a path inside one entry's form (`jwks_uri`) reads "JWKS URL".
  */
-export function pathWords(path: string, kind?: EntityKind): string {
+export function pathWords(
+  path: string,
+  kind?: EntityKind,
+  typeOf?: (authenticatorId: string) => string | undefined,
+): string {
   if (path === '' || path === '(root)') return '';
   const entry = /^(authenticators|policies|scopes|apis|trusted_issuers|clients)\[([^\]]+)\]\.?/.exec(path);
   if (!entry && path.startsWith('registration.')) {
@@ -182,13 +210,15 @@ export function pathWords(path: string, kind?: EntityKind): string {
   const entryKind = LIST_KIND[entry[1]!]!;
   const rest = path.slice(entry[0].length);
   const name = `${capitalise(KIND_WORDS[entryKind])} ${entry[2]}`;
-  return rest === '' ? name : `${name}: ${fieldWords(entryKind, rest)}`;
+  const type = entryKind === 'authenticator' ? typeOf?.(entry[2]!) : undefined;
+  return rest === '' ? name : `${name}: ${fieldWords(entryKind, rest, type)}`;
 }
 
 /** Issues with a `label` in words next to their path, for the pages. */
 export function labelIssues(
   issues: readonly ConfigIssue[],
   kind?: EntityKind,
+  typeOf?: (authenticatorId: string) => string | undefined,
 ): (ConfigIssue & { label: string })[] {
-  return issues.map((issue) => ({ ...issue, label: pathWords(issue.path, kind) }));
+  return issues.map((issue) => ({ ...issue, label: pathWords(issue.path, kind, typeOf) }));
 }

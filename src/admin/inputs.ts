@@ -7,8 +7,8 @@ import {
   clientSchema,
   FACTOR_ROLES,
   htmlFormAuthenticatorSchema,
+  oidcAuthenticatorSchema,
   scopeSchema,
-  totpAuthenticatorSchema,
 } from '../config/schema.ts';
 import { passkeyAuthenticatorSchema } from '../config/schema-authn.ts';
 import { tokenExchangeSchema } from '../config/schema-exchange.ts';
@@ -77,6 +77,14 @@ export const authenticatorCreateInput = z.preprocess((value, ctx) => {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
   const record = value as Record<string, unknown>;
   if (!('type' in record)) return { ...record, type: 'html-form' };
+  // The sealed form is Tessera's own: a provider's secret is given in plaintext and sealed on the way in.
+  if ('client_secret_sealed' in record) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['client_secret_sealed'],
+      message: "give the provider's secret as client_secret: Tessera seals it",
+    });
+  }
   // An unknown type stops the union at its discriminator; the id is still checked, so both are reported.
   if (!Object.hasOwn(FACTOR_ROLES, String(record['type']))) {
     const id = htmlFormAuthenticatorSchema.shape.id.safeParse(record['id']);
@@ -90,12 +98,32 @@ export const authenticatorCreateInput = z.preprocess((value, ctx) => {
   return value;
 }, authenticatorSchema);
 
-/** What may change after creation: html-form's registration switch, TOTP's issuer label, passkey settings. */
+const oidc = oidcAuthenticatorSchema.shape;
+
+/**
+ * What may change after creation: html-form's registration and email settings, TOTP's issuer label, passkey
+ * settings, and every setting of another provider (oidc). Each field is checked against its type's schema
+ * once merged, so a field of another type is refused by name.
+ */
 export const authenticatorPatchInput = patchOf({
   registration: htmlFormAuthenticatorSchema.shape.registration,
-  issuer: totpAuthenticatorSchema.shape.issuer,
+  require_verified_email: htmlFormAuthenticatorSchema.shape.require_verified_email,
+  password_reset: htmlFormAuthenticatorSchema.shape.password_reset,
+  issuer: z.string().max(2048).meta({
+    description: "TOTP: the name authenticator apps show (totp); OIDC: the provider's issuer URL (oidc).",
+  }),
   user_verification: passkeyAuthenticatorSchema.shape.user_verification,
   passwordless: passkeyAuthenticatorSchema.shape.passwordless,
+  name: oidc.name,
+  client_id: oidc.client_id,
+  client_secret: z.string().min(1).max(512).meta({
+    description: 'A new secret for the provider (oidc); omitted, the current one is kept. Write-only.',
+  }),
+  token_endpoint_auth_method: oidc.token_endpoint_auth_method,
+  scopes: oidc.scopes,
+  create_accounts: oidc.create_accounts,
+  claims: oidc.claims,
+  trust_upstream_authentication: oidc.trust_upstream_authentication,
 });
 
 export const commitInput = z
@@ -122,7 +150,17 @@ export type AuthenticatorCreateInput =
   | Omit<z.input<typeof htmlFormAuthenticatorSchema>, 'type'>;
 export type AuthenticatorPatch = {
   registration?: boolean;
+  require_verified_email?: boolean;
+  password_reset?: boolean;
   issuer?: string;
   user_verification?: 'required' | 'preferred';
   passwordless?: boolean;
+  name?: string;
+  client_id?: string;
+  client_secret?: string;
+  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'none';
+  scopes?: string[];
+  create_accounts?: boolean;
+  claims?: Record<string, string>;
+  trust_upstream_authentication?: boolean;
 };

@@ -1,6 +1,7 @@
 // The profiles overview: the Token Service and the Authentication Service, with their endpoints (UI and API share it).
 import { type Endpoints, PATHS } from '../config/endpoints.ts';
 import type { Snapshot } from '../config/schema.ts';
+import { authenticatorView } from './views.ts';
 
 export function profiles(endpoints: Endpoints, snapshot: Snapshot) {
   const authn = endpoints.base + PATHS.authn;
@@ -22,7 +23,7 @@ export function profiles(endpoints: Endpoints, snapshot: Snapshot) {
     authentication_service: {
       endpoints: { base: authn, account: `${authn}/account` },
       authenticators: snapshot.authenticators.map((a) => ({
-        ...a,
+        ...authenticatorView(a),
         login: `${authn}/authenticate/${a.type}/${encodeURIComponent(a.id)}`,
       })),
     },

@@ -30,6 +30,7 @@ import type {
 } from './inputs.ts';
 import { createPolicy, deletePolicy, updatePolicy } from './policy-edits.ts';
 import { authorName, draftOwner, type Principal } from './principal.ts';
+import { checkProvider, type ProviderCheck } from './provider-check.ts';
 import { clearRegistrationPolicy, updateRegistrationPolicy } from './registration-policy-edits.ts';
 import { createScope, deleteScope, updateScope } from './scope-edits.ts';
 import { createTrustedIssuer, deleteTrustedIssuer, updateTrustedIssuer } from './trusted-issuer-edits.ts';
@@ -111,9 +112,12 @@ export function createAdminService(deps: AdminDeps) {
     clearRegistrationPolicy: (who: Principal) => edit(who, (s) => clearRegistrationPolicy(s)),
 
     createAuthenticator: (who: Principal, input: AuthenticatorCreateInput) =>
-      edit(who, (s) => createAuthenticator(s, input)),
+      edit(who, (s) => createAuthenticator(s, input, deps)),
     updateAuthenticator: (who: Principal, id: string, patch: AuthenticatorPatch) =>
-      edit(who, (s) => updateAuthenticator(s, id, patch)),
+      edit(who, (s) => updateAuthenticator(s, id, patch, deps)),
+    /** Reads another provider's discovery document through the SSRF guard and says what it found. */
+    checkProvider: (issuer: string, method?: string): Promise<ProviderCheck> =>
+      checkProvider(issuer, deps.outbound, method),
     deleteAuthenticator: (who: Principal, id: string) => edit(who, (s) => deleteAuthenticator(s, id)),
 
     commit: (who: Principal, message: string): Promise<Revision> =>

@@ -1,5 +1,10 @@
-// What admins see of the configuration: clients without their secret hash, and search over the client list.
-import { type ClientConfig, type Snapshot, STANDARD_SCOPES } from '../config/schema.ts';
+// What admins see of the configuration: clients and upstream providers without their secrets, and search over the client list.
+import {
+  type AuthenticatorConfig,
+  type ClientConfig,
+  type Snapshot,
+  STANDARD_SCOPES,
+} from '../config/schema.ts';
 
 export type ClientView = Omit<ClientConfig, 'secret' | 'secret_hash' | 'secret_sealed'> & {
   /** A secret is set; its value can never be shown again, only reset. */
@@ -12,9 +17,25 @@ export function clientView(client: ClientConfig): ClientView {
   return { ...visible, has_secret: hasSecret };
 }
 
+type OidcConfig = Extract<AuthenticatorConfig, { type: 'oidc' }>;
+
+export type AuthenticatorView =
+  | Exclude<AuthenticatorConfig, { type: 'oidc' }>
+  | (Omit<OidcConfig, 'client_secret' | 'client_secret_sealed'> & {
+      /** The provider's client secret is set; it is never shown again, only replaced. */
+      has_client_secret: boolean;
+    });
+
+/** An authenticator as admins see it: an upstream provider's secret only as the fact that one is set. */
+export function authenticatorView(authenticator: AuthenticatorConfig): AuthenticatorView {
+  if (authenticator.type !== 'oidc') return authenticator;
+  const { client_secret: secret, client_secret_sealed: sealed, ...visible } = authenticator;
+  return { ...visible, has_client_secret: secret !== undefined || sealed !== undefined };
+}
+
 export function snapshotView(snapshot: Snapshot) {
   return {
-    authenticators: snapshot.authenticators,
+    authenticators: snapshot.authenticators.map(authenticatorView),
     scopes: snapshot.scopes,
     apis: snapshot.apis,
     clients: snapshot.clients.map(clientView),

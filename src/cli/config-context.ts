@@ -6,10 +6,18 @@ import { openLocal } from './local.ts';
 
 export async function openAdmin(opts: Overrides) {
   const local = await openLocal(opts);
-  const [{ createAdminService }, { sealSecret }, { createAuditRecorder }] = await Promise.all([
+  const [
+    { createAdminService },
+    { sealSecret },
+    { createAuditRecorder },
+    { authnSecretBox },
+    { outboundSettings },
+  ] = await Promise.all([
     import('../admin/service.ts'),
     import('../keys/sealed-secret.ts'),
     import('../authn/audit.ts'),
+    import('../keys/sealed-authn.ts'),
+    import('../keys/outbound.ts'),
   ]);
   const service = createAdminService({
     config: local.store.config,
@@ -17,6 +25,8 @@ export async function openAdmin(opts: Overrides) {
     impact: local.store.impact,
     secrets: local.secrets,
     sealSecret: (secret) => sealSecret(local.dataKeys['secret-sealing'], secret),
+    authnSecrets: authnSecretBox(local.dataKeys['secret-sealing']),
+    outbound: outboundSettings(local.config.server.outbound, local.config.server.base_url),
     clock: systemClock,
     random: cryptoRandom,
     // Running servers pick a commit up with their poller within a second.

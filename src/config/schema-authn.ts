@@ -60,8 +60,20 @@ export const oidcAuthenticatorSchema = z
     token_endpoint_auth_method: z
       .enum(['client_secret_basic', 'client_secret_post', 'none'])
       .default('client_secret_basic'),
-    /** Scopes asked of the upstream; openid is always sent. */
-    scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).default(['openid', 'profile', 'email']),
+    /** Scopes asked of the upstream (RFC 6749 §3.3 tokens); openid is added when missing, repeats are dropped. */
+    scopes: z
+      .array(
+        z
+          .string()
+          .max(200)
+          .regex(
+            /^[\x21\x23-\x5b\x5d-\x7e]+$/,
+            'a scope is printable characters without spaces, quotes or backslashes',
+          ),
+      )
+      .max(30)
+      .overwrite((scopes) => [...new Set(scopes.includes('openid') ? scopes : ['openid', ...scopes])])
+      .default(['openid', 'profile', 'email']),
     /** Just-in-time accounts: an unknown upstream identity creates a local account; off, it must be linked. */
     create_accounts: z.boolean().default(false),
     /** Local profile claim -> upstream claim it is filled from (at account creation and each login). */

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { type Snapshot, STANDARD_SCOPES, snapshotSchema } from './schema.ts';
 import { exchangeCrossCheck } from './schema-exchange.ts';
+import { oidcIssues } from './validate-oidc.ts';
 import { policyIssues } from './validate-policies.ts';
 
 export interface ConfigIssue {
@@ -79,6 +80,7 @@ export function crossCheck(snapshot: Snapshot, prefix: readonly PropertyKey[] = 
   });
   issues.push(...exchangeCrossCheck(snapshot, at));
   issues.push(...policyIssues(snapshot, at));
+  issues.push(...oidcIssues(snapshot, at));
   return issues;
 }
 

@@ -1,10 +1,13 @@
-// Admin API: authenticators (html-form logins with registration on or off, TOTP second factors).
+// Admin API: authenticators of every type (html-form, totp, passkey, and other providers through OpenID
+// Connect, whose client secret is write-only), and the check of a provider's discovery document.
 import { z } from 'zod';
 import { notFound } from '../../admin/errors.ts';
 import { authenticatorCreateInput, authenticatorPatchInput } from '../../admin/inputs.ts';
+import { authenticatorView } from '../../admin/views.ts';
 import type { Snapshot } from '../../config/schema.ts';
+import { oidcAuthenticatorSchema } from '../../config/schema.ts';
 import { operation } from './operation.ts';
-import { authenticatorViewSchema } from './schemas.ts';
+import { authenticatorViewSchema, providerCheckSchema } from './schemas.ts';
 
 const byId = z.object({ id: z.string().min(1).max(100) });
 const tag = 'Authenticators';
@@ -12,8 +15,15 @@ const tag = 'Authenticators';
 const view = (snapshot: Snapshot, id: string) => {
   const found = snapshot.authenticators.find((a) => a.id === id);
   if (!found) throw notFound(`authenticator "${id}"`);
-  return found;
+  return authenticatorView(found);
 };
+
+const checkInput = z
+  .object({
+    issuer: z.string().min(1).max(2048),
+    token_endpoint_auth_method: oidcAuthenticatorSchema.shape.token_endpoint_auth_method.unwrap().optional(),
+  })
+  .strict();
 
 export const authenticatorOperations = [
   operation({
@@ -29,17 +39,17 @@ export const authenticatorOperations = [
       },
     },
     async handle({ principal, service }) {
-      return {
-        status: 200,
-        body: { authenticators: (await service.draft(principal)).snapshot.authenticators },
-      };
+      const { snapshot } = await service.draft(principal);
+      return { status: 200, body: { authenticators: snapshot.authenticators.map(authenticatorView) } };
     },
   }),
   operation({
     method: 'POST',
     path: '/authenticators',
     operationId: 'createAuthenticator',
-    summary: 'Create an authenticator (html-form or totp) in your draft',
+    summary: 'Create an authenticator (html-form, totp, passkey or oidc) in your draft',
+    description:
+      'For oidc, client_secret is the secret the provider issued: it is sealed under the master key at once and never returned (has_client_secret says one is set). openid is added to scopes when missing.',
     tag,
     body: authenticatorCreateInput,
     responses: { 201: { description: 'Created in your draft', schema: authenticatorViewSchema } },
@@ -50,10 +60,26 @@ export const authenticatorOperations = [
     },
   }),
   operation({
+    method: 'POST',
+    path: '/authenticators/check-provider',
+    operationId: 'checkProvider',
+    summary: 'Check another provider: fetch its discovery document and say what was found',
+    description:
+      'Fetched through the same guard as other outbound requests (no private or link-local addresses, a timeout and a size limit, no redirects). Nothing is saved.',
+    tag,
+    body: checkInput,
+    responses: { 200: { description: 'What the check found', schema: providerCheckSchema } },
+    async handle({ body, service }) {
+      return { status: 200, body: await service.checkProvider(body.issuer, body.token_endpoint_auth_method) };
+    },
+  }),
+  operation({
     method: 'PATCH',
     path: '/authenticators/{id}',
     operationId: 'updateAuthenticator',
-    summary: 'Turn account registration on or off (html-form), or rename the app label (totp), in your draft',
+    summary: 'Change the settings given of an authenticator in your draft',
+    description:
+      'html-form: registration, require_verified_email, password_reset; totp: issuer (the app label); passkey: user_verification, passwordless; oidc: any of its settings. An oidc client_secret left out keeps the current one; a new one replaces it.',
     tag,
     params: byId,
     body: authenticatorPatchInput,
@@ -69,7 +95,7 @@ export const authenticatorOperations = [
     path: '/authenticators/{id}',
     operationId: 'deleteAuthenticator',
     summary: 'Delete an authenticator in your draft',
-    description: 'Clients still using it make the commit fail, naming them.',
+    description: 'Clients or policies still using it make the commit fail, naming them.',
     tag,
     params: byId,
     responses: { 204: { description: 'Deleted in your draft' } },

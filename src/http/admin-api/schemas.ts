@@ -1,6 +1,14 @@
 // Response bodies of the admin API as zod schemas: they document the API and the tests check real answers against them.
 import { z } from 'zod';
-import { apiSchema, authenticatorSchema, clientSchema, scopeSchema } from '../../config/schema.ts';
+import {
+  apiSchema,
+  clientSchema,
+  htmlFormAuthenticatorSchema,
+  oidcAuthenticatorSchema,
+  scopeSchema,
+  totpAuthenticatorSchema,
+} from '../../config/schema.ts';
+import { passkeyAuthenticatorSchema } from '../../config/schema-authn.ts';
 
 export const issueSchema = z.object({ path: z.string(), message: z.string() });
 
@@ -53,7 +61,32 @@ export const apiViewSchema = z.object({
   clients: z.array(z.string()).meta({ description: 'The clients allowed to get tokens for this API.' }),
 });
 
-export const authenticatorViewSchema = authenticatorSchema;
+const {
+  client_secret: _clientSecret,
+  client_secret_sealed: _clientSecretSealed,
+  ...visibleOidcFields
+} = oidcAuthenticatorSchema.shape;
+
+/** An authenticator as the API shows it: another provider's client secret only as the fact that one is set. */
+export const authenticatorViewSchema = z.discriminatedUnion('type', [
+  htmlFormAuthenticatorSchema,
+  totpAuthenticatorSchema,
+  passkeyAuthenticatorSchema,
+  z.object({
+    ...visibleOidcFields,
+    has_client_secret: z
+      .boolean()
+      .meta({ description: "The provider's client secret is set; it is write-only and never shown." }),
+  }),
+]);
+
+export const providerCheckSchema = z.object({
+  ok: z.boolean().meta({ description: 'The discovery document was found and names this issuer.' }),
+  problem: z.enum(['invalid_issuer', 'unreachable', 'not_a_provider', 'issuer_mismatch']).optional(),
+  message: z.string().meta({ description: 'What was found, in words.' }),
+  authorizationEndpoint: z.string().optional(),
+  notes: z.array(z.string()).optional().meta({ description: 'What would stop or weaken sign-ins.' }),
+});
 
 const fieldChangeSchema = z.object({
   field: z.string(),

@@ -4,11 +4,15 @@ import { AdminError } from '../../admin/errors.ts';
 import { labelIssues } from '../../admin/field-labels.ts';
 import { commitInput } from '../../admin/inputs.ts';
 import { parseInput } from '../../admin/parse.ts';
+import type { Snapshot } from '../../config/schema.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import { diffView, issuesOf } from './diff-view.ts';
 import { field, formOf, queryOf } from './forms.ts';
 import { adminPage, type Ui } from './render.ts';
+
+/** An authenticator's type, for words that depend on it (an oidc issuer is a URL, a TOTP one a name). */
+const typeIn = (snapshot: Snapshot, id: string) => snapshot.authenticators.find((a) => a.id === id)?.type;
 
 export function changeRoutes(app: FastifyInstance, ui: Ui): void {
   const { base, service } = ui;
@@ -30,10 +34,13 @@ export function changeRoutes(app: FastifyInstance, ui: Ui): void {
       {
         title: 'Changes',
         section: 'changes',
-        draft: { ...draft, issues: labelIssues(draft.issues) },
+        draft: {
+          ...draft,
+          issues: labelIssues(draft.issues, undefined, (id) => typeIn(draft.snapshot, id)),
+        },
         changes: diffView(draft.changes),
         impact,
-        refusal: extra.refusal ?? [],
+        refusal: labelIssues(extra.refusal ?? [], undefined, (id) => typeIn(draft.snapshot, id)),
         refusalTitle: extra.refusalTitle ?? '',
         message: extra.message ?? '',
         notice: field(queryOf(request), 'notice'),

@@ -6,14 +6,14 @@ import { fieldWords, KIND_WORDS, labelIssues, valueWords } from '../../admin/fie
 import type { ConfigIssue } from '../../config/validate.ts';
 
 /** One field in words: lists as items in and out, a list on one side only as its items, or "(none)". */
-function fieldView(kind: EntityChange['kind'], { field, before, after }: FieldChange) {
+function fieldView(kind: EntityChange['kind'], { field, before, after }: FieldChange, type?: string) {
   const words = (value: unknown) => valueWords(field, value);
   const text = (value: unknown) => {
     if (value === undefined) return undefined;
     if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map(words).join(', ');
     return words(value);
   };
-  const label = fieldWords(kind, field);
+  const label = fieldWords(kind, field, type);
   if (Array.isArray(before) && Array.isArray(after)) {
     const was = before.map(words);
     const now = after.map(words);
@@ -34,8 +34,8 @@ export function diffView(changes: readonly EntityChange[]) {
       ...change,
       kindWords: KIND_WORDS[change.kind],
       headline: folded?.headline ?? '',
-      fields: (folded ? folded.fields : change.fields).map((f) => fieldView(change.kind, f)),
-      defaults: (folded?.defaults ?? []).map((f) => fieldView(change.kind, f)),
+      fields: (folded ? folded.fields : change.fields).map((f) => fieldView(change.kind, f, change.type)),
+      defaults: (folded?.defaults ?? []).map((f) => fieldView(change.kind, f, change.type)),
     };
   });
 }

@@ -2,6 +2,7 @@
 import { createAdminService } from '../../../src/admin/service.ts';
 import { createAuditRecorder } from '../../../src/authn/audit.ts';
 import { type Snapshot, type SnapshotInput, snapshotSchema } from '../../../src/config/schema.ts';
+import { authnSecretBox } from '../../../src/keys/sealed-authn.ts';
 import { sealSecret } from '../../../src/keys/sealed-secret.ts';
 import { createSecretHasher } from '../../../src/keys/secrets.ts';
 import { FixedClock } from '../../../src/shared/clock.ts';
@@ -42,6 +43,8 @@ export function adminFixture(declared: Snapshot = snapshotOf()) {
     impact: store.impact,
     secrets,
     sealSecret: (secret: string) => sealSecret(MASTER_KEY, secret),
+    authnSecrets: authnSecretBox(MASTER_KEY),
+    outbound: { timeout: 3, maxBytes: 65_536, allowLoopback: true, allowPrivateNetworks: false },
     clock,
     random: countingRandom(),
     onCommit: async () => {
