@@ -14,6 +14,8 @@ export const AUDIT_LABELS = {
   'recovery_codes.regenerated': 'Recovery codes replaced',
   'recovery_code.used': 'Recovery code used',
   'password.changed': 'Password changed',
+  'password.reset_requested': 'Password reset requested',
+  'password.reset': 'Password reset by email link',
   'email.verified': 'Email address verified',
   'session.ended': 'Session ended',
   'consent.given': 'Consent given',
@@ -46,6 +48,8 @@ const DETAIL_LABELS: Record<string, string> = {
   before: 'Recorded before',
   deleted: 'Events deleted',
   name: 'Name',
+  sent: 'Message sent',
+  sessions_ended: 'Sessions ended',
 };
 
 /** A detail key in words: the known ones from the table, others with their underscores as spaces. */

@@ -14,6 +14,10 @@ export type AuditType =
   | 'recovery_codes.regenerated'
   | 'recovery_code.used'
   | 'password.changed'
+  /** Someone asked for a reset link for the account (recorded only for an account that exists). */
+  | 'password.reset_requested'
+  /** The password was set through a reset link. */
+  | 'password.reset'
   /** A verification link was used: the account's email address is verified (email_verified true). */
   | 'email.verified'
   | 'session.ended'
