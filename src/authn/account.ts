@@ -1,6 +1,7 @@
 // The account page's use cases: who is signed in, the consents they gave, and editing their profile.
 import type { Account, Session } from '../store/ports/index.ts';
 import type { AuthnDeps } from './deps.ts';
+import { type Asker, emailOf, type SendOutcome, sendVerification } from './email/verification.ts';
 import { applyProfile } from './profile.ts';
 import { findSession } from './sessions.ts';
 
@@ -30,14 +31,21 @@ export async function consentsOf(
   );
 }
 
-/** Applies the profile form to the account's claims and saves them, or returns the field errors. */
+/**
+ * Applies the profile form to the account's claims and saves them, or returns the field errors. A new email
+ * address is unverified (applyProfile) and gets a verification link; `verification` says what became of it.
+ */
 export async function updateProfile(
-  account: Pick<Account, 'id' | 'claims'>,
+  account: Account,
   form: Record<string, string>,
-  deps: Pick<AuthnDeps, 'accounts' | 'clock'>,
-): Promise<{ ok: true } | { ok: false; errors: Record<string, string> }> {
+  deps: AuthnDeps,
+  asker: Asker,
+): Promise<{ ok: true; verification?: SendOutcome } | { ok: false; errors: Record<string, string> }> {
   const result = applyProfile(account.claims, form, deps.clock.nowSeconds());
   if (!result.ok) return result;
   await deps.accounts.updateClaims(account.id, result.claims);
-  return { ok: true };
+  const updated = { ...account, claims: result.claims };
+  const email = emailOf(updated);
+  if (email === undefined || email === emailOf(account)) return { ok: true };
+  return { ok: true, verification: await sendVerification(updated, asker, deps) };
 }

@@ -2,6 +2,7 @@
 import type { Clock } from '../shared/clock.ts';
 import { DuplicateError } from '../store/ports/errors.ts';
 import type { Account, AccountStore } from '../store/ports/index.ts';
+import { isEmailAddress } from './email/address.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
 export const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
@@ -14,6 +15,8 @@ export interface RegistrationInput {
   password: string;
   email?: string | undefined;
   name?: string | undefined;
+  /** An authenticator whose logins need a verified email address (require_verified_email) needs one to verify. */
+  emailRequired?: boolean | undefined;
 }
 
 export type FieldErrors = Partial<Record<'username' | 'password' | 'email' | 'name', string>>;
@@ -25,9 +28,11 @@ export function validateRegistration(input: RegistrationInput): FieldErrors {
   }
   if (input.password.length < MIN_PASSWORD) errors.password = `Use at least ${MIN_PASSWORD} characters.`;
   if (input.password.length > MAX_PASSWORD) errors.password = `Use at most ${MAX_PASSWORD} characters.`;
-  if (input.email !== undefined && input.email !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email)) {
+  if (input.email !== undefined && input.email !== '' && !isEmailAddress(input.email)) {
     errors.email = 'Enter an email address such as name@example.com.';
   }
+  if (input.emailRequired && (input.email ?? '') === '')
+    errors.email = 'Enter your email address: we send a link to it to confirm it is yours.';
   if (input.name !== undefined && input.name.length > 200) errors.name = 'Use at most 200 characters.';
   return errors;
 }

@@ -1,4 +1,5 @@
 // Profile attributes an account carries (OIDC Core §5.1 standard claims) and the rules for editing them.
+import { isEmailAddress } from './email/address.ts';
 
 export interface ProfileField {
   name: string;
@@ -9,8 +10,6 @@ export interface ProfileField {
   check?: (value: string) => string | undefined;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export const PROFILE_FIELDS: readonly ProfileField[] = [
   { name: 'name', label: 'Full name', autocomplete: 'name' },
   { name: 'given_name', label: 'Given name', autocomplete: 'given-name' },
@@ -20,7 +19,7 @@ export const PROFILE_FIELDS: readonly ProfileField[] = [
     name: 'email',
     label: 'Email',
     autocomplete: 'email',
-    check: (v) => (EMAIL.test(v) ? undefined : 'Enter an email address such as name@example.com.'),
+    check: (v) => (isEmailAddress(v) ? undefined : 'Enter an email address such as name@example.com.'),
   },
   {
     name: 'phone_number',

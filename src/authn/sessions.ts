@@ -23,19 +23,23 @@ export async function startSession(
     amr?: readonly string[];
     userAgent?: string | undefined;
     address?: string | undefined;
+    /** When the first factor was proven, if before now (a login finished once the email was verified). */
+    authTime?: number | undefined;
   },
   deps: { sessions: SessionStore; clock: Clock; random: Random },
 ): Promise<string> {
   const token = deps.random.token(32);
   const now = deps.clock.nowSeconds();
+  // OIDC Core §2: auth_time is when the person authenticated, not when the session happened to start.
+  const authTime = Math.min(input.authTime ?? now, now);
   await deps.sessions.create({
     idHash: sha256(token),
     accountId: input.accountId,
     authenticator: input.authenticator,
     acr: input.acr,
-    authTime: now,
+    authTime,
     expiresAt: now + input.lifetime,
-    factors: [{ authenticator: input.authenticator, amr: [...(input.amr ?? ['pwd'])], at: now }],
+    factors: [{ authenticator: input.authenticator, amr: [...(input.amr ?? ['pwd'])], at: authTime }],
     createdAt: now,
     lastSeen: now,
     // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point

@@ -27,6 +27,7 @@ import { authnPasskeyRoutes } from './routes/authn-passkey.ts';
 import { authnStepRoutes } from './routes/authn-steps.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { deviceRoutes } from './routes/device.ts';
+import { emailVerificationRoutes } from './routes/email-verification.ts';
 import { logoutRoutes } from './routes/logout.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { oauthRoutes } from './routes/oauth.ts';
@@ -169,6 +170,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   authnPasskeyRoutes(app, deps);
   consentRoutes(app, deps);
   deviceRoutes(app, deps);
+  emailVerificationRoutes(app, deps);
   accountRoutes(app, deps);
   logoutRoutes(app, deps);
   await adminRoutes(app, deps, traces);

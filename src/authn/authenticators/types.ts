@@ -10,6 +10,7 @@ import type { ZodType } from 'zod';
 import type { AuthenticatorConfig } from '../../config/schema.ts';
 import type { Session } from '../../store/ports/index.ts';
 import type { AuthnDeps, AuthnLog } from '../deps.ts';
+import type { SendOutcome } from '../email/verification.ts';
 
 /** Form values a page shows again (never a secret), by field name. */
 export type Values = Record<string, string>;
@@ -31,6 +32,8 @@ export interface Attempt {
   userAgent?: string;
   /** The browser's WebAuthn challenge handle (its passkey/challenges.ts cookie), for passkey ceremonies. */
   challenge?: string;
+  /** The reader's languages, best first (ui_locales, Accept-Language), for a message sent on the way. */
+  languages?: readonly string[];
   log: AuthnLog;
 }
 
@@ -39,9 +42,16 @@ export interface StepAttempt extends Attempt {
   session: Session;
 }
 
+/**
+ * The credentials were right but the authenticator needs a verified email address first (html-form
+ * require_verified_email): no session yet. `authTime` is when they were proven; `sent` says what became of the link.
+ */
+export type VerifyEmailOutcome = { kind: 'verify-email'; accountId: string; authTime: number; sent: SendOutcome };
+
 export type LoginOutcome =
   /** Authenticated: a new SSO session, whose cookie value is `token`. */
   | { kind: 'ok'; token: string; accountId: string }
+  | VerifyEmailOutcome
   /** Too many failures: try again after `retryAfter` seconds (sent as Retry-After). */
   | { kind: 'throttled'; retryAfter: number; error: string; values: Values }
   /** Not authenticated; `error` says so without saying which part was wrong. */
@@ -49,6 +59,7 @@ export type LoginOutcome =
 
 export type RegisterOutcome =
   | { kind: 'ok'; token: string; accountId: string }
+  | VerifyEmailOutcome
   | { kind: 'invalid'; errors: Record<string, string>; values: Values };
 
 /** What a second-factor page shows besides its fields (a QR code, a key, recovery codes), for its view. */

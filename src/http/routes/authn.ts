@@ -8,11 +8,13 @@ import { PATHS } from '../../config/endpoints.ts';
 import type { AuthenticatorConfig } from '../../config/schema.ts';
 import { sourceAsset } from '../../shared/paths.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
+import { preferredLanguages } from '../languages.ts';
 import { renderMessage, renderPage } from '../pages.ts';
 import { safeReturnPath } from '../request.ts';
 import { setSessionCookie } from '../session-cookie.ts';
 import { stepLabel } from '../step-labels.ts';
 import { challengeHandle } from './authn-passkey.ts';
+import { awaitVerification } from './email-verification.ts';
 
 const STYLESHEET = readFileSync(sourceAsset('http', 'static', 'style.css'));
 
@@ -127,6 +129,8 @@ function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: FirstFac
             ? withReturn(pathOf(registerRoute, a.id), returnTo)
             : undefined,
         loginUrl: withReturn(pathOf(loginRoute, a.id), returnTo),
+        // The link that verifies it goes there: registration asks for the address where logins need it verified.
+        emailRequired: a.type === 'html-form' && a.require_verified_email === true,
         ...firstStepChoices(deps, shows.policy, a.id, returnTo),
       },
       status,
@@ -163,6 +167,7 @@ function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: FirstFac
       authenticator: a,
       address: request.ip,
       userAgent: request.headers['user-agent'] ?? '',
+      languages: preferredLanguages(request, returnTo),
       log: request.log,
       ...withChallenge(request),
     };
@@ -171,6 +176,8 @@ function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: FirstFac
     switch (outcome.kind) {
       case 'ok':
         return loggedIn(reply, outcome.token, returnTo);
+      case 'verify-email':
+        return awaitVerification(reply, deps, outcome, a.id, returnTo);
       case 'throttled':
         reply.header('retry-after', String(outcome.retryAfter));
         return page(reply, type.pages.login, a, returnTo, { ...outcome, policy }, 429);
@@ -200,10 +207,12 @@ function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: FirstFac
       authenticator: a,
       address: request.ip,
       userAgent: request.headers['user-agent'] ?? '',
+      languages: preferredLanguages(request, returnTo),
       log: request.log,
     };
     const outcome = await register(fieldsOf(registration, form), attempt, deps.authn);
     if (outcome.kind === 'invalid') return page(reply, registration, a, returnTo, outcome, 400);
+    if (outcome.kind === 'verify-email') return awaitVerification(reply, deps, outcome, a.id, returnTo);
     return loggedIn(reply, outcome.token, returnTo);
   });
 }

@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { isEmailAddress } from '../../authn/email/address.ts';
 import type { MailMessage, MailSender } from '../../authn/mail.ts';
 import type { EmailConfig } from '../../config/schema-email.ts';
 import { createSmtpTransport, describeSmtp, smtpTarget } from './smtp.ts';
@@ -23,10 +24,6 @@ export interface MailService extends MailSender {
 
 /** A send that takes longer than this fails, whatever the transport's own timeouts did. */
 export const SEND_DEADLINE_MS = 20_000;
-
-/** The address itself, no display name: what a message is addressed to (control characters refused apart). */
-const ADDRESS = /^[^\s@<>",;:\\]+@[^\s@<>",;:\\]+\.[^\s@<>",;:\\]+$/;
-const CONTROL = /\p{Cc}/u;
 
 export class MailError extends Error {}
 
@@ -60,8 +57,7 @@ export function createMailService(options: MailServiceOptions): MailService {
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
 
   const compose = (message: MailMessage) => {
-    if (!ADDRESS.test(message.to) || CONTROL.test(message.to) || message.to.length > 254)
-      throw new MailError('not an email address');
+    if (!isEmailAddress(message.to)) throw new MailError('not an email address');
     const rendered = templates.render({ ...message, data: { site, ...message.data, email: message.to } });
     return {
       from,

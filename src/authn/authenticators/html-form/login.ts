@@ -3,6 +3,7 @@
 import { acrFor } from '../../../config/acr.ts';
 import { checkCredentials } from '../../accounts.ts';
 import type { AuthnDeps } from '../../deps.ts';
+import { emailVerified, sendVerification } from '../../email/verification.ts';
 import { startSession } from '../../sessions.ts';
 import { LoginThrottle } from '../../throttle.ts';
 import type { Attempt, LoginOutcome, Values } from '../types.ts';
@@ -37,6 +38,15 @@ export async function login(form: Values, attempt: Attempt, deps: AuthnDeps): Pr
     return { kind: 'rejected', error: 'Incorrect username or password.', values };
   }
   await throttle.succeed(username, address);
+  if (authenticator.type === 'html-form' && authenticator.require_verified_email && !emailVerified(account)) {
+    // The password was right; the login completes once the address is verified (authn/email/verification.ts).
+    log.info(
+      { event: 'login_needs_verified_email', authenticator: authenticator.id },
+      'login waits for email',
+    );
+    const sent = await sendVerification(account, attempt, deps, { auto: true });
+    return { kind: 'verify-email', accountId: account.id, authTime: deps.clock.nowSeconds(), sent };
+  }
   log.info({ event: 'login_succeeded', authenticator: authenticator.id }, 'login succeeded');
   await deps.audit.record({ type: 'login.succeeded', accountId: account.id, address, detail: factor });
   deps.countLogin('success');
