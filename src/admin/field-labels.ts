@@ -206,8 +206,7 @@ export function pathWords(
   if (!entry && path.startsWith('registration.')) {
     return `Registration policy: ${fieldWords('registration', path.slice('registration.'.length))}`;
   }
-  // A path inside the one entry a form edits: typeOf('') is that entry's type.
-  if (!entry) return capitalise(fieldWords(kind, path, typeOf?.('')));
+  if (!entry) return capitalise(fieldWords(kind, path));
   const entryKind = LIST_KIND[entry[1]!]!;
   const rest = path.slice(entry[0].length);
   const name = `${capitalise(KIND_WORDS[entryKind])} ${entry[2]}`;

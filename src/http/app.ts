@@ -31,6 +31,7 @@ import { emailVerificationRoutes } from './routes/email-verification.ts';
 import { logoutRoutes } from './routes/logout.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { oauthRoutes } from './routes/oauth.ts';
+import { passwordResetRoutes } from './routes/password-reset.ts';
 import { registrationRoutes } from './routes/registration.ts';
 
 export const CSRF_COOKIE = 'tessera_csrf';
@@ -168,6 +169,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   authnRoutes(app, deps);
   authnStepRoutes(app, deps);
   authnPasskeyRoutes(app, deps);
+  passwordResetRoutes(app, deps);
   consentRoutes(app, deps);
   deviceRoutes(app, deps);
   emailVerificationRoutes(app, deps);

@@ -7,6 +7,7 @@ import { MAX_PASSWORD, MIN_PASSWORD } from '../accounts.ts';
 import type { AuthnDeps, AuthnLog } from '../deps.ts';
 import { hashPassword } from '../passwords.ts';
 import { LoginThrottle } from '../throttle.ts';
+import { isEmailAddress } from './address.ts';
 
 export const RESET_LINK_MINUTES = 15;
 const RESET_LINK_LIFETIME = RESET_LINK_MINUTES * 60;
@@ -58,7 +59,7 @@ const keyOf = (kind: 'address' | 'account', value: string) =>
 
 const emailOf = (account: Pick<Account, 'claims'>): string | undefined => {
   const email = account.claims['email'];
-  return typeof email === 'string' && /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
+  return typeof email === 'string' && isEmailAddress(email) ? email : undefined;
 };
 
 /**

@@ -15,6 +15,7 @@ import { setSessionCookie } from '../session-cookie.ts';
 import { stepLabel } from '../step-labels.ts';
 import { challengeHandle } from './authn-passkey.ts';
 import { awaitVerification } from './email-verification.ts';
+import { forgotPasswordUrl } from './password-reset.ts';
 
 const STYLESHEET = readFileSync(sourceAsset('http', 'static', 'style.css'));
 
@@ -131,6 +132,7 @@ function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: FirstFac
         loginUrl: withReturn(pathOf(loginRoute, a.id), returnTo),
         // The link that verifies it goes there: registration asks for the address where logins need it verified.
         emailRequired: a.type === 'html-form' && a.require_verified_email === true,
+        forgotUrl: spec === type.pages.login ? forgotPasswordUrl(deps, a, returnTo) : undefined,
         ...firstStepChoices(deps, shows.policy, a.id, returnTo),
       },
       status,
