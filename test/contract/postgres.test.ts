@@ -8,7 +8,7 @@ import { ConflictError } from '../../src/store/ports/errors.ts';
 import type { Store } from '../../src/store/ports/index.ts';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
 import { adminContract } from './admin-contract.ts';
-import { code, pushedRequest, revision, seedTokens, snapshot, T0, token } from './cases/fixtures.ts';
+import { account, code, pushedRequest, revision, seedTokens, snapshot, T0, token } from './cases/fixtures.ts';
 import { storeContract } from './store-contract.ts';
 
 const DATABASE_URL = process.env['TESSERA_TEST_DATABASE_URL'];
@@ -195,6 +195,28 @@ function postgresSuites(base: string): void {
         await stores[0]!.pushedRequests.push(pushedRequest());
         const results = await Promise.all(stores.map((s) => s.pushedRequests.take('par-hash-1', T0 + 1)));
         assert.equal(results.filter((r) => r !== undefined).length, 1);
+      } finally {
+        await closeAll(stores);
+      }
+    });
+
+    test('one reset link used on every node at once is used by exactly one node', async () => {
+      const { stores } = await nodes(NODES);
+      try {
+        await stores[0]!.accounts.create(account());
+        const link = {
+          hash: 'link-hash-1',
+          purpose: 'reset_password' as const,
+          accountId: 'acct-johndoe',
+          email: 'john@example.com',
+          createdAt: T0,
+          expiresAt: T0 + 900,
+        };
+        await stores[0]!.emailTokens.create(link);
+        const results = await Promise.all(
+          stores.map((s) => s.emailTokens.consume('link-hash-1', 'reset_password', T0 + 1)),
+        );
+        assert.equal(results.filter((r) => r !== undefined).length, 1, JSON.stringify(results));
       } finally {
         await closeAll(stores);
       }

@@ -290,3 +290,56 @@ test('the answer does not wait for the mail server; a failed send is logged with
   assert.deepEqual(log.events, ['warn:password_reset_mail_failed']);
   assert.ok(lines.every((l) => !l.includes('reset-password?token')));
 });
+
+test('before the answer, a known and an unknown identifier make the same store calls in the same order', async () => {
+  /** The deps with every store method call written down, and the list they go to. */
+  const recorded = (h: AuthnHarness) => {
+    const calls: string[] = [];
+    const watch = <T extends object>(name: string, target: T): T =>
+      new Proxy(target, {
+        get(object, key) {
+          const value = Reflect.get(object, key);
+          return typeof value === 'function'
+            ? (...args: unknown[]) => {
+                calls.push(`${name}.${String(key)}`);
+                return value.apply(object, args);
+              }
+            : value;
+        },
+      });
+    const deps = {
+      ...h.deps,
+      accounts: watch('accounts', h.deps.accounts),
+      throttle: watch('throttle', h.deps.throttle),
+      emailTokens: watch('emailTokens', h.deps.emailTokens),
+      audit: watch('audit', h.deps.audit),
+      mail: watch('mail', h.deps.mail),
+    };
+    return { calls, deps };
+  };
+  const answer = async (identifier: string) => {
+    const h = authnHarness();
+    await withAccounts(h);
+    const { calls, deps } = recorded(h);
+    const { outcome, delivery } = await requestReset(
+      identifier,
+      { address: ADDRESS, log: recordingLog() },
+      deps,
+    );
+    const before = [...calls];
+    await delivery;
+    return { outcome, before, after: calls.slice(before.length) };
+  };
+  const known = await answer('alice');
+  const unknown = await answer('nobody');
+  assert.deepEqual(known.outcome, unknown.outcome);
+  assert.deepEqual(known.before, unknown.before);
+  assert.deepEqual(known.before, [
+    'throttle.failures',
+    'throttle.recordFailure',
+    'accounts.findByUsername',
+    'accounts.findByEmail',
+  ]);
+  assert.deepEqual(unknown.after, [], 'nothing more for an unknown name');
+  assert.ok(known.after.includes('emailTokens.create') && known.after.includes('mail.send'));
+});
