@@ -6,6 +6,7 @@ import { registrationAdmin } from './admin/registration.ts';
 import { sealSecrets } from './admin/seal-secrets.ts';
 import { setupToken } from './admin/setup.ts';
 import { createAuditRecorder } from './authn/audit.ts';
+import { createUpstreamProviders } from './authn/authenticators/oidc/providers.ts';
 import type { AuthnDeps } from './authn/deps.ts';
 import { relyingPartyFor } from './authn/passkey/relying-party.ts';
 import { findSession, touchSession } from './authn/sessions.ts';
@@ -18,7 +19,7 @@ import { createMetrics } from './http/plugins/metrics.ts';
 import { createClientKeys } from './keys/client-jwks.ts';
 import { type KeyRing, loadKeyRing } from './keys/keyring.ts';
 import type { MasterKey } from './keys/master-key.ts';
-import { outboundSettings } from './keys/outbound.ts';
+import { guardedFetch, outboundSettings } from './keys/outbound.ts';
 import { keyAdmin } from './keys/reencrypt.ts';
 import { authnSecretBox } from './keys/sealed-authn.ts';
 import { sealSecret, unsealSecret } from './keys/sealed-secret.ts';
@@ -175,6 +176,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       log: () => appLog ?? { info: () => {}, warn: () => {} },
     });
     const metrics = createMetrics(store.maintenance.poolStats?.bind(store.maintenance));
+    // Login through other OpenID Providers: discovery, JWKS, token and UserInfo behind the same SSRF guard.
+    const upstreamOutbound = outboundSettings(config.server.outbound, config.server.base_url);
     const authn: AuthnDeps = {
       config: follower.live,
       clients,
@@ -192,6 +195,12 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       secretBox: authnSecretBox(dataKeys['secret-sealing']),
       passkeys: store.passkeys,
       relyingParty: relyingPartyFor(endpoints.base),
+      upstream: store.upstream,
+      upstreamProviders: createUpstreamProviders({
+        fetch: (url, init) => guardedFetch(url, init, upstreamOutbound),
+        clock,
+        allowLoopback: upstreamOutbound.allowLoopback,
+      }),
       mail,
       emailTokens: store.emailTokens,
       // Keyed like client secrets (keys/secrets.ts), under its own label: a leaked table opens no link.

@@ -17,6 +17,8 @@ export const AUDIT_LABELS = {
   'password.reset_requested': 'Password reset requested',
   'password.reset': 'Password reset by email link',
   'email.verified': 'Email address verified',
+  'identity.linked': 'Sign-in through another provider linked',
+  'identity.unlinked': 'Sign-in through another provider unlinked',
   'session.ended': 'Session ended',
   'consent.given': 'Consent given',
   'consent.withdrawn': 'Consent withdrawn',

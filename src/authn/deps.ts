@@ -12,9 +12,11 @@ import type {
   SessionStore,
   ThrottleStore,
   TotpStore,
+  UpstreamStore,
 } from '../store/ports/index.ts';
 import type { PasskeyStore } from '../store/ports/passkeys.ts';
 import type { AuditRecorder } from './audit.ts';
+import type { UpstreamProviders } from './authenticators/oidc/providers.ts';
 import type { MailSender } from './mail.ts';
 import type { RelyingParty } from './passkey/relying-party.ts';
 
@@ -52,6 +54,10 @@ export interface AuthnDeps {
   passkeys: PasskeyStore;
   /** The WebAuthn relying party: its ID and origin from the issuer's base URL. */
   relyingParty: RelyingParty;
+  /** Accounts' identities at other OpenID Providers, and the logins in flight to them (the oidc authenticator). */
+  upstream: UpstreamStore;
+  /** Each oidc authenticator's provider, discovered through the SSRF-guarded fetch and kept per config. */
+  upstreamProviders: UpstreamProviders;
   /** Outgoing email (verification and password-reset links): SMTP, or the development outbox. */
   mail: MailSender;
   /** The single-use links that verification and password-reset messages carry, by their keyed hash. */

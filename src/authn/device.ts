@@ -1,6 +1,6 @@
 // The device verification page's use cases (RFC 8628 §3.3): look a typed user code up, throttled, and record the user's answer.
 import type { Client } from '../config/live.ts';
-import { type Policy, satisfaction } from '../config/policies.ts';
+import { issuedAcr, type Policy, satisfaction } from '../config/policies.ts';
 import { hashUserCode, normalizeUserCode } from '../shared/user-code.ts';
 import type { DeviceCode, DeviceCodeStore, Session } from '../store/ports/index.ts';
 import type { AuthnDeps } from './deps.ts';
@@ -82,7 +82,12 @@ async function signedIn(
   const met = session ? satisfaction(policy, session.factors) : ({ kind: 'login' } as const);
   if (!session || met.kind === 'login') return { kind: 'login', policy, fresh: true };
   if (met.kind === 'partial') return { kind: 'login', policy, fresh: false };
-  return { kind: 'ok', session, acr: policy.acr, amr: met.amr.join(' ') };
+  return {
+    kind: 'ok',
+    session,
+    acr: issuedAcr(policy, session, deps.config().authenticators),
+    amr: met.amr.join(' '),
+  };
 }
 
 export type DeviceConfirmation =

@@ -30,12 +30,25 @@ async function gated<T>(work: () => Promise<T>): Promise<T> {
 
 export const hashPassword = (password: string): Promise<string> => gated(() => hash(password, OPTIONS));
 
+/**
+ * The password hash of an account no password signs in to (made through another provider, authenticators/oidc):
+ * no argon2 hash, so no password verifies against it.
+ */
+export const NO_PASSWORD = '';
+
+/** Whether the stored hash is one a password can match (an argon2 hash, not NO_PASSWORD). */
+export const hasPassword = (stored: string): boolean => stored.startsWith('$argon2');
+
 let dummy: Promise<string> | undefined;
 
-/** Verifies against a real hash, or a dummy one when the account is unknown, so timing does not reveal accounts. */
+/**
+ * Verifies against a real hash, or a dummy one when the account is unknown or has no password, so timing
+ * reveals neither which accounts exist nor which of them have a password.
+ */
 export async function verifyPassword(stored: string | undefined, password: string): Promise<boolean> {
   dummy ??= hashPassword('tessera-dummy-password');
-  const target = stored ?? (await dummy);
+  const usable = stored !== undefined && hasPassword(stored);
+  const target = usable ? stored : await dummy;
   const ok = await gated(() => verify(target, password)).catch(() => false);
-  return ok && stored !== undefined;
+  return ok && usable;
 }

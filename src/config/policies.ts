@@ -101,3 +101,21 @@ export function amrOf(factors: readonly FactorLike[]): string[] {
   const multi = kinds.size >= 2 || factors.some((f) => f.amr.includes('mfa'));
   return multi ? [...values, 'mfa'] : values;
 }
+
+/**
+ * The acr a sign-in under `policy` is issued with: the policy's, which is what a client asks for by acr_values.
+ * One exception: a client that signs in through a trusted upstream provider alone (its implicit policy of an oidc
+ * authenticator with trust_upstream_authentication) gets the acr the upstream reported, which the session kept
+ * (authn/authenticators/oidc/claims.ts); without one the session holds the authenticator's own acr, the same.
+ */
+export function issuedAcr(
+  policy: Policy,
+  session: { readonly authenticator: string; readonly acr: string },
+  authenticators: ReadonlyMap<string, AuthenticatorConfig>,
+): string {
+  if (!policy.implicit) return policy.acr;
+  const a = authenticators.get(session.authenticator);
+  return a?.type === 'oidc' && a.trust_upstream_authentication && policy.steps[0]?.[0] === a.id
+    ? session.acr
+    : policy.acr;
+}

@@ -1,10 +1,12 @@
 // What the account page's security section shows: second factors, the password form, SSO sessions, in plain words.
 import { totpFactor } from '../authn/account/factors.ts';
+import { linkedSignIns, upstreamOffered } from '../authn/account/identities.ts';
 import { passkeyAuthenticator, passkeyFactors } from '../authn/account/passkeys.ts';
 import { isFresh, REAUTH_SECONDS } from '../authn/account/reauth.ts';
 import { sessionsOf } from '../authn/account/sessions.ts';
 import { totpAuthenticator } from '../authn/account/totp.ts';
 import type { AuthnDeps } from '../authn/deps.ts';
+import { hasPassword } from '../authn/passwords.ts';
 import type { Account, Session } from '../store/ports/index.ts';
 
 const DATE = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
@@ -27,6 +29,7 @@ export const NOTICES: Readonly<Record<string, string>> = {
   'passkey-added': 'Your passkey was added.',
   'passkey-renamed': 'Your passkey was renamed.',
   'passkey-removed': 'Your passkey was removed.',
+  'sign-in-unlinked': 'The sign-in was unlinked from your account.',
 };
 
 export interface SecurityOptions {
@@ -36,7 +39,7 @@ export interface SecurityOptions {
 
 /** The section's data for account.eta; `page` is the account page's path, the forms post below it. */
 export async function securityView(
-  account: Pick<Account, 'id'>,
+  account: Pick<Account, 'id' | 'passwordHash'>,
   session: Session,
   page: string,
   loginAgainUrl: string,
@@ -47,6 +50,7 @@ export async function securityView(
   const totp = await totpFactor(account.id, deps);
   const sessions = await sessionsOf(account, session, deps);
   const passkeys = await passkeyFactors(account.id, deps);
+  const signIns = await linkedSignIns(account, deps);
   return {
     message: options.message,
     reauth: {
@@ -77,7 +81,18 @@ export async function securityView(
       })),
       enrolAction: `${page}/passkeys`,
     },
+    signIns: {
+      shown: signIns.length > 0 || upstreamOffered(deps),
+      list: signIns.map((s) => ({
+        provider: s.provider,
+        created: when(s.createdAt),
+        lastUsed: s.lastUsedAt === null ? 'never' : when(s.lastUsedAt),
+        unlinkAction: `${page}/sign-ins/${s.handle}/unlink`,
+      })),
+    },
     password: {
+      // An account made through another provider has none until one is set (a reset link, an administrator).
+      has: hasPassword(account.passwordHash),
       action: `${page}/password`,
       errors: options.passwordErrors ?? {},
     },

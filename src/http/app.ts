@@ -23,6 +23,7 @@ import { readinessProbe } from './readiness.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authnRoutes } from './routes/authn.ts';
+import { authnOidcRoutes } from './routes/authn-oidc.ts';
 import { authnPasskeyRoutes } from './routes/authn-passkey.ts';
 import { authnStepRoutes } from './routes/authn-steps.ts';
 import { consentRoutes } from './routes/consent.ts';
@@ -169,6 +170,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   authnRoutes(app, deps);
   authnStepRoutes(app, deps);
   authnPasskeyRoutes(app, deps);
+  authnOidcRoutes(app, deps);
   passwordResetRoutes(app, deps);
   consentRoutes(app, deps);
   deviceRoutes(app, deps);

@@ -32,13 +32,15 @@ export function renderMessage(
     code?: string;
     requestId?: string;
     isError?: boolean;
+    /** A way on from the page ("Try again"), shown as a button under the message. */
+    link?: { href: string; label: string } | undefined;
   },
   status = 200,
 ): FastifyReply {
   return renderPage(
     reply,
     'message',
-    { assets, code: undefined, requestId: undefined, isError: false, ...page },
+    { assets, code: undefined, requestId: undefined, isError: false, link: undefined, ...page },
     status,
   );
 }

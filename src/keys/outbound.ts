@@ -151,15 +151,36 @@ export function cacheMaxAge(header: string | undefined): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? Math.floor(seconds) : undefined;
 }
 
-function get(url: URL, settings: OutboundSettings, signal: AbortSignal): Promise<FetchedJson> {
+/** What came back: status, headers and the whole body (never more than the cap). */
+interface Exchanged {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+interface Outgoing {
+  method: string;
+  headers: Record<string, string>;
+  body?: Buffer | undefined;
+  /** A refusal of the status before the body is read (fetchJson: anything but 200); undefined reads on. */
+  refuseStatus?: (status: number) => string | undefined;
+}
+
+/** One request to the checked address: no redirect followed, the body capped, every failure in plain words. */
+function exchange(
+  url: URL,
+  out: Outgoing,
+  settings: OutboundSettings,
+  signal: AbortSignal,
+): Promise<Exchanged> {
   return new Promise((resolve, reject) => {
     const fail = (message: string) => reject(new OutboundError(message));
     const host = url.hostname.replace(/^\[|\]$/g, '');
     resolveChecked(host, settings).then(({ address, family }) => {
       if (signal.aborted) return fail(`no answer within ${settings.timeout} seconds`);
       const request = (url.protocol === 'https:' ? https : http).request(url, {
-        method: 'GET',
-        headers: { accept: 'application/jwk-set+json, application/json', 'user-agent': 'Tessera' },
+        method: out.method,
+        headers: { 'user-agent': 'Tessera', ...out.headers },
         lookup: pinned(address, family),
         ...(settings.ca ? { ca: [...rootCertificates, ...settings.ca] } : {}),
         // A fresh connection each time: a pooled socket might lead somewhere this check did not approve.
@@ -176,9 +197,8 @@ function get(url: URL, settings: OutboundSettings, signal: AbortSignal): Promise
           fail(message);
           request.destroy();
         };
-        if (status >= 300 && status < 400)
-          return stop(`it answered HTTP ${status}: redirects are not followed`);
-        if (status !== 200) return stop(`it answered HTTP ${status}`);
+        const refused = out.refuseStatus?.(status);
+        if (refused !== undefined) return stop(refused);
         if (Number(response.headers['content-length'] ?? 0) > settings.maxBytes) {
           return stop(`its response is larger than ${settings.maxBytes} bytes`);
         }
@@ -191,25 +211,16 @@ function get(url: URL, settings: OutboundSettings, signal: AbortSignal): Promise
         });
         response.on('end', () => {
           if (size > settings.maxBytes) return;
-          try {
-            const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-            resolve({
-              body,
-              maxAge: cacheMaxAge(response.headers['cache-control']),
-              expiresIn: expiresIn(response.headers.expires, response.headers.date),
-            });
-          } catch {
-            fail('its response is not JSON');
-          }
+          resolve({ status, headers: response.headers, body: Buffer.concat(chunks) });
         });
       });
-      request.end();
+      request.end(out.body);
     }, reject);
   });
 }
 
-/** GETs a JSON document under the guard; rejects with an OutboundError naming the reason. */
-export async function fetchJson(target: string, settings: OutboundSettings): Promise<FetchedJson> {
+/** The URL, if the guard lets it be fetched at all: http(s), https unless on a loopback host, no credentials. */
+function checkedUrl(target: string): URL {
   let url: URL;
   try {
     url = new URL(target);
@@ -220,6 +231,14 @@ export async function fetchJson(target: string, settings: OutboundSettings): Pro
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_NAMES.test(url.hostname))) {
     throw new OutboundError('it must use https (http only on a loopback host)');
   }
+  return url;
+}
+
+/** Runs `work` under the settings' deadline, aborting its request when the time is up. */
+async function withDeadline<T>(
+  settings: OutboundSettings,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -229,9 +248,89 @@ export async function fetchJson(target: string, settings: OutboundSettings): Pro
     }, settings.timeout * 1000);
   });
   try {
-    return await Promise.race([get(url, settings, controller.signal), deadline]);
+    return await Promise.race([work(controller.signal), deadline]);
   } finally {
     clearTimeout(timer);
     controller.abort();
   }
+}
+
+/** GETs a JSON document under the guard; rejects with an OutboundError naming the reason. */
+export async function fetchJson(target: string, settings: OutboundSettings): Promise<FetchedJson> {
+  const url = checkedUrl(target);
+  const got = await withDeadline(settings, (signal) =>
+    exchange(
+      url,
+      {
+        method: 'GET',
+        headers: { accept: 'application/jwk-set+json, application/json' },
+        refuseStatus: (status) =>
+          status >= 300 && status < 400
+            ? `it answered HTTP ${status}: redirects are not followed`
+            : status !== 200
+              ? `it answered HTTP ${status}`
+              : undefined,
+      },
+      settings,
+      signal,
+    ),
+  );
+  let body: unknown;
+  try {
+    body = JSON.parse(got.body.toString('utf8'));
+  } catch {
+    throw new OutboundError('its response is not JSON');
+  }
+  return {
+    body,
+    maxAge: cacheMaxAge(got.headers['cache-control']),
+    expiresIn: expiresIn(got.headers.expires, got.headers.date),
+  };
+}
+
+/** A request as a Fetch API caller (openid-client's customFetch) makes it; a streamed body is refused. */
+export interface GuardedRequest {
+  method?: string | undefined;
+  headers?: Record<string, string> | undefined;
+  body?: unknown;
+}
+
+/** Statuses whose Response may carry no body (Fetch §2.2.3 null body status). */
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+function bodyOf(body: unknown): Buffer | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string' || body instanceof URLSearchParams)
+    return Buffer.from(body.toString(), 'utf8');
+  if (body instanceof Uint8Array) return Buffer.from(body);
+  if (body instanceof ArrayBuffer) return Buffer.from(new Uint8Array(body));
+  throw new OutboundError('its request body is of a kind that is not sent');
+}
+
+/**
+ * A Fetch-shaped request under the same guard as fetchJson (https, no private addresses, the checked address
+ * pinned, the deadline, the size cap): any method, any status answered as it came, a redirect never followed
+ * but handed back, for the caller to refuse. Rejects with an OutboundError naming the reason.
+ */
+export async function guardedFetch(
+  target: string,
+  init: GuardedRequest,
+  settings: OutboundSettings,
+): Promise<Response> {
+  const url = checkedUrl(target);
+  const body = bodyOf(init.body);
+  const got = await withDeadline(settings, (signal) =>
+    exchange(
+      url,
+      { method: (init.method ?? 'GET').toUpperCase(), headers: init.headers ?? {}, body },
+      settings,
+      signal,
+    ),
+  );
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(got.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  return new Response(NULL_BODY.has(got.status) ? null : got.body, { status: got.status, headers });
 }

@@ -71,9 +71,33 @@ export type StepOutcome =
   | { kind: 'throttled'; retryAfter: number; error: string; data?: PageData }
   | { kind: 'rejected'; error: string; data?: PageData };
 
+/** A login page that is elsewhere (another OpenID Provider): where to send the browser, bound to it by a cookie. */
+export interface RedirectLogin {
+  /** The name of the cookie that binds the login to the browser; `handle` of an outcome goes in it. */
+  cookie: string;
+  /** Seconds that cookie lives. */
+  cookieLifetime: number;
+  /** The URL the browser comes back to (registered at the other end), for the server's base URL. */
+  callbackUri(base: string, authenticatorId: string): string;
+  start(
+    authenticator: AuthenticatorConfig,
+    input: { returnTo: string; policy: string; redirectUri: string; loginHint?: string | undefined },
+    attempt: Pick<Attempt, 'log'>,
+    deps: AuthnDeps,
+  ): Promise<
+    | { kind: 'redirect'; location: string; handle: string }
+    | { kind: 'failed'; reason: string; returnTo?: string; policy?: string }
+  >;
+}
+
 /** The members a first factor implements: a login page that creates a session, and optional registration. */
 export interface FirstFactor {
   pages: { login: PageSpec; register?: PageSpec };
+  /**
+   * Present when the login happens elsewhere: the login GET sends the browser there instead of showing
+   * `pages.login`, and there is no login POST (the type's own routes take the browser's way back).
+   */
+  redirect?: RedirectLogin;
   /** The login page's first values, from its query (OIDC Core §3.1.2.1 login_hint). */
   prefill(query: Values): Values;
   login(form: Values, attempt: Attempt, deps: AuthnDeps): Promise<LoginOutcome>;

@@ -2,6 +2,7 @@
 // sessions. Each is a CSRF-checked POST for the signed-in session; the rules live in authn/account/.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { lastFactorMessage } from '../../authn/account/factors.ts';
+import { LAST_SIGN_IN_MESSAGE, unlinkSignIn } from '../../authn/account/identities.ts';
 import {
   finishAccountPasskey,
   removeAccountPasskey,
@@ -207,6 +208,17 @@ export function accountSecurityRoutes(app: FastifyInstance, deps: AppDeps, accou
     if (result.kind === 'unknown')
       return refuse(reply, signed, 'There is no such passkey on your account.', 404);
     return reply.redirect(`${page}?notice=passkey-removed`, 303);
+  });
+
+  app.post(`${page}/sign-ins/:handle/unlink`, csrf, async (request, reply) => {
+    const signed = await sensitive(request, reply);
+    if (!signed) return reply;
+    const { handle } = request.params as { handle: string };
+    const result = await unlinkSignIn(signed.account, handle, request.ip, deps.authn);
+    if (result === 'last') return refuse(reply, signed, LAST_SIGN_IN_MESSAGE, 409);
+    if (result === 'unknown')
+      return refuse(reply, signed, 'That sign-in is not linked to your account.', 404);
+    return reply.redirect(`${page}?notice=sign-in-unlinked`, 303);
   });
 
   app.post(`${page}/password`, csrf, async (request, reply) => {

@@ -58,7 +58,9 @@ export function authnStepRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (met.kind === 'complete') return done(reply, returnTo);
     if (met.kind === 'login') {
       const first = policy.steps[0]!;
-      const a = live().authenticators.get(first.includes(use) ? use : first[0]!);
+      // Without a choice, a page of this server's own comes first: other providers are buttons on it.
+      const own = first.find((id) => live().authenticators.get(id)?.type !== 'oidc') ?? first[0]!;
+      const a = live().authenticators.get(first.includes(use) ? use : own);
       if (!a) return message(reply, 'Not available', 'This sign-in is not set up yet.', 404);
       const query = new URLSearchParams({ return_to: returnTo, policy: policy.id });
       const hint = text(q, 'login_hint');

@@ -13,6 +13,7 @@ import { renderMessage, renderPage } from '../pages.ts';
 import { safeReturnPath } from '../request.ts';
 import { setSessionCookie } from '../session-cookie.ts';
 import { stepLabel } from '../step-labels.ts';
+import { renderUpstreamFailure } from '../upstream-pages.ts';
 import { challengeHandle } from './authn-passkey.ts';
 import { awaitVerification } from './email-verification.ts';
 import { forgotPasswordUrl } from './password-reset.ts';
@@ -34,7 +35,7 @@ const shown = (page: PageSpec, values: Values): Values =>
 /** On a policy's first step: the policy (kept through the form) and its other alternatives as links. */
 function firstStepChoices(deps: AppDeps, policyId: unknown, current: string, returnTo: string) {
   const policy = typeof policyId === 'string' ? deps.authn.config().policies.get(policyId) : undefined;
-  if (!policy || policy.implicit) return { policy: '', alternatives: [] };
+  if (!policy || policy.implicit) return { policy: '', alternatives: [], providers: [] };
   const base = `${deps.endpoints.prefix}${PATHS.authn}/continue`;
   // A passwordless passkey in the same step is offered on this page itself (autofill and a button).
   const authenticators = deps.authn.config().authenticators;
@@ -45,13 +46,25 @@ function firstStepChoices(deps: AppDeps, policyId: unknown, current: string, ret
   const passkey = passkeyId && {
     action: `${deps.endpoints.prefix}${PATHS.authn}/authenticate/passkey/${encodeURIComponent(passkeyId)}`,
   };
+  // Other OpenID Providers in the same step: a "Sign in with <name>" button each, straight to that provider.
+  const providers = (policy.steps[0] ?? []).flatMap((id) => {
+    const a = authenticators.get(id);
+    if (id === current || a?.type !== 'oidc') return [];
+    const query = new URLSearchParams({ return_to: returnTo, policy: policy.id });
+    return [
+      {
+        name: a.name,
+        url: `${deps.endpoints.prefix}${PATHS.authn}/authenticate/oidc/${encodeURIComponent(id)}?${query}`,
+      },
+    ];
+  });
   const alternatives = (policy.steps[0] ?? [])
-    .filter((id) => id !== current && id !== passkeyId)
+    .filter((id) => id !== current && id !== passkeyId && authenticators.get(id)?.type !== 'oidc')
     .map((id) => ({
       label: stepLabel(authenticators.get(id) ?? { type: 'html-form', id }),
       url: `${base}?${new URLSearchParams({ policy: policy.id, return_to: returnTo, use: id, fresh: '1' })}`,
     }));
-  return { policy: policy.id, alternatives, ...(passkey ? { passkey } : {}) };
+  return { policy: policy.id, alternatives, providers, ...(passkey ? { passkey } : {}) };
 }
 
 export function authnRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -91,6 +104,34 @@ function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: FirstFac
     );
     return undefined;
   };
+
+  const redirect = type.redirect;
+  if (redirect) {
+    // A login that happens elsewhere (another OpenID Provider): the login GET sends the browser there, bound to
+    // it by a short-lived cookie that rides the provider's redirect back (SameSite=Lax); there is no login POST.
+    app.get(loginRoute, async (request, reply) => {
+      const a = authenticator(request, reply);
+      if (!a) return reply;
+      const query = request.query as Form;
+      const input = {
+        returnTo: safeReturn(query['return_to']),
+        policy: field(query, 'policy').slice(0, 100),
+        redirectUri: redirect.callbackUri(deps.endpoints.base, a.id),
+        loginHint: field(query, 'login_hint'),
+      };
+      const outcome = await redirect.start(a, input, { log: request.log }, deps.authn);
+      if (outcome.kind === 'failed') return renderUpstreamFailure(reply, deps, a, outcome);
+      reply.setCookie(redirect.cookie, outcome.handle, {
+        path: `${prefix}${PATHS.authn}`,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: deps.secureCookies,
+        maxAge: redirect.cookieLifetime,
+      });
+      return reply.redirect(outcome.location, 303);
+    });
+    return;
+  }
 
   const closed = (reply: FastifyReply) =>
     renderMessage(

@@ -1,5 +1,5 @@
 // Authorization endpoint (RFC 6749 §4.1.1-4.1.2, OIDC Core §3.1.2): validate, authenticate, consent, issue a code.
-import { satisfaction } from '../../config/policies.ts';
+import { issuedAcr, satisfaction } from '../../config/policies.ts';
 import { StoreUnavailableError } from '../../store/ports/errors.ts';
 import type { Session } from '../../store/ports/index.ts';
 import type { AuthorizationRequest } from '../authorize/request.ts';
@@ -198,7 +198,7 @@ async function authorizeValid(
     codeChallenge: request.codeChallenge ?? null,
     codeChallengeMethod: request.codeChallengeMethod ?? null,
     authTime: session.authTime,
-    acr: policy.acr,
+    acr: issuedAcr(policy, session, deps.config().authenticators),
     amr: met.kind === 'complete' ? met.amr.join(' ') : '',
     // FAPI 2.0 §5.3.2.1 holds a profiled client's codes to 60 s, whatever the server's setting.
     expiresAt: now + Math.min(deps.codeLifetime, request.client.codeLifetime ?? deps.codeLifetime),

@@ -20,6 +20,9 @@ export type AuditType =
   | 'password.reset'
   /** A verification link was used: the account's email address is verified (email_verified true). */
   | 'email.verified'
+  /** An identity at another OpenID Provider was linked to the account (at sign-in), or the account unlinked it. */
+  | 'identity.linked'
+  | 'identity.unlinked'
   | 'session.ended'
   | 'consent.given'
   | 'consent.withdrawn'

@@ -1,5 +1,6 @@
 // AuthnDeps for the Authentication Service's unit tests: memory store, frozen clock, counting random, a log that records.
 import { createAuditRecorder } from '../../../src/authn/audit.ts';
+import { createUpstreamProviders } from '../../../src/authn/authenticators/oidc/providers.ts';
 import type { AuthnDeps, AuthnLog } from '../../../src/authn/deps.ts';
 import type { MailMessage } from '../../../src/authn/mail.ts';
 import { committedClients } from '../../../src/protocol/clients/resolver.ts';
@@ -44,6 +45,13 @@ export function authnHarness(): AuthnHarness {
     totp: store.totp,
     passkeys: store.passkeys,
     relyingParty: { id: 'localhost', origin: 'http://localhost:8443', name: 'Tessera' },
+    upstream: store.upstream,
+    // No network in unit tests: an upstream provider is never reached from here.
+    upstreamProviders: createUpstreamProviders({
+      fetch: () => Promise.reject(new Error('no network in unit tests')),
+      clock,
+      allowLoopback: false,
+    }),
     mail: { send: async (message) => void sent.push(message) },
     emailTokens: store.emailTokens,
     emailLinkHash: (token) => `keyed:${sha256(`test-key\u0000${token}`)}`,
