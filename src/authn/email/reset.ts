@@ -1,7 +1,7 @@
 // Password reset by email: a single-use link (only its keyed hash stored, 15 minutes) sent to an account's
 // address, the same answer whether or not an account matched, and the new password that ends the account's sessions.
 import { sha256 } from '../../shared/crypto.ts';
-import type { Account } from '../../store/ports/index.ts';
+import type { Account, EmailToken } from '../../store/ports/index.ts';
 import { endOtherSessions } from '../account/sessions.ts';
 import { MAX_PASSWORD, MIN_PASSWORD } from '../accounts.ts';
 import type { AuthnDeps, AuthnLog } from '../deps.ts';
@@ -162,14 +162,29 @@ const liveLink = async (token: unknown, deps: Pick<Deps, 'emailTokens' | 'emailL
     ? deps.emailTokens.find(deps.emailLinkHash(token), 'reset_password', deps.clock.nowSeconds())
     : undefined;
 
-/** Whether the link is live (unused, unexpired, its account enabled): its page shows the form only then. */
+/**
+ * The account a link may still reset: enabled, and still holding the address the link went to (A-Z without
+ * case, as the lookup matched it), so a link sent before the address changed resets nothing.
+ */
+async function linkedAccount(
+  link: EmailToken | undefined,
+  deps: Pick<Deps, 'accounts'>,
+): Promise<Account | undefined> {
+  const account = link && (await deps.accounts.findById(link.accountId));
+  const email = account && emailOf(account);
+  return account && !account.disabled && email !== undefined && foldAscii(email) === foldAscii(link.email)
+    ? account
+    : undefined;
+}
+
+const foldAscii = (value: string) => value.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/** Whether the link is live (unused, unexpired, its account enabled and at that address): the form shows only then. */
 export async function resetLinkLive(
   token: unknown,
   deps: Pick<Deps, 'emailTokens' | 'emailLinkHash' | 'clock' | 'accounts'>,
 ): Promise<boolean> {
-  const link = await liveLink(token, deps);
-  const account = link && (await deps.accounts.findById(link.accountId));
-  return account !== undefined && !account.disabled;
+  return (await linkedAccount(await liveLink(token, deps), deps)) !== undefined;
 }
 
 export interface NewPassword {
@@ -181,7 +196,7 @@ export type NewPasswordErrors = Partial<Record<'new_password' | 'confirm_passwor
 
 export type CompleteOutcome =
   | { kind: 'changed'; sessionsEnded: number }
-  /** Unknown, used, expired, or its account disabled meanwhile: one answer, "ask for a new link". */
+  /** Unknown, used, expired, or its account disabled or at another address since: one answer, "ask again". */
   | { kind: 'expired' }
   /** The link is still live (not used up): the form comes back with what to fix. */
   | { kind: 'invalid'; errors: NewPasswordErrors };
@@ -207,7 +222,7 @@ export async function completeReset(
   asker: Pick<ResetAsker, 'address' | 'log'>,
   deps: Deps,
 ): Promise<CompleteOutcome> {
-  if (!(await liveLink(token, deps))) return { kind: 'expired' };
+  if (!(await linkedAccount(await liveLink(token, deps), deps))) return { kind: 'expired' };
   const errors = checkNewPassword(form);
   if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
   const passwordHash = await hashPassword(form.password);
@@ -217,8 +232,8 @@ export async function completeReset(
     'reset_password',
     deps.clock.nowSeconds(),
   );
-  const account = used && (await deps.accounts.findById(used.accountId));
-  if (!account || account.disabled) return { kind: 'expired' };
+  const account = await linkedAccount(used, deps);
+  if (!account) return { kind: 'expired' };
   await deps.accounts.setPasswordHash(account.id, passwordHash);
   const sessionsEnded = await endOtherSessions(account, { idHash: '' }, deps);
   await deps.emailTokens.revokeForAccount(account.id, 'reset_password');

@@ -343,3 +343,20 @@ test('before the answer, a known and an unknown identifier make the same store c
   assert.deepEqual(unknown.after, [], 'nothing more for an unknown name');
   assert.ok(known.after.includes('emailTokens.create') && known.after.includes('mail.send'));
 });
+
+test('a link sent before the account changed its email address resets nothing', async () => {
+  const h = authnHarness();
+  await withAccounts(h);
+  await ask(h, 'alice');
+  const token = tokenOf(h.sent[0]);
+  const alice = (await h.store.accounts.findById('alice'))!;
+  await h.store.accounts.updateClaims('alice', { ...alice.claims, email: 'alice@elsewhere.example' });
+  assert.equal(await resetLinkLive(token, h.deps), false);
+  assert.deepEqual(await complete(h, token), { kind: 'expired' });
+  await h.store.accounts.updateClaims('alice', { ...alice.claims, email: 'ALICE@example.com' });
+  assert.equal(
+    await resetLinkLive(token, h.deps),
+    true,
+    'the same address, spelled in other case, still matches',
+  );
+});
