@@ -3,14 +3,7 @@
 // two queue on that row: an issue that commits first is seen by the revocation, and one that comes after
 // finds the grant revoked. One lock order everywhere (grant, then its codes and tokens) rules out deadlocks.
 import type pg from 'pg';
-import type {
-  ConsumeResult,
-  GrantStore,
-  IssueResult,
-  NewGrant,
-  RotateResult,
-  TokenRecord,
-} from '../ports/index.ts';
+import type { GrantStore, IssueResult, NewGrant, TokenRecord } from '../ports/index.ts';
 import { type Row, toCode, toToken } from './rows.ts';
 import { transaction } from './tx.ts';
 
@@ -235,53 +228,70 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
       return row && toCode(row);
     },
     async consumeCode(hash, now, tokens) {
-      return transaction(pool, async (client): Promise<ConsumeResult> => {
-        // Concurrent redemptions of one code queue on the grant's row lock: exactly one finds used_at empty.
-        const locked = await client.query<Row>(
-          // A grant bound to an SSO session that has since ended (a logout between the authorization
-          // request's session check and the code's save) is not live: the code must not be redeemed.
-          'UPDATE grants g SET expires_at = greatest(g.expires_at, $1) FROM codes c WHERE c.hash = $2 AND g.id = c.grant_id AND g.revoked_at IS NULL AND (g.session_hash IS NULL OR EXISTS (SELECT 1 FROM sessions s WHERE s.id_hash = g.session_hash)) RETURNING g.id',
-          [lastExpiry(tokens), hash],
-        );
-        const grantId = locked.rows[0]?.['id'] as string | undefined;
-        if (grantId === undefined) {
-          const code = await client.query('SELECT 1 FROM codes WHERE hash = $1', [hash]);
-          return { status: code.rowCount === 0 ? 'missing' : 'revoked' };
-        }
-        const used = await client.query('UPDATE codes SET used_at = $1 WHERE hash = $2 AND used_at IS NULL', [
-          now,
-          hash,
-        ]);
-        if (used.rowCount === 0) return { status: 'used', grantId };
-        await insertTokens(client, tokens);
-        return { status: 'consumed' };
-      });
+      if (tokens.length === 0) throw new Error('consumeCode issues at least one token');
+      const rows = tokenRows(tokens, 3);
+      // One statement, one round trip. Concurrent redemptions of one code queue on the grant's row lock (g,
+      // which u waits for through EXISTS): once the first commits, the next re-reads the code row, finds
+      // used_at set and inserts nothing. A grant bound to an SSO session that has since ended (a logout
+      // between the authorization request's session check and the code's save) is not live.
+      const result = await pool.query<Row>(
+        `WITH g AS (
+           UPDATE grants g SET expires_at = greatest(g.expires_at, $1) FROM codes c
+           WHERE c.hash = $2 AND g.id = c.grant_id AND g.revoked_at IS NULL
+             AND (g.session_hash IS NULL OR EXISTS (SELECT 1 FROM sessions s WHERE s.id_hash = g.session_hash))
+           RETURNING g.id
+         ),
+         u AS (
+           UPDATE codes SET used_at = $3 WHERE hash = $2 AND used_at IS NULL AND EXISTS (SELECT 1 FROM g)
+           RETURNING hash
+         ),
+         ins AS (
+           INSERT INTO tokens (${TOKEN_COLUMNS.join(', ')})
+           SELECT * FROM (${rows.sql}) AS v WHERE EXISTS (SELECT 1 FROM u)
+           RETURNING 1
+         )
+         SELECT (SELECT id FROM g) AS grant_id, (SELECT count(*) FROM ins)::int AS inserted,
+           EXISTS (SELECT 1 FROM codes WHERE hash = $2) AS found`,
+        [lastExpiry(tokens), hash, now, ...rows.values],
+      );
+      const row = result.rows[0]!;
+      const grantId = row['grant_id'] as string | null;
+      if (grantId === null) return { status: row['found'] ? 'revoked' : 'missing' };
+      return Number(row['inserted']) === 0 ? { status: 'used', grantId } : { status: 'consumed' };
     },
     async rotateRefreshToken(hash, now, tokens) {
-      return transaction(pool, async (client): Promise<RotateResult> => {
-        const read = async () => {
-          const row = (await client.query<Row>('SELECT * FROM tokens WHERE hash = $1', [hash])).rows[0];
-          return row && toToken(row);
-        };
-        const locked = await client.query(
-          'UPDATE grants g SET expires_at = greatest(g.expires_at, $1) FROM tokens t WHERE t.hash = $2 AND g.id = t.grant_id AND g.revoked_at IS NULL',
-          [lastExpiry(tokens), hash],
-        );
-        if (locked.rowCount === 0) return { status: (await read()) ? 'revoked' : 'missing' };
-        // Under the grant's lock; conditional still, since revoking a single token does not take that lock.
-        const rotated = await client.query(
-          'UPDATE tokens SET rotated_at = $1 WHERE hash = $2 AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > $1',
-          [now, hash],
-        );
-        if (rotated.rowCount === 0) {
-          const token = (await read())!;
-          if (token.revoked || token.expiresAt <= now || token.rotatedAt === null)
-            return { status: 'revoked' };
-          return { status: 'already_rotated', rotatedAt: token.rotatedAt, grantId: token.grantId };
-        }
-        await insertTokens(client, tokens);
-        return { status: 'rotated' };
-      });
+      if (tokens.length === 0) throw new Error('rotateRefreshToken issues at least one token');
+      const rows = tokenRows(tokens, 3);
+      // One statement for the common case (the grant's lock, the conditional rotation, the successors);
+      // the token is read again only to tell why nothing was rotated. The rotation stays conditional under
+      // the grant's lock, since revoking a single token does not take that lock.
+      const result = await pool.query<Row>(
+        `WITH g AS (
+           UPDATE grants g SET expires_at = greatest(g.expires_at, $1) FROM tokens t
+           WHERE t.hash = $2 AND g.id = t.grant_id AND g.revoked_at IS NULL
+           RETURNING g.id
+         ),
+         r AS (
+           UPDATE tokens SET rotated_at = $3
+           WHERE hash = $2 AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > $3 AND EXISTS (SELECT 1 FROM g)
+           RETURNING hash
+         ),
+         ins AS (
+           INSERT INTO tokens (${TOKEN_COLUMNS.join(', ')})
+           SELECT * FROM (${rows.sql}) AS v WHERE EXISTS (SELECT 1 FROM r)
+           RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM g)::int AS locked, (SELECT count(*) FROM ins)::int AS inserted`,
+        [lastExpiry(tokens), hash, now, ...rows.values],
+      );
+      const row = result.rows[0]!;
+      if (Number(row['inserted']) > 0) return { status: 'rotated' };
+      const stored = await one('SELECT * FROM tokens WHERE hash = $1', [hash]);
+      const token = stored && toToken(stored);
+      if (Number(row['locked']) === 0) return { status: token ? 'revoked' : 'missing' };
+      if (!token || token.revoked || token.expiresAt <= now || token.rotatedAt === null)
+        return { status: 'revoked' };
+      return { status: 'already_rotated', rotatedAt: token.rotatedAt, grantId: token.grantId };
     },
     async issue(grantId, from, now, tokens) {
       if (tokens.length > 0) return issueAtOnce({ id: grantId }, from, now, tokens);
