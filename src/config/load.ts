@@ -11,6 +11,7 @@ import {
   type Snapshot,
   snapshotSchema,
 } from './schema.ts';
+import { secretsFromEnv } from './secret-env.ts';
 import { type ConfigIssue, crossCheck, crossCheckRaw, zodIssues } from './validate.ts';
 
 export class ConfigError extends Error {
@@ -71,6 +72,9 @@ export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = p
   }
   const server = { ...(rawServer as Record<string, unknown>) };
   const top = { ...raw };
+  // An upstream provider's client secret may come from the environment rather than the file.
+  const fromEnv = secretsFromEnv(top, env);
+  if (top['authenticators'] !== undefined) top['authenticators'] = fromEnv.authenticators;
   // 0.x kept the registration policy under server:; it is committed config now, read from either place.
   if (server['registration'] !== undefined) {
     if (top['registration'] !== undefined) {
@@ -110,7 +114,7 @@ export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = p
     const issues = zodIssues(parsed.error);
     const seen = new Set(issues.map((i) => i.path));
     const references = crossCheckRaw(raw, snapshotSchema.parse({})).filter((i) => !seen.has(i.path));
-    throw new ConfigError(source, [...issues, ...references]);
+    throw new ConfigError(source, [...fromEnv.issues, ...issues, ...references]);
   }
   const config: FileConfig = parsed.data;
   const { server: serverConfig, ...parsedSnapshot } = config;
@@ -128,6 +132,7 @@ export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = p
   };
   // References are checked against the built-in defaults here, and against the committed revision at start.
   const issues = [
+    ...fromEnv.issues,
     ...crossCheck(mergeSnapshots(snapshotSchema.parse({}), declared)),
     ...checkServer(serverConfig),
   ];
