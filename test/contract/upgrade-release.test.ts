@@ -1,4 +1,4 @@
-// Upgrades from earlier releases: databases that 0.1.0's and 0.2.0's own code wrote (test/fixtures/upgrade/<version>, made
+// Upgrades from earlier releases: databases that 0.1.0's, 0.2.0's and 0.3.0's own code wrote (test/fixtures/upgrade/<version>, made
 // by scripts/make-upgrade-fixture.ts) are opened by this code through a real server, on SQLite and PostgreSQL,
 // and the release's sessions, consents, tokens, committed clients, signing keys and revisions keep working.
 // upgrade.test.ts covers the store ports over hand-written rows of schema 006; this one covers the whole server
@@ -18,7 +18,7 @@ import { freePort, type TestServer } from '../fixtures/server.ts';
 import { basic, UserAgent } from '../fixtures/user-agent.ts';
 
 /** Every release with fixtures under test/fixtures/upgrade/: each one's database, opened by this code. */
-const RELEASES = ['0.1.0', '0.2.0'] as const;
+const RELEASES = ['0.1.0', '0.2.0', '0.3.0'] as const;
 
 function upgradeFrom(RELEASE: (typeof RELEASES)[number]): void {
   const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'upgrade', RELEASE);
