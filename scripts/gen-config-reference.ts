@@ -9,6 +9,7 @@ import {
   fileSchema,
   htmlFormAuthenticatorSchema,
   MIN_SECRET_BITS,
+  oidcAuthenticatorSchema,
   policySchema,
   STANDARD_SCOPES,
   scopeSchema,
@@ -29,6 +30,7 @@ const SCHEMA_FILES = [
   'schema-registration.ts',
   'schema-exchange.ts',
   'schema-cimd.ts',
+  'schema-email.ts',
 ].map((f) => join(ROOT, 'src/config', f));
 const OUT = join(ROOT, 'docs/config-reference.md');
 
@@ -76,9 +78,9 @@ const FALLBACK: Record<string, string> = {
   'server.session_lifetime':
     'Seconds an SSO session (the `tessera_sso` cookie) lasts after login; while it lasts the authorization endpoint issues codes without showing the login form.',
   'authenticators[].id':
-    'Identifier; clients name it in `authenticator`. Appears in the login URL (`/authn/authenticate/html-form/{id}`) and the `acr` claim (`urn:tessera:authentication:html-form:{id}`).',
+    'Identifier; clients name it in `authenticator`. Appears in the login URL (`/authn/authenticate/{type}/{id}`) and the `acr` claim (`urn:tessera:authentication:{type}:{id}`).',
   'authenticators[].type':
-    'Authenticator kind: html-form (signs users in), totp (a second factor) or passkey (either).',
+    'Authenticator kind: html-form (signs users in), totp (a second factor), passkey (either) or oidc (another provider; signs users in).',
   'authenticators[].registration':
     'Whether the login page offers "Create account" and `/authn/register/html-form/{id}` accepts registrations.',
   'scopes[].name': `Scope token. Must not repeat a built-in scope (${Object.keys(STANDARD_SCOPES).join(', ')}) or another entry.`,
@@ -165,6 +167,14 @@ const SECTIONS: Section[] = [
     source: 'passkeyAuthenticatorSchema',
     intro:
       'Passkeys (WebAuthn): in a first step they sign people in without a password (the login page of that step offers passkey autofill and a button), in a later step they follow a password. The relying party ID and origin come from `server.base_url` (see [authentication.md](authentication.md#passkeys)).',
+  },
+  {
+    title: 'authenticators: oidc',
+    path: 'authenticators[]',
+    schema: oidcAuthenticatorSchema,
+    source: 'oidcAuthenticatorSchema',
+    intro:
+      'Sign in with another OpenID Provider (a company IdP, Google): a first factor, in a first step only. Register `{base_url}/authn/callback/oidc/{id}` as its redirect URI at the provider. In the file, `client_secret_env: NAME` may stand for `client_secret` (read from that environment variable at load); committed entries hold only `client_secret_sealed` (see [authentication.md](authentication.md#sign-in-with-another-provider-openid-connect)).',
   },
   {
     title: 'policies',
@@ -334,6 +344,8 @@ const anchor = (heading: string) =>
 const NESTED_SOURCES: Record<string, string> = {
   'server.registration': 'registrationSchema',
   'server.client_id_metadata_documents': 'clientIdMetadataSchema',
+  'server.email': 'emailSchema',
+  'server.email.tls': 'emailSchema',
 };
 const NESTED_DOCS = new Map<string, Map<string, string>>();
 
@@ -397,6 +409,10 @@ function main(): void {
     '  second-factor type (totp), later steps no sign-in type (html-form); `policies[].acr` values (and the',
     '  `urn:tessera:authentication:<type>:<id>` of each sign-in authenticator) are unique.',
     "- a passkey with `passwordless: false` is never in a first step, nor a client's `authenticator`.",
+    '- an oidc `issuer` is `https` (plain `http` only on a loopback host) without query, fragment or credentials;',
+    '  `client_secret` (or `client_secret_env`) is given unless `token_endpoint_auth_method` is `none`, which takes',
+    '  none; `claims` keys are profile claims Tessera keeps (the claims of the profile, email, address and phone',
+    '  scopes), never `sub`, `email_verified`, `phone_number_verified` or `updated_at`.',
     '- `clients[].authentication_policies` name declared policies.',
     '- every entry of `clients[].scopes` is a built-in scope or a `scopes[].name` declared in the same file.',
     '- `server.base_url` is an absolute `http`/`https` URL without query or fragment; plain `http` on a',

@@ -51,6 +51,7 @@ export const oidcAuthenticatorSchema = z
     name: z.string().trim().min(1).max(64),
     /** The upstream issuer identifier; its discovery document is read from /.well-known/openid-configuration. */
     issuer: z.url({ protocol: /^https?$/ }),
+    /** The client ID the provider issued to Tessera. */
     client_id: z.string().min(1).max(255),
     /** Given in plaintext (config file, admin API); committed only as client_secret_sealed. */
     client_secret: z.string().min(1).max(512).optional(),
