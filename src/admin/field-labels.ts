@@ -206,7 +206,8 @@ export function pathWords(
   if (!entry && path.startsWith('registration.')) {
     return `Registration policy: ${fieldWords('registration', path.slice('registration.'.length))}`;
   }
-  if (!entry) return capitalise(fieldWords(kind, path));
+  // A path inside the one entry a form edits: typeOf('') is that entry's type.
+  if (!entry) return capitalise(fieldWords(kind, path, typeOf?.('')));
   const entryKind = LIST_KIND[entry[1]!]!;
   const rest = path.slice(entry[0].length);
   const name = `${capitalise(KIND_WORDS[entryKind])} ${entry[2]}`;

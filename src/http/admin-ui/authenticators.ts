@@ -1,5 +1,7 @@
-// Authenticators page: html-form logins (registration on or off) and TOTP second factors (their app label).
+// Authenticators page: html-form logins (registration on or off), TOTP second factors (their app label), passkeys,
+// and other providers (oidc: their summary here, their settings on the providers page, providers.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticatorView } from '../../admin/views.ts';
 import { PATHS } from '../../config/endpoints.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
 import { principalOf, requireAdmin } from './auth.ts';
@@ -34,8 +36,10 @@ export function authenticatorRoutes(app: FastifyInstance, ui: Ui): void {
         title: 'Authenticators',
         section: 'authenticators',
         authenticators: snapshot.authenticators.map((a) => ({
-          ...a,
+          ...authenticatorView(a),
           action: `${path}/${encodeURIComponent(a.id)}`,
+          settings: `${base}/providers/${encodeURIComponent(a.id)}`,
+          redirectUri: `${ui.deps.endpoints.base}${PATHS.authn}/callback/oidc/${encodeURIComponent(a.id)}`,
           login: `${ui.deps.endpoints.base}${PATHS.authn}/authenticate/${a.type}/${encodeURIComponent(a.id)}`,
           clients: users(a.id),
           policies: policies(a.id),

@@ -17,6 +17,7 @@ import { profileRoutes } from '../admin-ui/home.ts';
 import { keyRoutes } from '../admin-ui/keys.ts';
 import { loginRoutes } from '../admin-ui/login.ts';
 import { policyRoutes } from '../admin-ui/policies.ts';
+import { providerRoutes } from '../admin-ui/providers.ts';
 import { registeredClientRoutes } from '../admin-ui/registered-clients.ts';
 import { plainPage, type Ui } from '../admin-ui/render.ts';
 import { scopeRoutes } from '../admin-ui/scopes.ts';
@@ -27,13 +28,15 @@ import { wizardRoutes } from '../admin-ui/wizard.ts';
 import type { AppDeps } from '../context.ts';
 
 const STYLESHEET = readFileSync(sourceAsset('http', 'static', 'admin.css'));
+/** Copy buttons and "Check provider": every page works without it. */
+const SCRIPT = readFileSync(sourceAsset('http', 'static', 'admin.js'));
 
 /**
  * Stricter than the rest of the server: admin forms only ever post to admin pages, so form-action
  * can be pinned to 'self' here (the login pages cannot: they end at a client's redirect URI).
  */
 const ADMIN_CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export async function adminRoutes(app: FastifyInstance, deps: AppDeps, traces: TraceRing): Promise<void> {
   const base = `${deps.endpoints.prefix}/admin`;
@@ -47,6 +50,12 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps, traces: T
     admin.get(`${base}/assets/admin.css`, (_request, reply) =>
       reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
     );
+    admin.get(`${base}/assets/admin.js`, (_request, reply) =>
+      reply
+        .type('text/javascript; charset=utf-8')
+        .header('cache-control', 'public, max-age=3600')
+        .send(SCRIPT),
+    );
 
     await adminApi(admin, deps, ui.service);
     loginRoutes(admin, ui);
@@ -59,6 +68,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps, traces: T
     apiRoutes(admin, ui);
     trustedIssuerRoutes(admin, ui);
     authenticatorRoutes(admin, ui);
+    providerRoutes(admin, ui);
     policyRoutes(admin, ui);
     changeRoutes(admin, ui);
     historyRoutes(admin, ui);

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { documentFromSnapshot, snapshotFromDocument } from '../../../src/admin/config-file.ts';
-import { diffSnapshots } from '../../../src/admin/diff.ts';
 import { AdminError } from '../../../src/admin/errors.ts';
 import { sealSecrets } from '../../../src/admin/seal-secrets.ts';
 import { authenticatorView, snapshotView } from '../../../src/admin/views.ts';
