@@ -418,6 +418,8 @@ function main(): void {
     '- `server.base_url` is an absolute `http`/`https` URL without query or fragment; plain `http` on a',
     '  non-loopback host needs `server.allow_insecure_http`.',
     '- a non-loopback `server.host` needs `server.tls` or `server.allow_insecure_http`.',
+    '- `server.email.smtp_url` (or `TESSERA_SMTP_URL`) is an `smtp://` or `smtps://` URL naming a host, without',
+    '  path, query or fragment, whose user and password are valid percent-encoding; the message never repeats it.',
     '',
   );
 

@@ -55,6 +55,8 @@ export interface Tessera {
   refresh(): Promise<void>;
   /** One-time link that creates the first admin account; null once an admin exists. */
   setupLink: string | null;
+  /** Where verification and reset messages go, in words (no credentials): the SMTP server or the outbox folder. */
+  mailDestination: string;
   close(): Promise<void>;
 }
 
@@ -307,6 +309,10 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       live: follower.live,
       refresh: follower.refresh,
       setupLink: setup === null ? null : `${endpoints.base}/admin/setup?token=${setup}`,
+      mailDestination:
+        mail.destination.kind === 'smtp'
+          ? mail.destination.server
+          : `no SMTP server yet (server.email.smtp_url): written to ${mail.destination.folder} and the log`,
       async close() {
         stopCleanup();
         await follower.stop();

@@ -37,6 +37,7 @@ function banner(
     `  discovery:  ${endpoints.discovery}`,
     `  config:     ${config.file ?? '(defaults; pass --config FILE)'} + revision ${live.revision} in ${describeStore(config)}`,
     `  master key: ${describeMasterKey(tessera.masterKey)}${tessera.masterKey.source === 'file' ? ' (development only: set TESSERA_MASTER_KEY in production)' : ''}`,
+    `  email:      ${tessera.mailDestination}`,
     `  clients:    ${live.clients.size === 0 ? 'none yet: npm run tessera -- client create --help' : [...live.clients.keys()].join(', ')}`,
     `  admin:      ${tessera.setupLink ? `create the first admin (one-time link): ${tessera.setupLink}` : `${endpoints.base}/admin`}`,
     '',

@@ -107,7 +107,7 @@ export const serverSchema = z
       .prefault({}),
     /** Client ID Metadata Documents: a client_id that is an https URL names its own metadata (MCP clients). */
     client_id_metadata_documents: clientIdMetadataSchema.prefault({}),
-    /** Outgoing email: verification and password-reset links (see [`server.email`](#serveremail)). */
+    /** Outgoing email: verification and password-reset links, over SMTP or to the development outbox. */
     email: emailSchema.prefault({}),
     /** Outbound fetches (client jwks_uri): the SSRF guard. */
     outbound: z

@@ -209,6 +209,48 @@ describe('login of an account whose address is not verified', () => {
     assert.match(last.body, /id="check-email-notice">We have sent several links already/);
   });
 
+  test('an account without an address gives one on the page (a wrong one refused), and a mistyped one is corrected', async () => {
+    const { hashPassword } = await import('../../src/authn/passwords.ts');
+    await server.tessera.store.accounts.create({
+      id: 'noah',
+      username: 'noah',
+      passwordHash: await hashPassword(PASSWORD),
+      claims: { preferred_username: 'noah' },
+      createdAt: clock.nowSeconds(),
+    });
+    const agent = new UserAgent();
+    const checking = await agent.submit(await agent.request(server.url + LOGIN), {
+      username: 'noah',
+      password: PASSWORD,
+    });
+    assert.match(checking.body, /your account has none yet/);
+    assert.match(checking.body, /<label for="email">Email address<\/label>/);
+    const { action, fields } = formWith(checking, 'Send link');
+    const wrong = await agent.request(action, { form: { ...fields, email: 'noah at example' } });
+    assert.equal(wrong.status, 400);
+    assert.match(wrong.body, /id="email-error">Enter an email address such as name@example\.com\./);
+    assert.match(wrong.body, /value="noah at example"/);
+    const count = smtp.messages.length;
+    const typo = await agent.follow(action, { form: { ...fields, email: 'noah@exmaple.com' } });
+    assert.match(typo.body, /open the link we sent to <strong>n•••@exmaple\.com<\/strong>/);
+    const { link: typoLink } = await linkFor('noah@exmaple.com', count);
+    assert.match(typo.body, /<summary>Wrong address\?<\/summary>/);
+    const empty = await press(agent, typo, 'Send the link to this address');
+    assert.equal(empty.status, 400, 'an empty address is refused');
+    assert.match(empty.body, /<details class="alt" open>/, 'the form stays open with its error');
+    const correct = formWith(typo, 'Send the link to this address');
+    const corrected = await agent.follow(correct.action, {
+      form: { ...correct.fields, email: 'noah@example.com' },
+    });
+    assert.match(corrected.body, /n•••@example\.com/);
+    const { link } = await linkFor('noah@example.com', count);
+    assert.equal((await agent.request(typoLink)).status, 410, 'the mistyped address link no longer works');
+    const done = await press(agent, await agent.request(link), 'Verify email address');
+    assert.match(done.url, /\/authn\/account/);
+    const claims = (await server.tessera.store.accounts.findById('noah'))!.claims;
+    assert.deepEqual([claims['email'], claims['email_verified']], ['noah@example.com', true]);
+  });
+
   test('a pending-login cookie that was changed is not ours: back to the login page', async () => {
     const agent = new UserAgent();
     await agent.submit(await agent.request(server.url + LOGIN), { username: 'rosa', password: PASSWORD });

@@ -3,6 +3,7 @@
 import { sha256 } from '../../shared/crypto.ts';
 import type { Account } from '../../store/ports/index.ts';
 import type { AuthnDeps } from '../deps.ts';
+import { isEmailAddress } from './address.ts';
 
 export const VERIFY_LINK_LIFETIME = 24 * 3600;
 /** Messages per account, and per address asking, within the window: enough for a lost message, not for a flood. */
@@ -111,6 +112,26 @@ export async function sendVerification(
     return { kind: 'failed', email };
   }
   return { kind: 'sent', email };
+}
+
+/**
+ * A login waiting for its address (the password proven) may give one when the account has none, or correct a
+ * mistyped one: it is stored unverified and a link goes to it. The account's own address is never verified by this.
+ */
+export async function changeAddressAndSend(
+  account: Account,
+  email: string,
+  asker: Asker,
+  deps: Deps,
+): Promise<SendOutcome | { kind: 'invalid-address' }> {
+  const address = email.trim();
+  if (!isEmailAddress(address)) return { kind: 'invalid-address' };
+  const claims = { ...account.claims, email: address, email_verified: false };
+  if (address !== emailOf(account)) {
+    await deps.accounts.updateClaims(account.id, claims);
+    await deps.emailTokens.revokeForAccount(account.id, 'verify_email');
+  }
+  return sendVerification({ ...account, claims }, asker, deps);
 }
 
 /** The account's own locale claim (OIDC Core §5.1), after the browser's languages. */

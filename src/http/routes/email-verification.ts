@@ -6,6 +6,7 @@ import { pendingAccount, pendingLogin, resumeLogin } from '../../authn/authentic
 import type { VerifyEmailOutcome } from '../../authn/authenticators/types.ts';
 import { maskEmail } from '../../authn/email/address.ts';
 import {
+  changeAddressAndSend,
   emailOf,
   type SendOutcome,
   sendVerification,
@@ -55,6 +56,7 @@ export function emailVerificationPaths(deps: AppDeps) {
     check: `${base}/check-email`,
     resend: `${base}/check-email/resend`,
     resume: `${base}/check-email/continue`,
+    address: `${base}/check-email/address`,
     account: `${base}/account`,
     login: (authenticator: string, returnTo: string) =>
       `${base}/authenticate/html-form/${encodeURIComponent(authenticator)}${returnTo === '' ? '' : `?${new URLSearchParams({ return_to: returnTo })}`}`,
@@ -128,18 +130,58 @@ export function emailVerificationRoutes(app: FastifyInstance, deps: AppDeps): vo
     const q = request.query as Record<string, unknown>;
     const key =
       typeof q['notice'] === 'string' && Object.hasOwn(NOTICES, q['notice']) ? q['notice'] : undefined;
+    return checkPage(reply, found, { notice: key as NoticeKey | undefined });
+  });
+
+  const checkPage = (
+    reply: FastifyReply,
+    found: NonNullable<Awaited<ReturnType<typeof pendingOf>>>,
+    shows: { notice?: NoticeKey | undefined; address?: string; addressError?: string },
+    status = 200,
+  ) => {
     const email = emailOf(found.account);
-    return renderPage(reply, 'check-email', {
-      title: 'Check your email',
-      assets,
-      csrf: reply.generateCsrf(),
-      email: email === undefined ? undefined : maskEmail(email),
-      hours,
-      notice: key === undefined ? undefined : NOTICES[key as NoticeKey],
-      resendAction: paths.resend,
-      continueAction: paths.resume,
-      otherAccountUrl: paths.login(found.pending.authenticator, found.pending.returnTo),
-    });
+    return renderPage(
+      reply,
+      'check-email',
+      {
+        title: 'Check your email',
+        assets,
+        csrf: reply.generateCsrf(),
+        email: email === undefined ? undefined : maskEmail(email),
+        hours,
+        notice: shows.notice === undefined ? undefined : NOTICES[shows.notice],
+        resendAction: paths.resend,
+        continueAction: paths.resume,
+        addressAction: paths.address,
+        address: shows.address ?? '',
+        addressError: shows.addressError,
+        otherAccountUrl: paths.login(found.pending.authenticator, found.pending.returnTo),
+      },
+      status,
+    );
+  };
+
+  // No address, or a mistyped one: the person (who proved the password) gives the address the link goes to.
+  app.post(paths.address, { preHandler: app.csrfProtection }, async (request, reply) => {
+    const found = await pendingOf(request);
+    if (!found) return reply.redirect(paths.check, 303);
+    const raw = ((request.body ?? {}) as Record<string, unknown>)['email'];
+    const typed = typeof raw === 'string' ? raw.slice(0, 254) : '';
+    const sent = await changeAddressAndSend(
+      found.account,
+      typed,
+      attemptOf(request, found.pending.returnTo),
+      deps.authn,
+    );
+    if (sent.kind === 'invalid-address')
+      return checkPage(
+        reply,
+        found,
+        { address: typed, addressError: 'Enter an email address such as name@example.com.' },
+        400,
+      );
+    const notice = sendNotice(sent, true);
+    return reply.redirect(notice ? `${paths.check}?notice=${notice}` : paths.check, 303);
   });
 
   /** Finishes the pending login if the address is verified by now; otherwise back to the page, saying so. */

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  changeAddressAndSend,
   SEND_WINDOW,
   SENDS_PER_ACCOUNT,
   SENDS_PER_ADDRESS,
@@ -207,4 +208,23 @@ test('tokens that are not ours (wrong type, control characters, too long, empty)
     assert.deepEqual(await verifyEmail(token, ASKER, counting), { kind: 'invalid' });
   assert.equal(lookups, 0);
   assert.deepEqual(await verifyEmail('A'.repeat(43), ASKER, counting), { kind: 'invalid' }, 'unknown');
+});
+
+test('a pending login may give or correct the address: stored unverified, old links ended, a link to the new one', async () => {
+  const h = authnHarness();
+  const ana = await account(h, 'ana', { email: 'ana@exmaple.com', email_verified: false });
+  await sendVerification(ana, ASKER, h.deps);
+  const typo = lastToken(h);
+  assert.deepEqual(await changeAddressAndSend(ana, 'not an address', ASKER, h.deps), {
+    kind: 'invalid-address',
+  });
+  assert.equal(h.sent.length, 1);
+  assert.deepEqual(await changeAddressAndSend(ana, ' ana@example.com ', ASKER, h.deps), {
+    kind: 'sent',
+    email: 'ana@example.com',
+  });
+  assert.equal(h.sent.at(-1)!.to, 'ana@example.com');
+  assert.deepEqual(await claimsOf(h, 'ana'), { email: 'ana@example.com', email_verified: false });
+  assert.equal(await verificationLinkLive(typo, h.deps), false, 'the link to the mistyped address is ended');
+  assert.equal((await verifyEmail(lastToken(h), ASKER, h.deps)).kind, 'verified');
 });
