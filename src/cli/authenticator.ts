@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import type { AuthenticatorCreateInput, AuthenticatorPatch } from '../admin/inputs.ts';
 import { authenticatorView } from '../admin/views.ts';
-import { PATHS } from '../config/endpoints.ts';
+import { upstreamRedirectUri } from '../authn/authenticators/oidc/redirect-uri.ts';
 import type { AuthenticatorConfig } from '../config/schema.ts';
 import { commonOptions, fail } from './common.ts';
 import { cliEdit, committed, type EditOpts, editOptions } from './edit.ts';
@@ -123,9 +123,6 @@ async function readAuthenticators(opts: EditOpts) {
   }
 }
 
-const redirectUri = (base: string, id: string) =>
-  `${base}${PATHS.authn}/callback/oidc/${encodeURIComponent(id)}`;
-
 function summary(a: AuthenticatorConfig): string {
   switch (a.type) {
     case 'html-form':
@@ -141,7 +138,7 @@ function summary(a: AuthenticatorConfig): string {
 
 async function printRedirect(opts: EditOpts, id: string) {
   const { base } = await readAuthenticators(opts);
-  process.stdout.write(`redirect URI to register at the provider: ${redirectUri(base, id)}\n`);
+  process.stdout.write(`redirect URI to register at the provider: ${upstreamRedirectUri(base, id)}\n`);
 }
 
 export function authenticatorCommand(): Command {
@@ -163,7 +160,7 @@ export function authenticatorCommand(): Command {
       const { authenticators, base } = await readAuthenticators(opts);
       const found = authenticators.find((a) => a.id === id);
       if (!found) return fail(`no authenticator "${id}"`);
-      const extra = found.type === 'oidc' ? { redirect_uri: redirectUri(base, id) } : {};
+      const extra = found.type === 'oidc' ? { redirect_uri: upstreamRedirectUri(base, id) } : {};
       process.stdout.write(`${JSON.stringify({ ...authenticatorView(found), ...extra }, null, 2)}\n`);
     });
 

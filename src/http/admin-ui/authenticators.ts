@@ -2,6 +2,7 @@
 // and other providers (oidc: their summary here, their settings on the providers page, providers.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticatorView } from '../../admin/views.ts';
+import { upstreamRedirectUri } from '../../authn/authenticators/oidc/redirect-uri.ts';
 import { PATHS } from '../../config/endpoints.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
 import { principalOf, requireAdmin } from './auth.ts';
@@ -39,7 +40,7 @@ export function authenticatorRoutes(app: FastifyInstance, ui: Ui): void {
           ...authenticatorView(a),
           action: `${path}/${encodeURIComponent(a.id)}`,
           settings: `${base}/providers/${encodeURIComponent(a.id)}`,
-          redirectUri: `${ui.deps.endpoints.base}${PATHS.authn}/callback/oidc/${encodeURIComponent(a.id)}`,
+          redirectUri: upstreamRedirectUri(ui.deps.endpoints.base, a.id),
           login: `${ui.deps.endpoints.base}${PATHS.authn}/authenticate/${a.type}/${encodeURIComponent(a.id)}`,
           clients: users(a.id),
           policies: policies(a.id),

@@ -5,7 +5,7 @@ import { notFound } from '../../admin/errors.ts';
 import { labelIssues } from '../../admin/field-labels.ts';
 import type { AuthenticatorPatch } from '../../admin/inputs.ts';
 import type { ProviderCheck } from '../../admin/provider-check.ts';
-import { PATHS } from '../../config/endpoints.ts';
+import { upstreamRedirectUri } from '../../authn/authenticators/oidc/redirect-uri.ts';
 import type { AuthenticatorConfig } from '../../config/schema.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
 import { issuerProblem, MAPPABLE_CLAIMS } from '../../config/validate-oidc.ts';
@@ -133,8 +133,7 @@ export function providerRoutes(app: FastifyInstance, ui: Ui): void {
   const path = `${base}/providers`;
   const guard = { preHandler: requireAdmin(ui.deps) };
   const guardPost = { preHandler: [requireAdmin(ui.deps), app.csrfProtection] };
-  const redirectUri = (id: string) =>
-    `${ui.deps.endpoints.base}${PATHS.authn}/callback/oidc/${encodeURIComponent(id)}`;
+  const redirectUri = (id: string) => upstreamRedirectUri(ui.deps.endpoints.base, id);
 
   const find = async (request: FastifyRequest, id: string): Promise<Oidc> => {
     const found = (await service.draft(principalOf(request))).snapshot.authenticators.find(
