@@ -77,8 +77,15 @@ function tokenRows(tokens: readonly TokenRecord[], offset: number): { sql: strin
     );
     return `(${params.join(', ')})`;
   });
-  return { sql: `VALUES ${rows.join(', ')}`, values: tokens.flatMap(tokenValues) };
+  return { sql: rows.length === 0 ? '' : `VALUES ${rows.join(', ')}`, values: tokens.flatMap(tokenValues) };
 }
+
+/** The INSERT of `rows` when the CTE `cte` has a row (nothing to insert: a SELECT of no rows, for the WITH). */
+const insertIf = (cte: string, rows: { sql: string }) =>
+  rows.sql === ''
+    ? 'SELECT 1 WHERE false'
+    : `INSERT INTO tokens (${TOKEN_COLUMNS.join(', ')})
+       SELECT * FROM (${rows.sql}) AS v WHERE EXISTS (SELECT 1 FROM ${cte}) RETURNING 1`;
 
 /** The latest moment any of these tokens (or their refresh family) can still be used. */
 const lastExpiry = (tokens: readonly TokenRecord[]) =>
@@ -228,7 +235,6 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
       return row && toCode(row);
     },
     async consumeCode(hash, now, tokens) {
-      if (tokens.length === 0) throw new Error('consumeCode issues at least one token');
       const rows = tokenRows(tokens, 3);
       // One statement, one round trip. Concurrent redemptions of one code queue on the grant's row lock (g,
       // which u waits for through EXISTS): once the first commits, the next re-reads the code row, finds
@@ -245,22 +251,17 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
            UPDATE codes SET used_at = $3 WHERE hash = $2 AND used_at IS NULL AND EXISTS (SELECT 1 FROM g)
            RETURNING hash
          ),
-         ins AS (
-           INSERT INTO tokens (${TOKEN_COLUMNS.join(', ')})
-           SELECT * FROM (${rows.sql}) AS v WHERE EXISTS (SELECT 1 FROM u)
-           RETURNING 1
-         )
-         SELECT (SELECT id FROM g) AS grant_id, (SELECT count(*) FROM ins)::int AS inserted,
-           EXISTS (SELECT 1 FROM codes WHERE hash = $2) AS found`,
+         ins AS (${insertIf('u', rows)})
+         SELECT (SELECT id FROM g) AS grant_id, (SELECT count(*) FROM u)::int AS used_now,
+           (SELECT count(*) FROM ins) AS inserted, EXISTS (SELECT 1 FROM codes WHERE hash = $2) AS found`,
         [lastExpiry(tokens), hash, now, ...rows.values],
       );
       const row = result.rows[0]!;
       const grantId = row['grant_id'] as string | null;
       if (grantId === null) return { status: row['found'] ? 'revoked' : 'missing' };
-      return Number(row['inserted']) === 0 ? { status: 'used', grantId } : { status: 'consumed' };
+      return Number(row['used_now']) === 0 ? { status: 'used', grantId } : { status: 'consumed' };
     },
     async rotateRefreshToken(hash, now, tokens) {
-      if (tokens.length === 0) throw new Error('rotateRefreshToken issues at least one token');
       const rows = tokenRows(tokens, 3);
       // One statement for the common case (the grant's lock, the conditional rotation, the successors);
       // the token is read again only to tell why nothing was rotated. The rotation stays conditional under
@@ -276,16 +277,13 @@ export function postgresGrants(pool: pg.Pool): GrantStore {
            WHERE hash = $2 AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > $3 AND EXISTS (SELECT 1 FROM g)
            RETURNING hash
          ),
-         ins AS (
-           INSERT INTO tokens (${TOKEN_COLUMNS.join(', ')})
-           SELECT * FROM (${rows.sql}) AS v WHERE EXISTS (SELECT 1 FROM r)
-           RETURNING 1
-         )
-         SELECT (SELECT count(*) FROM g)::int AS locked, (SELECT count(*) FROM ins)::int AS inserted`,
+         ins AS (${insertIf('r', rows)})
+         SELECT (SELECT count(*) FROM g)::int AS locked, (SELECT count(*) FROM r)::int AS rotated_now,
+           (SELECT count(*) FROM ins) AS inserted`,
         [lastExpiry(tokens), hash, now, ...rows.values],
       );
       const row = result.rows[0]!;
-      if (Number(row['inserted']) > 0) return { status: 'rotated' };
+      if (Number(row['rotated_now']) > 0) return { status: 'rotated' };
       const stored = await one('SELECT * FROM tokens WHERE hash = $1', [hash]);
       const token = stored && toToken(stored);
       if (Number(row['locked']) === 0) return { status: token ? 'revoked' : 'missing' };
