@@ -235,6 +235,9 @@ export async function completeReset(
   const account = await linkedAccount(used, deps);
   if (!account) return { kind: 'expired' };
   await deps.accounts.setPasswordHash(account.id, passwordHash);
+  // The link reached the account's own address (linkedAccount checked it still is): that address is proven.
+  if (account.claims['email_verified'] !== true)
+    await deps.accounts.updateClaims(account.id, { ...account.claims, email_verified: true });
   const sessionsEnded = await endOtherSessions(account, { idHash: '' }, deps);
   await deps.emailTokens.revokeForAccount(account.id, 'reset_password');
   await new LoginThrottle(deps.clock, deps.throttle, 'login').succeed(account.username, asker.address);

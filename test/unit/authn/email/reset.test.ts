@@ -360,3 +360,14 @@ test('a link sent before the account changed its email address resets nothing', 
     'the same address, spelled in other case, still matches',
   );
 });
+
+test('a completed reset proves the address the link went to: email_verified becomes true', async () => {
+  const h = authnHarness();
+  await withAccounts(h);
+  assert.notEqual((await h.store.accounts.findById('alice'))?.claims['email_verified'], true);
+  await ask(h, 'alice');
+  assert.deepEqual(await complete(h, tokenOf(h.sent[0])), { kind: 'changed', sessionsEnded: 0 });
+  const claims = (await h.store.accounts.findById('alice'))?.claims;
+  assert.equal(claims?.['email_verified'], true);
+  assert.equal(claims?.['email'], 'Alice@Example.com', 'the address itself is unchanged');
+});
