@@ -160,6 +160,22 @@ const SECONDS = /(lifetime|reuse_grace|rate_window)$/;
 
 export const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
+/** What an authenticator is, in the words of the pages' pickers: "username and password", "sign in with Acme". */
+export function authenticatorKind(a: { type: string; name?: string }): string {
+  switch (a.type) {
+    case 'html-form':
+      return 'username and password';
+    case 'totp':
+      return 'authenticator app code';
+    case 'passkey':
+      return 'passkey';
+    case 'oidc':
+      return `sign in with ${a.name ?? 'another provider'}`;
+    default:
+      return a.type;
+  }
+}
+
 /**
  * A field of an entry in words, e.g. `token_endpoint_auth_method` of a client: "client authentication".
  * Without a kind (a form whose entry is plain from the page) only the form's own fields have words.

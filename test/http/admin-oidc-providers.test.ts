@@ -253,6 +253,11 @@ describe('admin pages: sign-in providers', () => {
     const listed = await ua.request(`${server.url}/admin/authenticators`);
     assert.match(listed.body, /<code>gamma<\/code> <span class="muted">Sign in with Acme: another provider/);
     assert.match(listed.body, /set \(never shown\)/);
+    // Pickers name it in words: the policies' first step, the clients' user authentication.
+    assert.match(
+      (await ua.request(`${server.url}/admin/policies`)).body,
+      /name="step1" value="gamma"> <code>gamma<\/code> \(sign in with Acme\)/,
+    );
     assert.doesNotMatch(listed.body, new RegExp(SECRET));
 
     // Saved again with the secret left empty: the sealed one stays.

@@ -1,7 +1,12 @@
 // Client pages: the list with search, and one client's Overview and Tokens tabs, each section saving to the draft.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/errors.ts';
-import { AUTH_METHOD_WORDS, CAPABILITY_WORDS, labelIssues } from '../../admin/field-labels.ts';
+import {
+  AUTH_METHOD_WORDS,
+  authenticatorKind,
+  CAPABILITY_WORDS,
+  labelIssues,
+} from '../../admin/field-labels.ts';
 import { apiChoices, clientView, scopeChoices, searchClients } from '../../admin/views.ts';
 import { factorRole, type Snapshot } from '../../config/schema.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
@@ -119,7 +124,9 @@ export function clientRoutes(app: FastifyInstance, ui: Ui): void {
         requestAlgs: REQUEST_OBJECT_ALGS,
         profiles: PROFILES,
         jwksText: extra.submitted?.jwksText ?? (client.jwks ? JSON.stringify(client.jwks, null, 2) : ''),
-        authenticators: snapshot.authenticators.filter((a) => factorRole(a.type) !== 'second'),
+        authenticators: snapshot.authenticators
+          .filter((a) => factorRole(a.type) !== 'second')
+          .map((a) => ({ id: a.id, type: a.type, kind: authenticatorKind(a) })),
         policies: snapshot.policies ?? [],
         scopes: scopeChoices(snapshot),
         apis: apiChoices(snapshot),

@@ -1,6 +1,7 @@
 // Sign-in policies page: list, add and edit policies (name, acr, steps picked from the configured
 // authenticators, enrolment at login), and delete them; the commit checks what the page cannot.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticatorKind } from '../../admin/field-labels.ts';
 import { factorRole, policyAcr, type Snapshot } from '../../config/schema.ts';
 import type { ConfigIssue } from '../../config/validate.ts';
 import { principalOf, requireAdmin } from './auth.ts';
@@ -10,9 +11,6 @@ import { adminPage, type Ui } from './render.ts';
 
 /** Steps the form offers: the first signs in, the others add a factor. */
 const STEPS = 3;
-
-const kindOf = (type: string) =>
-  type === 'totp' ? 'authenticator app code' : type === 'html-form' ? 'username and password' : type;
 
 /** The steps as the form posted them: step1, step2, ... each a checkbox group; empty later steps dropped. */
 function stepsOf(form: Form): string[][] {
@@ -45,7 +43,7 @@ export function policyRoutes(app: FastifyInstance, ui: Ui): void {
   const view = (snapshot: Snapshot) => {
     const name = (id: string) => {
       const a = snapshot.authenticators.find((x) => x.id === id);
-      return a ? `${id} (${kindOf(a.type)})` : id;
+      return a ? `${id} (${authenticatorKind(a)})` : id;
     };
     return (snapshot.policies ?? []).map((p) => ({
       ...p,
@@ -79,7 +77,7 @@ export function policyRoutes(app: FastifyInstance, ui: Ui): void {
         policies: view(snapshot),
         authenticators: snapshot.authenticators.map((a) => ({
           id: a.id,
-          kind: kindOf(a.type),
+          kind: authenticatorKind(a),
           first: factorRole(a.type) !== 'second',
           later: factorRole(a.type) !== 'first',
         })),

@@ -1,7 +1,7 @@
 // The New Client wizard pages: one step per page, choices carried in hidden fields, the client created at the end.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/errors.ts';
-import { labelIssues } from '../../admin/field-labels.ts';
+import { authenticatorKind, labelIssues } from '../../admin/field-labels.ts';
 import { apiChoices, scopeChoices } from '../../admin/views.ts';
 import {
   advance,
@@ -84,7 +84,9 @@ export function wizardRoutes(app: FastifyInstance, ui: Ui): void {
         capabilities: CAPABILITIES.filter((c) => c.id !== 'token_exchange'),
         assertionAlgs: ASSERTION_ALG_GROUPS,
         requestAlgs: REQUEST_OBJECT_ALGS,
-        authenticators: snapshot.authenticators.filter((a) => factorRole(a.type) !== 'second'),
+        authenticators: snapshot.authenticators
+          .filter((a) => factorRole(a.type) !== 'second')
+          .map((a) => ({ id: a.id, type: a.type, kind: authenticatorKind(a) })),
         policies: snapshot.policies ?? [],
         scopes: scopeChoices(snapshot),
         apis: apiChoices(snapshot),
