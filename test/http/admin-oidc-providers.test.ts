@@ -344,5 +344,10 @@ describe('admin pages: sign-in providers', () => {
     assert.equal(script.status, 200);
     assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
     assert.equal((await ua.request(`${server.url}/admin/providers/nope`)).status, 404);
+    // The Profiles page lists the live provider's login in words (committed by the API test above).
+    assert.match(
+      (await ua.request(`${server.url}/admin`)).body,
+      /<dt>Sign in with Acme Corp <code>acme<\/code><\/dt><dd><code>[^<]*\/authn\/authenticate\/oidc\/acme<\/code>/,
+    );
   });
 });
