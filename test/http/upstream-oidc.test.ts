@@ -60,13 +60,18 @@ before(async () => {
         },
         { ...upstream, id: 'corp', name: 'Corp', issuer: hostile.issuer },
         { ...upstream, id: 'down', name: 'Down Inc', issuer: await closedPortIssuer() },
+        { id: 'passkeys', type: 'passkey' },
       ],
-      policies: [{ id: 'acme-or-password', acr: POLICY_ACR, steps: [['username-password', 'acme']] }],
+      policies: [
+        { id: 'acme-or-password', acr: POLICY_ACR, steps: [['username-password', 'acme']] },
+        { id: 'acme-or-passkey', steps: [['acme', 'passkeys']] },
+      ],
       clients: [
         { ...wwwClient, authentication_policies: ['acme-or-password'] },
         { ...wwwClient, client_id: 'acme-only', authenticator: 'acme' },
         { ...wwwClient, client_id: 'corp-only', authenticator: 'corp' },
         { ...wwwClient, client_id: 'down-only', authenticator: 'down' },
+        { ...wwwClient, client_id: 'passkey-or-acme', authentication_policies: ['acme-or-passkey'] },
       ],
     },
   });
@@ -144,6 +149,12 @@ describe('sign in with another provider (oidc authenticator)', () => {
       link(page, /^Sign in with Acme$/),
       /\/authn\/authenticate\/oidc\/acme\?return_to=.+&policy=acme-or-password/,
     );
+  });
+
+  test("a passkey login page offers the provider of the same step too; Tessera's own page comes first", async () => {
+    const page = (await go(new UserAgent(), authorize('passkey-or-acme'))).response;
+    assert.equal(heading(page), 'Sign in with a passkey');
+    assert.match(link(page, /^Sign in with Acme$/), /\/authn\/authenticate\/oidc\/acme\?/);
   });
 
   test('a new upstream identity: choice page, then a just-in-time account with the mapped claims and no password', async () => {
@@ -383,13 +394,18 @@ describe('bad answers from the upstream: an error page, no account, no session',
     assert.equal(noCookie.status, 400);
     assert.match(noCookie.body, /no sign-in with Corp waiting/);
 
-    await victim.request(`${server.url}/authn/authenticate/oidc/corp`);
+    const own = await victim.request(`${server.url}/authn/authenticate/oidc/corp`);
     assert.ok(victim.cookies.get('tessera_upstream'));
     const mismatch = await victim.request(attackersCallback);
     assert.equal(mismatch.status, 400);
     assert.match(mismatch.body, /does not belong to the sign-in started in this browser/);
     assert.equal(victim.cookies.get('tessera_sso'), undefined);
     assert.equal(await server.tessera.store.upstream.findIdentity(hostile.issuer, 'attacker'), undefined);
+    // The victim's own login was not spent by the forged callback: it still finishes.
+    hostile.subject = 'victim';
+    const ownCallback = (await victim.request(own.headers.get('location')!)).headers.get('location')!;
+    const finished = await go(victim, ownCallback);
+    assert.equal(heading(finished.response), 'Continue with your Corp account');
   });
 
   test('hostile input at the callback and the choice page never breaks the server', async () => {

@@ -21,6 +21,7 @@ import { setSessionCookie } from '../session-cookie.ts';
 import { renderUpstreamFailure, retryUrl } from '../upstream-pages.ts';
 
 type Form = Record<string, unknown>;
+const KEEPS_BINDING: ReadonlySet<string> = new Set(['closed', 'state_mismatch']);
 const text = (form: Form, name: string, max: number) =>
   typeof form[name] === 'string' ? (form[name] as string).slice(0, max) : '';
 
@@ -68,8 +69,9 @@ export function authnOidcRoutes(app: FastifyInstance, deps: AppDeps): void {
   /** Signed in, or why not: the session cookie and the way on, or the failure page; the binding cookie ends. */
   const finished = (reply: FastifyReply, a: OidcAuthenticator, outcome: FinishOutcome) => {
     if (outcome.kind === 'choose') return reply.redirect(choicePath(a), 303);
-    // A new account asked for where none are made: the identity still waits, to be linked instead.
-    if (outcome.kind !== 'failed' || outcome.reason !== 'closed') unbind(reply);
+    // The browser's binding stays when it still names something: the identity waiting to be linked (a new
+    // account asked for where none are made), or its own login (a callback that was not its own).
+    if (outcome.kind !== 'failed' || !KEEPS_BINDING.has(outcome.reason)) unbind(reply);
     if (outcome.kind === 'failed') return renderUpstreamFailure(reply, deps, a, outcome);
     setSessionCookie(reply, deps, outcome.token);
     if (outcome.returnTo !== '') return reply.redirect(outcome.returnTo, 303);

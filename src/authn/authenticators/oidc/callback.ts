@@ -40,16 +40,17 @@ export async function finishUpstreamCallback(
   };
   const hash = handleHash(input.handle);
   if (hash === undefined) return failed('no_login');
-  const now = deps.clock.nowSeconds();
-  // Taken before anything else: a second callback with the same cookie (a replay) finds nothing.
-  const login = await deps.upstream.takeLogin(hash, now);
-  if (!login || login.authenticator !== a.id) return failed('unknown_login');
-  const where = { returnTo: login.returnTo, policy: login.policy };
   const expected = derived(input.handle!);
   const params = new URLSearchParams(input.query);
   const states = params.getAll('state');
-  // RFC 6749 §10.12: the state ties the answer to this browser's request (login CSRF otherwise).
-  if (states.length !== 1 || !safeEqual(states[0]!, expected.state)) return failed('state_mismatch', where);
+  // RFC 6749 §10.12: the state ties the answer to this browser's login. Someone else's callback (login CSRF),
+  // or one of an older login in another tab, is refused before the login this browser is waiting for is touched.
+  if (states.length !== 1 || !safeEqual(states[0]!, expected.state)) return failed('state_mismatch');
+  const now = deps.clock.nowSeconds();
+  // Taken once: a second callback with the same cookie and state (a replay) finds nothing.
+  const login = await deps.upstream.takeLogin(hash, now);
+  if (!login || login.authenticator !== a.id) return failed('unknown_login');
+  const where = { returnTo: login.returnTo, policy: login.policy };
   if (params.has('error')) {
     // RFC 6749 §4.1.2.1: the person cancelled or the upstream refused; its code is logged, never shown.
     const error = (params.get('error') ?? '').replace(/[^\x20-\x7e]/g, '').slice(0, 64);
