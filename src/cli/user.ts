@@ -1,4 +1,4 @@
-// `tessera user create|list|disable|enable`: end-user accounts of the Authentication Service.
+// `tessera user create|list|disable|enable|mark-email-verified`: end-user accounts of the Authentication Service.
 import { Command } from 'commander';
 import { systemClock } from '../shared/clock.ts';
 import { recordCli } from './audit-record.ts';
@@ -78,5 +78,30 @@ export function userCommand(): Command {
   commonOptions(cmd.command('enable <username>'))
     .description('enable a disabled user again')
     .action((username: string, opts) => setDisabled(username, opts, false));
+
+  // The one way besides the emailed link: an operator who knows the address is the user's says so, on the record.
+  commonOptions(cmd.command('mark-email-verified <username>'))
+    .description("mark the user's current email address verified (email_verified: true) without a link")
+    .action(async (username: string, opts) => {
+      const { store } = await openLocal(opts);
+      try {
+        const account = await store.accounts.findByUsername(username);
+        if (!account) return fail(`no user "${username}"`);
+        const email = account.claims['email'];
+        if (typeof email !== 'string' || email === '')
+          return fail(`user ${account.username} has no email address`);
+        if (account.claims['email_verified'] !== true) {
+          await store.accounts.updateClaims(account.id, { ...account.claims, email_verified: true });
+          await recordCli(store, {
+            type: 'email.verified',
+            accountId: account.id,
+            detail: { via: 'operator' },
+          });
+        }
+        process.stdout.write(`${email} of user ${account.username} is verified\n`);
+      } finally {
+        await store.close();
+      }
+    });
   return cmd;
 }
