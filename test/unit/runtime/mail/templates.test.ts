@@ -69,20 +69,20 @@ test('verify-email in English: the link in both parts, the HTML escaped, the tex
 test('an operator folder replaces a built-in part, adds a language, and a subject never spans lines', () => {
   const dir = operatorFolder({
     'en/verify-email.subject.eta': 'Please confirm <%= it.email %>',
-    'de/verify-email.subject.eta': 'Bitte bestätigen\r\nBcc: someone@example.net',
-    'de/verify-email.text.eta': 'Hallo <%= it.name %>: <%= it.link %>',
+    'nl/verify-email.subject.eta': 'Graag bevestigen\r\nBcc: someone@example.net',
+    'nl/verify-email.text.eta': 'Hallo <%= it.name %>: <%= it.link %>',
     'fr/verify-email.html.eta': '<p>only HTML, no text: not a usable language</p>',
   });
   const templates = loadTemplates(dir);
-  assert.deepEqual(templates.languages('verify-email').sort(), ['de', 'en']);
+  assert.deepEqual(templates.languages('verify-email').sort(), ['de', 'en', 'nl']);
   const en = templates.render({ template: 'verify-email', languages: ['fr', 'en-GB'], data: DATA });
   assert.equal(en.subject, 'Please confirm tom@example.com');
   assert.match(en.text, /Hello Tom & Jerry/, 'the built-in text stays');
-  const de = templates.render({ template: 'verify-email', languages: ['de-CH'], data: DATA });
-  assert.equal(de.language, 'de');
-  assert.equal(de.subject, 'Bitte bestätigen Bcc: someone@example.net', 'no header can be injected');
-  assert.equal(de.text, `Hallo Tom & Jerry <b>: ${DATA.link}`);
-  assert.equal(de.html, undefined, 'a language without HTML sends text only');
+  const nl = templates.render({ template: 'verify-email', languages: ['nl-BE'], data: DATA });
+  assert.equal(nl.language, 'nl');
+  assert.equal(nl.subject, 'Graag bevestigen Bcc: someone@example.net', 'no header can be injected');
+  assert.equal(nl.text, `Hallo Tom & Jerry <b>: ${DATA.link}`);
+  assert.equal(nl.html, undefined, 'a language without HTML sends text only');
 });
 
 test('a templates folder that is missing, or holds a folder that is not a language, is refused at load', () => {
@@ -91,4 +91,16 @@ test('a templates folder that is missing, or holds a folder that is not a langua
   assert.throws(() => loadTemplates(bad), /folder "English" is not a language tag/);
   const broken = operatorFolder({ 'en/verify-email.text.eta': '<% if ( %>' });
   assert.throws(() => loadTemplates(broken), /en\/verify-email\.text\.eta does not compile/);
+});
+
+test('verify-email is built in in English and German; a German reader gets the German text, subject and HTML', () => {
+  const templates = loadTemplates();
+  assert.deepEqual(templates.languages('verify-email').sort(), ['de', 'en']);
+  const de = templates.render({ template: 'verify-email', languages: ['de-AT', 'en'], data: DATA });
+  assert.equal(de.language, 'de');
+  assert.equal(de.subject, 'Bestätigen Sie Ihre E-Mail-Adresse für login.example.com');
+  assert.ok(de.text.includes(`\n${DATA.link}\n`));
+  assert.match(de.text, /24 Stunden lang/);
+  assert.match(de.html ?? '', /<html lang="de">/);
+  assert.ok(de.html?.includes('>E-Mail-Adresse bestätigen</a>'));
 });
