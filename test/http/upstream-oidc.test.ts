@@ -250,6 +250,10 @@ describe('sign in with another provider (oidc authenticator)', () => {
       to.searchParams.get('state') && to.searchParams.get('nonce') && to.searchParams.get('code_challenge'),
     );
     assert.match(login.headers.get('set-cookie') ?? '', /tessera_upstream=[^;]+;.*HttpOnly.*SameSite=Lax/i);
+    // OIDC Core §3.1.2.1 login_hint from the client is passed on to the provider.
+    const hinted = await new UserAgent().request(`${authorize('acme-only')}&login_hint=jdoe%40acme.example`);
+    const start = await new UserAgent().request(new URL(hinted.headers.get('location')!, server.url).href);
+    assert.equal(new URL(start.headers.get('location')!).searchParams.get('login_hint'), 'jdoe@acme.example');
   });
 
   test('linking: the existing account is proven by its password (wrong one refused), then signs in', async () => {
