@@ -3,6 +3,7 @@
 // upstream's amr/acr where it is trusted, and every bad answer ending on an error page with no account or session.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { addAdmin, adminApi, apiToken } from '../fixtures/admin.ts';
 import { basic, CALLBACK, claimsOf, findForm, PASSWORD, signUp, token } from '../fixtures/oidc.ts';
 import { freePort, startServer, type TestServer, WWW_SECRET, wwwClient } from '../fixtures/server.ts';
 import {
@@ -25,7 +26,7 @@ before(async () => {
   const port = await freePort();
   const callback = (id: string) => `http://127.0.0.1:${port}/authn/callback/oidc/${id}`;
   real = await startRealUpstream({
-    redirectUris: [callback('acme')],
+    redirectUris: [callback('acme'), callback('sealed')],
     users: {
       jdoe: {
         password: 'jdoe at acme',
@@ -315,6 +316,43 @@ describe('sign in with another provider (oidc authenticator)', () => {
       (e) => e.type,
     );
     assert.ok(events.includes('identity.unlinked'));
+  });
+});
+
+describe('a provider committed through the admin API', () => {
+  test('its sealed client secret is opened at login: the provider accepts it; a wrong one is refused there', async () => {
+    await addAdmin(server);
+    const api = adminApi(server, await apiToken(server));
+    const commit = async (secret: string) => {
+      const body = {
+        name: 'Acme (sealed)',
+        issuer: real.issuer,
+        client_id: UPSTREAM_CLIENT.client_id,
+        client_secret: secret,
+      };
+      const exists = server.tessera.live().authenticators.has('sealed');
+      const saved = exists
+        ? await api.patch('/authenticators/sealed', body)
+        : await api.post('/authenticators', { id: 'sealed', type: 'oidc', create_accounts: true, ...body });
+      assert.ok(saved.status === 200 || saved.status === 201, JSON.stringify(saved.body));
+      const done = await api.post('/changes/commit', { message: 'sealed provider' });
+      assert.equal(done.status, 201, JSON.stringify(done.body));
+      const live = server.tessera.live().authenticators.get('sealed');
+      assert.ok(live?.type === 'oidc' && live.client_secret === undefined && live.client_secret_sealed);
+    };
+    await commit(UPSTREAM_CLIENT.client_secret);
+    const agent = new UserAgent();
+    const upstreamPage = (await go(agent, `${server.url}/authn/authenticate/oidc/sealed`)).response;
+    const back = await upstreamLogin(agent, upstreamPage, 'mdoe');
+    // The choice page comes only after the code was redeemed with the secret and the ID token checked.
+    assert.equal(heading(back.response), 'Continue with your Acme (sealed) account');
+
+    await commit('not-the-secret-the-provider-gave');
+    const wrong = new UserAgent();
+    const page = (await go(wrong, `${server.url}/authn/authenticate/oidc/sealed`)).response;
+    const refused = await upstreamLogin(wrong, page, 'mdoe');
+    assert.equal(refused.response.status, 502);
+    assert.match(refused.response.body, /did not pass Tessera/);
   });
 });
 
