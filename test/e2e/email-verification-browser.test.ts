@@ -176,6 +176,43 @@ describe('email verification in Chromium', { skip }, () => {
     });
   });
 
+  test('a new address on the profile is not verified until its link is used; the page sends another on request', async () => {
+    const count = smtp.messages.length;
+    await page.getByLabel('Email', { exact: true }).fill('ines@new.example');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.waitForSelector('#email-notice');
+    assert.match(
+      (await page.locator('#email-status').textContent()) ?? '',
+      /ines@new\.example\s+Not verified/,
+    );
+    assert.match(
+      (await page.locator('#email-notice').textContent()) ?? '',
+      /We sent a link to your email address/,
+    );
+    await smtp.waitFor((m) => m.to.includes('ines@new.example') && smtp.messages.indexOf(m) >= count);
+    await page.getByRole('button', { name: 'Send verification email' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction("location.search === '?email=sent' && document.readyState === 'complete'");
+    // The redirect scrolls to the section; a full-page clip is measured from the top of the page.
+    const box = (await page.evaluate(
+      "(() => { const r = document.getElementById('email-section').getBoundingClientRect(); return { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height }; })()",
+    )) as { x: number; y: number; width: number; height: number };
+    await page.screenshot({
+      path: join(IMAGES, 'account-email-unverified.png'),
+      clip: { x: box.x - 24, y: box.y - 24, width: box.width + 48, height: box.height + 48 },
+      fullPage: true,
+    });
+    const latest = await smtp.waitFor(
+      (m) =>
+        m.to.includes('ines@new.example') &&
+        smtp.messages.filter((n) => n.to.includes('ines@new.example')).indexOf(m) === 1,
+    );
+    await page.goto(latest.links[0]!);
+    await page.getByRole('button', { name: 'Verify email address' }).click();
+    await page.waitForURL(/\/authn\/account\?email=verified/);
+    assert.match((await page.locator('#email-status').textContent()) ?? '', /ines@new\.example\s+Verified/);
+  });
+
   test('the same browser that opens the link goes straight on to the client after the button', async () => {
     reached = undefined;
     const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
