@@ -1,6 +1,6 @@
 // Memory AccountStore: end users in a Map; usernames compared without regard to case.
 import { DuplicateError } from '../ports/errors.ts';
-import type { AccountStore } from '../ports/index.ts';
+import type { Account, AccountStore } from '../ports/index.ts';
 import { clone, foldAscii, type MemoryState } from './state.ts';
 
 export function memoryAccounts(state: MemoryState): AccountStore {
@@ -35,6 +35,28 @@ export function memoryAccounts(state: MemoryState): AccountStore {
     async list(limit) {
       return [...state.accounts.values()]
         .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .slice(0, limit)
+        .map(clone);
+    },
+    async search({ text, after, limit }) {
+      // Code point order, as the SQL engines compare UTF-8 bytes: JavaScript's < compares UTF-16 units.
+      const key = (value: string) => Buffer.from(foldAscii(value));
+      const wanted = foldAscii(text);
+      const matches = (a: Account) => {
+        const email = a.claims['email'];
+        return (
+          foldAscii(a.username).includes(wanted) ||
+          (typeof email === 'string' && foldAscii(email).includes(wanted))
+        );
+      };
+      return [...state.accounts.values()]
+        .filter(matches)
+        .filter((a) => after === undefined || Buffer.compare(key(a.username), key(after)) > 0)
+        .sort(
+          (a, b) =>
+            Buffer.compare(key(a.username), key(b.username)) ||
+            Buffer.compare(Buffer.from(a.id), Buffer.from(b.id)),
+        )
         .slice(0, limit)
         .map(clone);
     },

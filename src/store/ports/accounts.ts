@@ -11,6 +11,13 @@ export interface Account {
 
 export type NewAccount = Omit<Account, 'disabled'>;
 
+export interface AccountSearch {
+  text: string;
+  /** A username: only accounts whose folded username sorts after its folded form (the next page). */
+  after?: string | undefined;
+  limit: number;
+}
+
 export interface AccountStore {
   /** Throws DuplicateError when the username is taken (compared case-insensitively). */
   create(account: NewAccount): Promise<Account>;
@@ -22,6 +29,12 @@ export interface AccountStore {
   findByEmail(email: string, limit: number): Promise<Account[]>;
   findById(id: string): Promise<Account | undefined>;
   list(limit: number): Promise<Account[]>;
+  /**
+   * The admin's search: accounts whose username or `email` claim contains `text` ('' matches every account), ASCII
+   * letters compared without regard to case, ordered by the username folded the same way (then by code point),
+   * only those after the username `after` when given, at most `limit`.
+   */
+  search(query: AccountSearch): Promise<Account[]>;
   updateClaims(id: string, claims: Record<string, unknown>): Promise<void>;
   setDisabled(id: string, disabled: boolean): Promise<void>;
   /** Replaces the account's password hash; false when there is no such account. */

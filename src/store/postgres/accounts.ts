@@ -54,6 +54,19 @@ export function postgresAccounts(pool: pg.Pool): AccountStore {
       );
       return rows.map(toAccount);
     },
+    async search({ text, after, limit }) {
+      // Under the C collation lower() folds A-Z only and strings order by code point, as SQLite's do.
+      const { rows } = await pool.query<Row>(
+        `SELECT * FROM accounts
+           WHERE (strpos(lower(username COLLATE "C"), lower($1 COLLATE "C")) > 0
+             OR (jsonb_typeof(claims->'email') = 'string'
+               AND strpos(lower((claims->>'email') COLLATE "C"), lower($1 COLLATE "C")) > 0))
+             AND ($2::text IS NULL OR lower(username COLLATE "C") > lower($2::text COLLATE "C"))
+           ORDER BY lower(username COLLATE "C"), id COLLATE "C" LIMIT $3`,
+        [text, after ?? null, limit],
+      );
+      return rows.map(toAccount);
+    },
     async updateClaims(id, claims) {
       await pool.query('UPDATE accounts SET claims = $1::jsonb WHERE id = $2', [JSON.stringify(claims), id]);
     },

@@ -16,6 +16,14 @@ export function createSqliteAccounts(db: Database.Database): AccountStore {
       "SELECT * FROM accounts WHERE lower(json_extract(claims, '$.email')) = lower(?) AND json_type(claims, '$.email') = 'text' ORDER BY created_at, id LIMIT ?",
     ),
     list: db.prepare('SELECT * FROM accounts ORDER BY created_at, id LIMIT ?'),
+    // lower() folds A-Z only and a function's result compares as BINARY (UTF-8 bytes: code point order).
+    search: db.prepare(
+      `SELECT * FROM accounts
+         WHERE (instr(lower(username), lower(@text)) > 0
+           OR (json_type(claims, '$.email') = 'text' AND instr(lower(json_extract(claims, '$.email')), lower(@text)) > 0))
+           AND (@after IS NULL OR lower(username) > lower(@after))
+         ORDER BY lower(username), id LIMIT @limit`,
+    ),
     updateClaims: db.prepare('UPDATE accounts SET claims = ? WHERE id = ?'),
     setDisabled: db.prepare('UPDATE accounts SET disabled = ? WHERE id = ?'),
     setPassword: db.prepare('UPDATE accounts SET password_hash = ? WHERE id = ?'),
@@ -52,6 +60,9 @@ export function createSqliteAccounts(db: Database.Database): AccountStore {
     },
     async list(limit) {
       return (q.list.all(limit) as Row[]).map(toAccount);
+    },
+    async search({ text, after, limit }) {
+      return (q.search.all({ text, after: after ?? null, limit }) as Row[]).map(toAccount);
     },
     async updateClaims(id, claims) {
       q.updateClaims.run(JSON.stringify(claims), id);

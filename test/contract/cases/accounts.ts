@@ -1,4 +1,4 @@
-// AccountStore contract: unique case-insensitive usernames, exact ids, listing, claims, and disabling.
+// AccountStore contract: unique case-insensitive usernames, exact ids, listing, the admin's search, claims, and disabling.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DuplicateError } from '../../../src/store/ports/errors.ts';
@@ -81,6 +81,99 @@ export function accountCases(use: UseStore): void {
     await use().accounts.create(account());
     assert.deepEqual(await use().accounts.list(5), [{ ...account(), disabled: false }]);
     assert.deepEqual(await use().accounts.list(0), []);
+  });
+
+  /** Accounts for the search cases: usernames out of order, emails of several shapes. */
+  async function searchable() {
+    const people: [string, string, unknown][] = [
+      ['carol', 'Carol', 'carol@Example.org'],
+      ['Alice', 'Alice', 'alice@example.com'],
+      ['bob', 'bob', 'BOB@work.example'],
+      ['dave', 'dave', 42],
+      ['erin', 'erin', undefined],
+      ['frank_50%', 'frank_50%', 'f@example.net'],
+    ];
+    for (const [i, [id, username, email]] of people.entries()) {
+      const claims: Record<string, unknown> = email === undefined ? {} : { email };
+      await use().accounts.create(account({ id: `acct-${id}`, username, claims, createdAt: T0 + 10 - i }));
+    }
+  }
+  const usernames = (accounts: { username: string }[]) => accounts.map((a) => a.username);
+
+  test('search with no text lists every account by username, A-Z without regard to case, at most limit', async () => {
+    await searchable();
+    assert.deepEqual(usernames(await use().accounts.search({ text: '', limit: 10 })), [
+      'Alice',
+      'bob',
+      'Carol',
+      'dave',
+      'erin',
+      'frank_50%',
+    ]);
+    assert.deepEqual(usernames(await use().accounts.search({ text: '', limit: 2 })), ['Alice', 'bob']);
+    assert.deepEqual(await use().accounts.search({ text: '', limit: 0 }), []);
+  });
+
+  test('search matches part of the username or of a text email claim, A-Z without regard to case', async () => {
+    await searchable();
+    const found = async (text: string) => usernames(await use().accounts.search({ text, limit: 10 }));
+    assert.deepEqual(await found('AR'), ['Carol'], 'username, any case');
+    assert.deepEqual(await found('example.'), ['Alice', 'Carol', 'frank_50%'], 'part of an email');
+    assert.deepEqual(await found('bob@WORK'), ['bob'], 'the email folded too');
+    assert.deepEqual(await found('42'), [], 'an email claim that is no text is not matched');
+    assert.deepEqual(await found('nobody'), []);
+  });
+
+  test('search takes % and _ as themselves, not as patterns', async () => {
+    await searchable();
+    assert.deepEqual(usernames(await use().accounts.search({ text: '_50%', limit: 10 })), ['frank_50%']);
+    assert.deepEqual(await use().accounts.search({ text: '%', limit: 10 }).then(usernames), ['frank_50%']);
+    assert.deepEqual(await use().accounts.search({ text: 'a_i', limit: 10 }), []);
+  });
+
+  test('search pages by the username after: the pages join into the whole list, none twice', async () => {
+    await searchable();
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const found = await use().accounts.search({ text: '', after, limit: 4 });
+      if (found.length === 0) break;
+      seen.push(...usernames(found));
+      after = found.at(-1)!.username;
+    }
+    assert.deepEqual(seen, ['Alice', 'bob', 'Carol', 'dave', 'erin', 'frank_50%']);
+    // After is folded like the order: BOB and bob name the same place.
+    assert.deepEqual(usernames(await use().accounts.search({ text: '', after: 'BOB', limit: 1 })), ['Carol']);
+    assert.deepEqual(usernames(await use().accounts.search({ text: 'e', after: 'carol', limit: 10 })), [
+      'dave',
+      'erin',
+      'frank_50%',
+    ]);
+  });
+
+  test('search folds only A-Z: other letters match and order by code point', async () => {
+    await use().accounts.create(account({ id: 'acct-e1', username: 'Émile', claims: {} }));
+    await use().accounts.create(account({ id: 'acct-e2', username: 'zoe', claims: {} }));
+    await use().accounts.create(account({ id: 'acct-e3', username: 'élodie', claims: {} }));
+    await use().accounts.create(account({ id: 'acct-e4', username: '𝒜nna', claims: {} }));
+    // U+FB00 sorts before U+1D49C by code point, after it by UTF-16 unit (0xFB00 > 0xD835).
+    await use().accounts.create(account({ id: 'acct-e5', username: '\ufb00ion', claims: {} }));
+    assert.deepEqual(usernames(await use().accounts.search({ text: 'é', limit: 10 })), ['élodie']);
+    assert.deepEqual(usernames(await use().accounts.search({ text: 'MILE', limit: 10 })), ['Émile']);
+    assert.deepEqual(usernames(await use().accounts.search({ text: '', limit: 10 })), [
+      'zoe',
+      'Émile',
+      'élodie',
+      '\ufb00ion',
+      '𝒜nna',
+    ]);
+  });
+
+  test('search returns whole accounts', async () => {
+    await use().accounts.create(account());
+    assert.deepEqual(await use().accounts.search({ text: 'JOHN', limit: 5 }), [
+      { ...account(), disabled: false },
+    ]);
   });
 
   test('updateClaims replaces the claims as a whole and touches nothing else', async () => {
