@@ -68,6 +68,27 @@ const PAGES: Record<
   },
 };
 
+/** A "Sign in with <name>" button for each provider among `ids`, straight to it, towards `returnTo`. */
+export function providerButtons(
+  deps: AppDeps,
+  ids: readonly string[],
+  returnTo: string,
+  policy: string,
+): { name: string; url: string }[] {
+  const authenticators = deps.authn.config().authenticators;
+  return ids.flatMap((id) => {
+    const a = authenticators.get(id);
+    if (a?.type !== 'oidc') return [];
+    const query = new URLSearchParams({ return_to: returnTo, policy });
+    return [
+      {
+        name: a.name,
+        url: `${deps.endpoints.prefix}${PATHS.authn}/authenticate/oidc/${encodeURIComponent(id)}?${query}`,
+      },
+    ];
+  });
+}
+
 /** The provider as the page names it: its configured name. */
 export const providerName = (a: AuthenticatorConfig): string => (a.type === 'oidc' ? a.name : a.id);
 

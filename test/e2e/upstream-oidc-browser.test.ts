@@ -75,10 +75,19 @@ describe('sign in with another provider in Chromium', { skip }, () => {
           },
           { ...UPSTREAM_CLIENT, id: 'corp', type: 'oidc', name: 'Corp', issuer: hostile.issuer },
         ],
-        policies: [{ id: 'everyone', name: 'Password or Acme', steps: [['username-password', 'acme']] }],
+        policies: [
+          { id: 'everyone', name: 'Password or Acme', steps: [['username-password', 'acme']] },
+          { id: 'providers', name: 'Acme or Corp', steps: [['acme', 'corp']] },
+        ],
         clients: [
           { ...wwwClient, redirect_uris: [callback], authentication_policies: ['everyone'] },
           { ...wwwClient, client_id: 'corp-only', redirect_uris: [callback], authenticator: 'corp' },
+          {
+            ...wwwClient,
+            client_id: 'staff',
+            redirect_uris: [callback],
+            authentication_policies: ['providers'],
+          },
         ],
       },
     });
@@ -220,6 +229,22 @@ describe('sign in with another provider in Chromium', { skip }, () => {
       (await server.tessera.store.upstream.findIdentity(real.issuer, 'acme-0002'))?.accountId,
       'maria',
     );
+    await context.close();
+  });
+
+  test('a sign-in of two providers and no password asks which one, from the keyboard too', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const page = await strictPage(browser, context);
+    await page.goto(
+      `${server.url}/oauth/v2/oauth-authorize?${new URLSearchParams({ response_type: 'code', client_id: 'staff', redirect_uri: callback, scope: 'openid', state: 's' })}`,
+    );
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Sign in');
+    assert.ok(await page.getByRole('link', { name: 'Sign in with Corp' }).isVisible());
+    await page.screenshot({ path: join(IMAGES, 'upstream-choose.png'), fullPage: true });
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement.textContent'), 'Sign in with Acme');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('h1:text("Acme sign-in")');
     await context.close();
   });
 

@@ -66,6 +66,7 @@ before(async () => {
       policies: [
         { id: 'acme-or-password', acr: POLICY_ACR, steps: [['username-password', 'acme']] },
         { id: 'acme-or-passkey', steps: [['acme', 'passkeys']] },
+        { id: 'two-providers', steps: [['acme', 'corp']] },
       ],
       clients: [
         { ...wwwClient, authentication_policies: ['acme-or-password'] },
@@ -73,6 +74,7 @@ before(async () => {
         { ...wwwClient, client_id: 'corp-only', authenticator: 'corp' },
         { ...wwwClient, client_id: 'down-only', authenticator: 'down' },
         { ...wwwClient, client_id: 'passkey-or-acme', authentication_policies: ['acme-or-passkey'] },
+        { ...wwwClient, client_id: 'two', authentication_policies: ['two-providers'] },
       ],
     },
   });
@@ -156,6 +158,14 @@ describe('sign in with another provider (oidc authenticator)', () => {
     const page = (await go(new UserAgent(), authorize('passkey-or-acme'))).response;
     assert.equal(heading(page), 'Sign in with a passkey');
     assert.match(link(page, /^Sign in with Acme$/), /\/authn\/authenticate\/oidc\/acme\?/);
+  });
+
+  test('a step of providers only asks which one: a button each, none chosen for the person', async () => {
+    const page = (await go(new UserAgent(), authorize('two'))).response;
+    assert.equal(page.status, 200);
+    assert.equal(heading(page), 'Sign in');
+    assert.match(link(page, /^Sign in with Acme$/), /\/oidc\/acme\?.*policy=two-providers/);
+    assert.match(link(page, /^Sign in with Corp$/), /\/oidc\/corp\?.*policy=two-providers/);
   });
 
   test('a new upstream identity: choice page, then a just-in-time account with the mapped claims and no password', async () => {

@@ -17,6 +17,7 @@ import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { renderMessage, renderPage } from '../pages.ts';
 import { safeReturnPath, sessionToken } from '../request.ts';
 import { stepLabel } from '../step-labels.ts';
+import { providerButtons } from '../upstream-pages.ts';
 import { challengeHandle } from './authn-passkey.ts';
 
 type Query = Record<string, unknown>;
@@ -58,6 +59,10 @@ export function authnStepRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (met.kind === 'complete') return done(reply, returnTo);
     if (met.kind === 'login') {
       const first = policy.steps[0]!;
+      // Only other providers to choose from: a page with a button for each, since none can stand for the rest.
+      const providers = providerButtons(deps, first, returnTo, policy.id);
+      if (!first.includes(use) && providers.length > 1 && providers.length === first.length)
+        return renderPage(reply, 'sign-in-providers', { title: 'Sign in', assets, providers });
       // Without a choice, a page of this server's own comes first: other providers are buttons on it.
       const own = first.find((id) => live().authenticators.get(id)?.type !== 'oidc') ?? first[0]!;
       const a = live().authenticators.get(first.includes(use) ? use : own);

@@ -13,7 +13,7 @@ import { renderMessage, renderPage } from '../pages.ts';
 import { safeReturnPath } from '../request.ts';
 import { setSessionCookie } from '../session-cookie.ts';
 import { stepLabel } from '../step-labels.ts';
-import { renderUpstreamFailure } from '../upstream-pages.ts';
+import { providerButtons, renderUpstreamFailure } from '../upstream-pages.ts';
 import { challengeHandle } from './authn-passkey.ts';
 import { awaitVerification } from './email-verification.ts';
 import { forgotPasswordUrl } from './password-reset.ts';
@@ -47,17 +47,8 @@ function firstStepChoices(deps: AppDeps, policyId: unknown, current: string, ret
     action: `${deps.endpoints.prefix}${PATHS.authn}/authenticate/passkey/${encodeURIComponent(passkeyId)}`,
   };
   // Other OpenID Providers in the same step: a "Sign in with <name>" button each, straight to that provider.
-  const providers = (policy.steps[0] ?? []).flatMap((id) => {
-    const a = authenticators.get(id);
-    if (id === current || a?.type !== 'oidc') return [];
-    const query = new URLSearchParams({ return_to: returnTo, policy: policy.id });
-    return [
-      {
-        name: a.name,
-        url: `${deps.endpoints.prefix}${PATHS.authn}/authenticate/oidc/${encodeURIComponent(id)}?${query}`,
-      },
-    ];
-  });
+  const others = (policy.steps[0] ?? []).filter((id) => id !== current);
+  const providers = providerButtons(deps, others, returnTo, policy.id);
   const alternatives = (policy.steps[0] ?? [])
     .filter((id) => id !== current && id !== passkeyId && authenticators.get(id)?.type !== 'oidc')
     .map((id) => ({

@@ -20,21 +20,27 @@ before(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (req.url === '/echo') {
-        res.writeHead(201, {
-          'content-type': 'application/json',
-          'x-seen': req.headers['authorization'] ?? '',
-        });
-        return res.end(JSON.stringify({ method: req.method, body: Buffer.concat(chunks).toString() }));
+      switch (req.url) {
+        case '/echo':
+          res.writeHead(201, {
+            'content-type': 'application/json',
+            'x-seen': req.headers['authorization'] ?? '',
+          });
+          res.end(JSON.stringify({ method: req.method, body: Buffer.concat(chunks).toString() }));
+          break;
+        case '/moved':
+          res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' });
+          res.end();
+          break;
+        case '/big':
+          res.end('x'.repeat(4096));
+          break;
+        case '/slow':
+          break; // never answers
+        default:
+          res.writeHead(204);
+          res.end();
       }
-      if (req.url === '/moved') {
-        res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' });
-        return res.end();
-      }
-      if (req.url === '/big') return res.end('x'.repeat(4096));
-      if (req.url === '/slow') return; // never answers
-      res.writeHead(204);
-      res.end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -50,5 +50,5 @@ test('oidc is a first factor whose login is a redirect, back at the callback its
     oidc.redirect.callbackUri('https://login.example.com/', 'acme'),
     'https://login.example.com/authn/callback/oidc/acme',
   );
-  assert.equal(oidc.registrationOpen({ id: 'x', type: 'html-form', registration: true }), false);
+  assert.equal(oidc.registrationOpen(), false, 'no registration page: accounts come from the provider');
 });
