@@ -4,11 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { isEmailAddress } from '../../authn/email/address.ts';
 import type { MailMessage, MailSender } from '../../authn/mail.ts';
 import type { EmailConfig } from '../../config/schema-email.ts';
-import { createSmtpTransport, describeSmtp, smtpTarget } from './smtp.ts';
+import { createSmtpTransport, describeSmtp, loadNodemailer, smtpTarget } from './smtp.ts';
 import { loadTemplates, type MailTemplates } from './templates.ts';
 
 export interface MailLog {
@@ -49,12 +49,21 @@ export function createMailService(options: MailServiceOptions): MailService {
   const from = email.from ?? defaultFrom(options.baseUrl);
   const site = new URL(options.baseUrl).host;
   const smtpUrl = email.smtp_url;
-  const transport =
-    options.transport ??
-    (smtpUrl === undefined ? undefined : createSmtpTransport({ ...email, smtp_url: smtpUrl }));
+  const smtp = options.transport !== undefined || smtpUrl !== undefined;
+  // Made on the first message (nodemailer loads then), and kept: the pool's connection is reused.
+  let transport: Promise<Transporter> | undefined;
+  const transportNow = () =>
+    (transport ??=
+      options.transport !== undefined
+        ? Promise.resolve(options.transport)
+        : createSmtpTransport({ ...email, smtp_url: smtpUrl! }));
   const folder = join(options.dataDir, 'mail');
   // The raw message, as SMTP would carry it: the outbox keeps exactly that.
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  let composer: Promise<Transporter> | undefined;
+  const composerNow = () =>
+    (composer ??= loadNodemailer().then((nodemailer) =>
+      nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }),
+    ));
 
   const compose = (message: MailMessage) => {
     if (!isEmailAddress(message.to)) throw new MailError('not an email address');
@@ -73,7 +82,7 @@ export function createMailService(options: MailServiceOptions): MailService {
 
   async function toOutbox(mail: ReturnType<typeof compose>, template: string): Promise<void> {
     const { language, ...fields } = mail;
-    const info = await composer.sendMail({
+    const info = await (await composerNow()).sendMail({
       ...fields,
       headers: { ...fields.headers, 'Content-Language': language },
     });
@@ -105,7 +114,9 @@ export function createMailService(options: MailServiceOptions): MailService {
     });
     try {
       await Promise.race([
-        transport!.sendMail({ ...fields, headers: { ...fields.headers, 'Content-Language': language } }),
+        transportNow().then((t) =>
+          t.sendMail({ ...fields, headers: { ...fields.headers, 'Content-Language': language } }),
+        ),
         deadline,
       ]);
       options.log().info({ event: 'mail_sent', template, to: mail.to }, 'email sent');
@@ -121,7 +132,7 @@ export function createMailService(options: MailServiceOptions): MailService {
   }
 
   return {
-    destination: !transport
+    destination: !smtp
       ? { kind: 'outbox', folder }
       : {
           kind: 'smtp',
@@ -129,12 +140,12 @@ export function createMailService(options: MailServiceOptions): MailService {
         },
     async send(message) {
       const mail = compose(message);
-      if (transport) await toSmtp(mail, message.template);
+      if (smtp) await toSmtp(mail, message.template);
       else await toOutbox(mail, message.template);
     },
     async close() {
-      transport?.close();
-      composer.close();
+      (await transport?.catch(() => undefined))?.close();
+      (await composer?.catch(() => undefined))?.close();
     },
   };
 }

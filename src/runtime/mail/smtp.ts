@@ -1,7 +1,7 @@
 // SMTP through nodemailer: a pooled transport from server.email, with timeouts so a dead server never hangs a request.
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { EmailConfig } from '../../config/schema-email.ts';
 
@@ -67,8 +67,15 @@ export function smtpOptions(
   };
 }
 
+/**
+ * nodemailer is loaded when the first message is composed, not at start: a server that sends no mail
+ * never compiles it, and start-up compiles everything it imports (issue 15: ready in under 1 s).
+ */
+export const loadNodemailer = async () => (await import('nodemailer')).default;
+
 /** Pooled: a connection stays open between messages; two at most is plenty for account mail. */
-export function createSmtpTransport(email: EmailConfig & { smtp_url: string }): Transporter {
+export async function createSmtpTransport(email: EmailConfig & { smtp_url: string }): Promise<Transporter> {
+  const nodemailer = await loadNodemailer();
   return nodemailer.createTransport({
     ...smtpOptions(email),
     pool: true,
@@ -82,6 +89,7 @@ export async function checkSmtp(
   email: EmailConfig & { smtp_url: string },
   timeoutMs = 3_000,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const nodemailer = await loadNodemailer();
   const transport = nodemailer.createTransport(
     smtpOptions(email, {
       connectionTimeout: timeoutMs,
