@@ -46,7 +46,12 @@ export interface StepAttempt extends Attempt {
  * The credentials were right but the authenticator needs a verified email address first (html-form
  * require_verified_email): no session yet. `authTime` is when they were proven; `sent` says what became of the link.
  */
-export type VerifyEmailOutcome = { kind: 'verify-email'; accountId: string; authTime: number; sent: SendOutcome };
+export type VerifyEmailOutcome = {
+  kind: 'verify-email';
+  accountId: string;
+  authTime: number;
+  sent: SendOutcome;
+};
 
 export type LoginOutcome =
   /** Authenticated: a new SSO session, whose cookie value is `token`. */

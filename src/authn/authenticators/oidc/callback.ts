@@ -1,14 +1,13 @@
 // The upstream's callback: the browser's login taken once, its state checked, then openid-client's code grant
 // (PKCE verifier, nonce, RFC 9207 iss, the ID token's signature, iss, aud and exp) and UserInfo; a known identity
 // signs in, an unknown one waits (the pending login) for the person to create an account or link one.
-import * as client from 'openid-client';
 import { safeEqual, sha256 } from '../../../shared/crypto.ts';
 import type { AuthnDeps } from '../../deps.ts';
 import type { Attempt } from '../types.ts';
 import { displayName, mapClaims, suggestedUsername, upstreamAuthentication } from './claims.ts';
 import { derived, handleHash, PENDING_LIFETIME } from './login-state.ts';
 import type { FinishOutcome, UpstreamFailure } from './outcomes.ts';
-import { failureDetail, type OidcAuthenticator, upstreamFailure } from './providers.ts';
+import { failureDetail, type OidcAuthenticator, openidClient, upstreamFailure } from './providers.ts';
 import { signInLinked } from './sign-in.ts';
 
 export interface CallbackInput {
@@ -63,7 +62,7 @@ export async function finishUpstreamCallback(
     const configuration = await deps.upstreamProviders.configuration(a, deps.secretBox);
     const current = new URL(input.redirectUri);
     current.search = params.toString();
-    const tokens = await client.authorizationCodeGrant(configuration, current, {
+    const tokens = await (await openidClient()).authorizationCodeGrant(configuration, current, {
       expectedState: expected.state,
       expectedNonce: expected.nonce,
       pkceCodeVerifier: expected.codeVerifier,
@@ -75,7 +74,7 @@ export async function finishUpstreamCallback(
     // OIDC Core §5.3: profile claims often come only from UserInfo; its sub must be the ID token's (§5.3.2).
     const userinfo =
       configuration.serverMetadata().userinfo_endpoint && tokens.access_token
-        ? await client.fetchUserInfo(configuration, tokens.access_token, idToken['sub'])
+        ? await (await openidClient()).fetchUserInfo(configuration, tokens.access_token, idToken['sub'])
         : {};
     profile = { ...idToken, ...userinfo };
   } catch (error) {

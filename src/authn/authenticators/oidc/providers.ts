@@ -1,10 +1,16 @@
 // Each oidc authenticator's upstream provider as openid-client sees it: discovered through the guarded fetch
 // main.ts passes in, kept per authenticator until its config changes or an hour passes; a failure is never kept.
-import * as client from 'openid-client';
+import type * as client from 'openid-client';
 import type { AuthenticatorConfig } from '../../../config/schema.ts';
 import type { Clock } from '../../../shared/clock.ts';
 import { sha256 } from '../../../shared/crypto.ts';
 import type { SecretBox } from '../../deps.ts';
+
+/**
+ * openid-client is loaded with the first login through a provider, not at start: a server without one never
+ * compiles it (start-up compiles everything it imports; issue 15: ready in under 1 s).
+ */
+export const openidClient = () => import('openid-client');
 
 export type OidcAuthenticator = Extract<AuthenticatorConfig, { type: 'oidc' }>;
 
@@ -39,7 +45,11 @@ function clientSecret(a: OidcAuthenticator, secrets: SecretBox): string | undefi
   }
 }
 
-function clientAuth(a: OidcAuthenticator, secret: string | undefined): client.ClientAuth {
+function clientAuth(
+  client: typeof import('openid-client'),
+  a: OidcAuthenticator,
+  secret: string | undefined,
+): client.ClientAuth {
   switch (a.token_endpoint_auth_method) {
     case 'none':
       return client.None();
@@ -79,14 +89,16 @@ export function createUpstreamProviders(deps: {
         return cached.configuration;
       const issuer = new URL(a.issuer);
       const insecure = issuer.protocol === 'http:' && LOOPBACK.test(issuer.hostname) && deps.allowLoopback;
-      const configuration = client.discovery(issuer, a.client_id, undefined, clientAuth(a, secret), {
-        [client.customFetch]: fetch,
-        // ID token signatures are checked even from the token endpoint (OIDC Core §3.1.3.7 lets TLS stand in
-        // for them; an http:// upstream in development has no TLS, and a checked signature costs little).
-        execute: insecure
-          ? [client.allowInsecureRequests, client.enableNonRepudiationChecks]
-          : [client.enableNonRepudiationChecks],
-      });
+      const configuration = openidClient().then((client) =>
+        client.discovery(issuer, a.client_id, undefined, clientAuth(client, a, secret), {
+          [client.customFetch]: fetch,
+          // ID token signatures are checked even from the token endpoint (OIDC Core §3.1.3.7 lets TLS stand in
+          // for them; an http:// upstream in development has no TLS, and a checked signature costs little).
+          execute: insecure
+            ? [client.allowInsecureRequests, client.enableNonRepudiationChecks]
+            : [client.enableNonRepudiationChecks],
+        }),
+      );
       // An upstream that was down is asked again at the next login, not remembered as down.
       configuration.catch(() => {
         if (cache.get(a.id)?.configuration === configuration) cache.delete(a.id);
@@ -108,7 +120,9 @@ export function upstreamFailure(error: unknown): 'unavailable' | 'rejected' | 'm
     const code = (e as { code?: unknown }).code;
     if (code === 'OAUTH_TIMEOUT' || code === 'OAUTH_ABORT') return 'unavailable';
     if (e instanceof Response && e.status >= 500) return 'unavailable';
-    if (e instanceof client.ResponseBodyError && e.status >= 500) return 'unavailable';
+    // openid-client's ResponseBodyError, told by its code (the class is not loaded before the first login).
+    if (code === 'OAUTH_RESPONSE_BODY_ERROR' && Number((e as { status?: unknown }).status) >= 500)
+      return 'unavailable';
     e = (e as { cause?: unknown }).cause;
   }
   return 'rejected';

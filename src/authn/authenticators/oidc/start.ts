@@ -1,12 +1,12 @@
 // Starting a login through an upstream provider: a login row bound to this browser, then the authorization
 // request with state, nonce and PKCE (RFC 7636 S256) that the callback will expect.
-import * as client from 'openid-client';
+import type * as client from 'openid-client';
 import { sha256 } from '../../../shared/crypto.ts';
 import type { AuthnDeps } from '../../deps.ts';
 import type { Attempt } from '../types.ts';
 import { derived, LOGIN_LIFETIME } from './login-state.ts';
 import type { StartOutcome } from './outcomes.ts';
-import { failureDetail, type OidcAuthenticator, upstreamFailure } from './providers.ts';
+import { failureDetail, type OidcAuthenticator, openidClient, upstreamFailure } from './providers.ts';
 
 export interface StartInput {
   /** Where the browser goes once signed in (already checked by the route: a Tessera path or ''). */
@@ -52,13 +52,13 @@ export async function startUpstreamLogin(
     now,
   );
   const hint = input.loginHint?.trim() ?? '';
-  const location = client.buildAuthorizationUrl(configuration, {
+  const location = (await openidClient()).buildAuthorizationUrl(configuration, {
     response_type: 'code',
     redirect_uri: input.redirectUri,
     scope: [...new Set(['openid', ...a.scopes])].join(' '),
     state,
     nonce,
-    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge: await (await openidClient()).calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',
     ...(hint !== '' && /^[\x20-\x7e]{1,200}$/.test(hint) ? { login_hint: hint } : {}),
   });
