@@ -145,11 +145,12 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       nonceKey: dataKeys['dpop-nonce'],
       codeLifetime: config.server.authorization_code_lifetime,
       // Each authenticator type serves its login page under its own name (authn/authenticators/).
-      loginUrl: (authenticator, returnTo, loginHint) =>
+      loginUrl: (authenticator, returnTo, loginHint, prompt) =>
         `${endpoints.base}/authn/authenticate/${follower.live().authenticators.get(authenticator)?.type ?? 'html-form'}/${encodeURIComponent(authenticator)}?${new URLSearchParams(
           {
             return_to: returnTo,
             ...(loginHint === undefined ? {} : { login_hint: loginHint }),
+            ...(prompt === undefined ? {} : { prompt }),
           },
         )}`,
       continueUrl: (policy, returnTo, options) =>
@@ -158,6 +159,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
           return_to: returnTo,
           ...(options.fresh ? { fresh: '1' } : {}),
           ...(options.loginHint === undefined ? {} : { login_hint: options.loginHint }),
+          ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
         })}`,
       consentUrl: (returnTo) =>
         `${endpoints.base}/authn/consent?${new URLSearchParams({ return_to: returnTo })}`,

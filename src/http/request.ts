@@ -63,3 +63,7 @@ export function safeReturnPath(value: unknown, prefix: string): string {
   if (value.startsWith(`${prefix}${PATHS.device}/confirm?`)) return value;
   return value === `${prefix}${PATHS.authn}/account` ? value : '';
 }
+
+/** A `prompt` the Authentication Service passes on to another OpenID Provider (protocol/deps.ts), or undefined. */
+export const upstreamPrompt = (value: unknown): 'login' | 'select_account' | undefined =>
+  value === 'login' || value === 'select_account' ? value : undefined;

@@ -23,6 +23,9 @@ import type {
  * fetched from its jwks_uri behind the SSRF guard, cached, refetched on an unknown kid at most once a
  * minute. Resolves the key for a JWS header, or a client-safe reason why there is none.
  */
+
+/** OIDC Core §3.1.2.1 prompt values a login passes on to another OpenID Provider it signs in at. */
+export type UpstreamPrompt = 'login' | 'select_account';
 export interface ClientKeys {
   keyFor(client: Client, header: { alg?: string; kid?: string }): Promise<KeyInput | string>;
 }
@@ -78,8 +81,12 @@ export interface ProtocolDeps {
   /** A secret shared by every node, from the master key: DPoP nonces are derived from it. */
   nonceKey: Buffer;
   codeLifetime: number;
-  /** URL of an authenticator's login page that returns to `returnTo` when done. */
-  loginUrl(authenticator: string, returnTo: string, loginHint?: string): string;
+  /**
+   * URL of an authenticator's login page that returns to `returnTo` when done. `prompt`: the login must be
+   * fresh (`login`) or may be another account (`select_account`); an authenticator that signs in at another
+   * OpenID Provider passes it on there, so the provider's own session does not stand in for a new login.
+   */
+  loginUrl(authenticator: string, returnTo: string, loginHint?: string, prompt?: UpstreamPrompt): string;
   /**
    * URL of the Authentication Service's continue route: it runs the policy's next missing step for the
    * signed-in account, or (fresh) its first step as a new login, and returns to `returnTo` when done.
@@ -87,7 +94,7 @@ export interface ProtocolDeps {
   continueUrl(
     policy: string,
     returnTo: string,
-    options: { fresh?: boolean; loginHint?: string | undefined },
+    options: { fresh?: boolean; loginHint?: string | undefined; prompt?: UpstreamPrompt | undefined },
   ): string;
   /** URL of the consent page that returns to `returnTo` when the user has decided. */
   consentUrl(returnTo: string): string;

@@ -267,6 +267,19 @@ describe('sign in with another provider (oidc authenticator)', () => {
     assert.equal(new URL(start.headers.get('location')!).searchParams.get('login_hint'), 'jdoe@acme.example');
   });
 
+  test('prompt=login at Tessera asks the provider for a fresh login too; a plain request asks nothing', async () => {
+    const upstreamQuery = async (extra: string) => {
+      const first = await new UserAgent().request(`${authorize('acme-only')}${extra}`);
+      const start = await new UserAgent().request(new URL(first.headers.get('location')!, server.url).href);
+      assert.equal(start.status, 303);
+      return new URL(start.headers.get('location')!).searchParams;
+    };
+    // OIDC Core §3.1.2.1: the provider's own session must not stand in for the login the client asked for.
+    assert.equal((await upstreamQuery('&prompt=login')).get('prompt'), 'login');
+    assert.equal((await upstreamQuery('&prompt=select_account')).get('prompt'), 'select_account');
+    assert.equal((await upstreamQuery('')).get('prompt'), null, "without one, the provider's session may sign in");
+  });
+
   test('linking: the existing account is proven by its password (wrong one refused), then signs in', async () => {
     await signUp(server, 'maria');
     const agent = new UserAgent();

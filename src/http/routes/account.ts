@@ -63,6 +63,8 @@ export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
     `${prefix}${PATHS.authn}/continue?${new URLSearchParams({
       policy: `@${session.factors[0]?.authenticator ?? session.authenticator}`,
       fresh: '1',
+      // Signed in at another provider: it is asked for a new login too, not its own session's word.
+      prompt: 'login',
       return_to: page,
     })}`;
 

@@ -15,7 +15,7 @@ import { type Policy, satisfaction } from '../../config/policies.ts';
 import type { AuthenticatorConfig } from '../../config/schema.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { renderMessage, renderPage } from '../pages.ts';
-import { safeReturnPath, sessionToken } from '../request.ts';
+import { safeReturnPath, sessionToken, upstreamPrompt } from '../request.ts';
 import { stepLabel } from '../step-labels.ts';
 import { providerButtons } from '../upstream-pages.ts';
 import { challengeHandle } from './authn-passkey.ts';
@@ -70,6 +70,8 @@ export function authnStepRoutes(app: FastifyInstance, deps: AppDeps): void {
       const query = new URLSearchParams({ return_to: returnTo, policy: policy.id });
       const hint = text(q, 'login_hint');
       if (hint !== '') query.set('login_hint', hint);
+      const prompt = upstreamPrompt(q['prompt']);
+      if (prompt) query.set('prompt', prompt);
       return reply.redirect(`${base}/authenticate/${a.type}/${encodeURIComponent(a.id)}?${query}`, 303);
     }
     // Signed in, a later step missing: that step only, never a new login (step-up).

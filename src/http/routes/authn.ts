@@ -10,7 +10,7 @@ import { sourceAsset } from '../../shared/paths.ts';
 import { type AppDeps, ASSETS_PATH } from '../context.ts';
 import { preferredLanguages } from '../languages.ts';
 import { renderMessage, renderPage } from '../pages.ts';
-import { safeReturnPath } from '../request.ts';
+import { safeReturnPath, upstreamPrompt } from '../request.ts';
 import { setSessionCookie } from '../session-cookie.ts';
 import { stepLabel } from '../step-labels.ts';
 import { providerButtons, renderUpstreamFailure } from '../upstream-pages.ts';
@@ -109,6 +109,7 @@ function authenticatorRoutes(app: FastifyInstance, deps: AppDeps, type: FirstFac
         policy: field(query, 'policy').slice(0, 100),
         redirectUri: redirect.callbackUri(deps.endpoints.base, a.id),
         loginHint: field(query, 'login_hint'),
+        prompt: upstreamPrompt(query['prompt']),
       };
       const outcome = await redirect.start(a, input, { log: request.log }, deps.authn);
       if (outcome.kind === 'failed') return renderUpstreamFailure(reply, deps, a, outcome);

@@ -132,12 +132,21 @@ async function authorizeValid(
       `${why}: sent to the login page`,
     );
     const replay = await returnPath(input, read, ['login', 'select_account'], true, deps);
+    // What a login at another OpenID Provider must ask of it: a fresh login when this one must be fresh
+    // (prompt=login, max_age passed), a choice of account when another user is meant; nothing otherwise, so
+    // the provider's own session signs a person in as usual.
+    const prompt =
+      request.prompt.has('login') || tooOld
+        ? ('login' as const)
+        : request.prompt.has('select_account') || otherUser
+          ? ('select_account' as const)
+          : undefined;
     // A client without policies keeps the seed's login URL; a policy starts at its first step.
     return {
       kind: 'login',
       location: policy.implicit
-        ? deps.loginUrl(request.client.authenticator, replay, request.loginHint)
-        : deps.continueUrl(policy.id, replay, { fresh: true, loginHint: request.loginHint }),
+        ? deps.loginUrl(request.client.authenticator, replay, request.loginHint, prompt)
+        : deps.continueUrl(policy.id, replay, { fresh: true, loginHint: request.loginHint, prompt }),
     };
   }
   if (met.kind === 'partial') {

@@ -16,6 +16,8 @@ export interface StartInput {
   redirectUri: string;
   /** OIDC Core §3.1.2.1 login_hint from the client, passed on when it is plain text. */
   loginHint?: string | undefined;
+  /** OIDC Core §3.1.2.1 prompt passed on: this login must be fresh (login) or may be another account. */
+  prompt?: 'login' | 'select_account' | undefined;
 }
 
 export async function startUpstreamLogin(
@@ -61,6 +63,7 @@ export async function startUpstreamLogin(
     code_challenge: await (await openidClient()).calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',
     ...(hint !== '' && /^[\x20-\x7e]{1,200}$/.test(hint) ? { login_hint: hint } : {}),
+    ...(input.prompt ? { prompt: input.prompt } : {}),
   });
   attempt.log.info({ event: 'upstream_login_started', authenticator: a.id }, 'upstream login started');
   return { kind: 'redirect', location: location.href, handle };
