@@ -13,6 +13,8 @@ const NEVER_MAPPED: Readonly<Record<string, string>> = {
   email_verified: 'whether an email address is verified is never copied from a provider by a mapping',
   phone_number_verified: 'whether a phone number is verified is never copied from a provider by a mapping',
   updated_at: 'Tessera sets updated_at itself when a profile changes',
+  preferred_username:
+    "the username of an account made for a provider's user is taken from its preferred_username once, when the account is made, and no mapping changes it",
 };
 
 /** The profile claims an account keeps and releases (OIDC Core §5.4 scopes), less the ones never mapped. */

@@ -201,11 +201,14 @@ describe('oidc authenticator rules', () => {
       /^claims\.groups: "groups" is not a profile claim Tessera keeps: use one of name, /,
     );
     assert.match((await claims({ name: 'has space' }))[0]!, /^claims\.name: name the provider's claim/);
+    // The username of a provider's new account is chosen once, when it is made: no mapping changes it.
+    assert.match(
+      (await claims({ preferred_username: 'upn' }))[0]!,
+      /^claims\.preferred_username: the username of an account made for a provider's user/,
+    );
     await service.createAuthenticator(
       alice,
-      provider({
-        claims: { name: 'displayName', email: 'mail', preferred_username: 'upn', address: 'address' },
-      }),
+      provider({ claims: { name: 'displayName', email: 'mail', address: 'address' } }),
     );
   });
 
