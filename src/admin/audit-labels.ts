@@ -17,6 +17,7 @@ export const AUDIT_LABELS = {
   'password.reset_requested': 'Password reset requested',
   'password.reset': 'Password reset by email link',
   'email.verified': 'Email address verified',
+  'email.verification_requested': 'Verification email requested',
   'identity.linked': 'Sign-in through another provider linked',
   'identity.unlinked': 'Sign-in through another provider unlinked',
   'session.ended': 'Session ended',

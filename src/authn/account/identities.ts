@@ -43,7 +43,11 @@ export async function linkedSignIns(
  * The ways the account can still sign in, besides `except`: its password (when a password form is offered), its
  * passkeys (when passkeys sign in alone), and its other links to providers still configured.
  */
-async function otherWaysIn(account: Account, except: UpstreamIdentity, deps: AuthnDeps): Promise<boolean> {
+export async function otherWaysIn(
+  account: Account,
+  except: UpstreamIdentity,
+  deps: AuthnDeps,
+): Promise<boolean> {
   const authenticators = [...deps.config().authenticators.values()];
   if (hasPassword(account.passwordHash) && authenticators.some((a) => a.type === 'html-form')) return true;
   if (

@@ -91,14 +91,21 @@ export async function requestReset(
   ]);
   const targets = (byName ? [byName] : byEmail).filter((a) => !a.disabled && emailOf(a) !== undefined);
   const delivery = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-    for (const account of targets) await sendLink(account, asker, deps);
+    for (const account of targets) await sendResetLink(account, asker, deps);
   });
   return { outcome: { kind: 'accepted' }, delivery };
 }
 
-/** One account's link: the older ones end, the new one is stored, the message queued. Never throws. */
-async function sendLink(account: Account, asker: ResetAsker, deps: Deps): Promise<void> {
-  const email = emailOf(account)!;
+/** What became of one account's link: queued, held back by the account's hourly limit, or refused by the mail server. */
+export type LinkOutcome = 'sent' | 'throttled' | 'failed';
+
+/**
+ * One account's link: the older ones end, the new one is stored, the message queued. Never throws. Also what an
+ * admin's "Send password reset link" runs (admin/users.ts), for an enabled account that has an address.
+ */
+export async function sendResetLink(account: Account, asker: ResetAsker, deps: Deps): Promise<LinkOutcome> {
+  const email = emailOf(account);
+  if (email === undefined) return 'failed';
   try {
     const now = deps.clock.nowSeconds();
     const perAccount = keyOf('account', account.id);
@@ -115,7 +122,7 @@ async function sendLink(account: Account, asker: ResetAsker, deps: Deps): Promis
         { event: 'password_reset_suppressed' },
         'password reset: no message, too many for the account',
       );
-      return;
+      return 'throttled';
     }
     await deps.throttle.recordFailure(perAccount, now, RESET_WINDOW);
     const token = deps.random.token(32);
@@ -142,9 +149,11 @@ async function sendLink(account: Account, asker: ResetAsker, deps: Deps): Promis
         minutes: RESET_LINK_MINUTES,
       },
     });
+    return 'sent';
   } catch {
     // The sender logged the transport's reason; this line names neither the address nor the link.
     asker.log.warn({ event: 'password_reset_mail_failed' }, 'password reset: the message was not sent');
+    return 'failed';
   }
 }
 

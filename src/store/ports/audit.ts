@@ -20,6 +20,8 @@ export type AuditType =
   | 'password.reset'
   /** A verification link was used: the account's email address is verified (email_verified true). */
   | 'email.verified'
+  /** An admin had a verification link sent to the account's address (`sent` says whether it went out). */
+  | 'email.verification_requested'
   /** An identity at another OpenID Provider was linked to the account (at sign-in), or the account unlinked it. */
   | 'identity.linked'
   | 'identity.unlinked'
