@@ -5,6 +5,7 @@ import type { AdminDeps } from './admin/deps.ts';
 import { registrationAdmin } from './admin/registration.ts';
 import { sealSecrets } from './admin/seal-secrets.ts';
 import { setupToken } from './admin/setup.ts';
+import { usersAdmin } from './admin/users.ts';
 import { createAuditRecorder } from './authn/audit.ts';
 import { createUpstreamProviders } from './authn/authenticators/oidc/providers.ts';
 import type { AuthnDeps } from './authn/deps.ts';
@@ -30,6 +31,7 @@ import { createClientResolver } from './protocol/clients/resolver.ts';
 import type { ProtocolDeps } from './protocol/deps.ts';
 import { startCleanup } from './runtime/cleanup.ts';
 import { compileCurrent, createConfigFollower } from './runtime/config-follower.ts';
+import { emailLinks } from './runtime/email-links.ts';
 import { createMailService } from './runtime/mail/sender.ts';
 import { openLocal } from './runtime/open.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
@@ -207,10 +209,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       }),
       mail,
       emailTokens: store.emailTokens,
-      // Keyed like client secrets (keys/secrets.ts), under its own label: a leaked table opens no link.
-      emailLinkHash: (token) => secrets.hash(`email-link\u0000${token}`),
-      emailLinkUrl: (purpose, token) =>
-        `${endpoints.base}${PATHS.authn}/${purpose === 'verify_email' ? 'verify-email' : 'reset-password'}?${new URLSearchParams({ token })}`,
+      ...emailLinks(secrets, endpoints.base),
     };
     const tls = config.server.tls;
     const admin: AdminDeps = {
@@ -230,6 +229,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       audit,
       auditEvents: store.audit,
       accounts: store.accounts,
+      // End users: search, sessions, factors, linked sign-ins, reset and verification links (admin/users.ts).
+      users: usersAdmin(authn),
       registration: registrationAdmin({
         store: store.registration,
         grants: store.grants,

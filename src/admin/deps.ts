@@ -9,6 +9,7 @@ import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
 import type { AccountStore, AdminStore, AuditStore, ConfigStore, ImpactStore } from '../store/ports/index.ts';
 import type { RegistrationAdmin } from './registration.ts';
+import type { UsersAdmin } from './users.ts';
 
 export interface AdminDeps {
   config: ConfigStore;
@@ -38,4 +39,6 @@ export interface AdminDeps {
   accounts: Pick<AccountStore, 'findByUsername'>;
   /** Dynamically registered clients and initial access tokens (RFC 7591); absent in tests that need none. */
   registration?: RegistrationAdmin | undefined;
+  /** End users' accounts: search, sessions, factors, linked sign-ins, emailed links; absent in tests that need none. */
+  users?: UsersAdmin | undefined;
 }

@@ -14,7 +14,13 @@ export type AdminErrorCode =
   /** A rebase found entries changed both in the draft and in the newer revision. */
   | 'merge_conflict'
   /** Nothing to commit, or a rollback to the revision that is already live. */
-  | 'no_changes';
+  | 'no_changes'
+  /** The entry as it is now does not allow the action (a user without an email address, a disabled one). */
+  | 'refused'
+  /** A limit on messages was reached (a user's password reset links within the hour): try again later. */
+  | 'throttled'
+  /** The mail server refused the message or did not answer: nothing was sent. */
+  | 'mail_failed';
 
 export class AdminError extends Error {
   readonly issues: ConfigIssue[];

@@ -12,6 +12,9 @@ export const STATUS: Record<AdminErrorCode, number> = {
   conflict: 409,
   merge_conflict: 409,
   no_changes: 409,
+  refused: 409,
+  throttled: 429,
+  mail_failed: 502,
 };
 
 export function sendAdminError(reply: FastifyReply, error: AdminError): FastifyReply {

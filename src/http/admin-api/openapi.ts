@@ -8,8 +8,10 @@ const ERROR_TEXT: Record<number, string> = {
   400: 'A field is wrong; every wrong field is listed in `issues`',
   401: 'No valid API token',
   404: 'No such entry',
-  409: 'Duplicate id, stale draft (rebase on `current`), or a rebase conflict',
+  409: 'Duplicate id, stale draft (rebase on `current`), a rebase conflict, or an action the entry does not allow now (`refused`)',
   422: 'The configuration would be invalid; every problem is listed in `issues`',
+  429: 'Too many messages for this user within the hour (`throttled`); try again later',
+  502: 'The mail server refused the message or did not answer (`mail_failed`); nothing was sent',
 };
 
 /** JSON Schema 2020-12 (what OpenAPI 3.1 uses) for one zod schema, as a request or a response reads it. */
