@@ -9,6 +9,7 @@ export const NAV = [
   { id: 'profiles', label: 'Profiles', path: '' },
   { id: 'clients', label: 'Clients', path: '/clients' },
   { id: 'registered', label: 'Registered clients', path: '/registered-clients' },
+  { id: 'users', label: 'Users', path: '/users' },
   { id: 'posture', label: 'Posture', path: '/posture' },
   { id: 'scopes', label: 'Scopes', path: '/scopes' },
   { id: 'apis', label: 'APIs', path: '/apis' },

@@ -24,6 +24,7 @@ import { scopeRoutes } from '../admin-ui/scopes.ts';
 import { tokenRoutes } from '../admin-ui/tokens.ts';
 import { toolRoutes } from '../admin-ui/tools.ts';
 import { trustedIssuerRoutes } from '../admin-ui/trusted-issuers.ts';
+import { userRoutes } from '../admin-ui/users.ts';
 import { wizardRoutes } from '../admin-ui/wizard.ts';
 import type { AppDeps } from '../context.ts';
 
@@ -63,6 +64,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps, traces: T
     profileRoutes(admin, ui);
     clientRoutes(admin, ui);
     registeredClientRoutes(admin, ui);
+    userRoutes(admin, ui);
     wizardRoutes(admin, ui);
     scopeRoutes(admin, ui);
     apiRoutes(admin, ui);
