@@ -12,6 +12,7 @@ import { revisionOperations } from './revisions.ts';
 import { scopeOperations } from './scopes.ts';
 import { profileOperations } from './service-profiles.ts';
 import { trustedIssuerOperations } from './trusted-issuers.ts';
+import { userOperations } from './users.ts';
 
 export const OPERATIONS: readonly Operation[] = [
   ...profileOperations,
@@ -26,4 +27,5 @@ export const OPERATIONS: readonly Operation[] = [
   ...revisionOperations,
   ...auditOperations,
   ...registrationOperations,
+  ...userOperations,
 ];
