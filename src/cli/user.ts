@@ -5,6 +5,7 @@ import { recordCli } from './audit-record.ts';
 import { commonOptions, fail } from './common.ts';
 import { openLocal } from './local.ts';
 import { readPassword } from './prompt.ts';
+import { userManageCommands } from './user-manage.ts';
 
 type Opts = { config?: string; data?: string };
 
@@ -103,5 +104,7 @@ export function userCommand(): Command {
         await store.close();
       }
     });
+  // show, sessions end, factor remove, unlink, send-reset, send-verification: the admin's Users page, here.
+  userManageCommands(cmd);
   return cmd;
 }
