@@ -10,25 +10,34 @@ const CLEANUP_BATCH = 1000;
 /** Bounds one run, so a large backlog is worked off over several minutes instead of one long burst. */
 const MAX_ROUNDS = 50;
 
-/** Deletes expired rows in bounded batches; 0 rows on a node without the lease. */
-export async function purgeExpired(
+/** Deletes expired rows in bounded batches; null on a node without the lease (another node cleans up). */
+async function purgeUnderLease(
   maintenance: MaintenanceStore,
   holder: string,
   clock: Clock,
-): Promise<number> {
+): Promise<number | null> {
   let total = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const deleted = await maintenance.purgeExpired(holder, clock.nowSeconds(), CLEANUP_BATCH);
-    if (deleted === null) return total;
+    if (deleted === null) return round === 0 ? null : total;
     total += deleted;
     if (deleted < CLEANUP_BATCH) return total;
   }
   return total;
 }
 
+/** Deletes expired rows in bounded batches; 0 rows on a node without the lease. */
+export async function purgeExpired(
+  maintenance: MaintenanceStore,
+  holder: string,
+  clock: Clock,
+): Promise<number> {
+  return (await purgeUnderLease(maintenance, holder, clock)) ?? 0;
+}
+
 const DAY = 86_400;
 
-/** Deletes audit events older than the retention; 0 days keeps them forever. Idempotent, so any node may run it. */
+/** Deletes audit events older than the retention; 0 days keeps them forever (the lease holder runs it). */
 export function purgeAudit(audit: Pick<AuditStore, 'purge'>, retentionDays: number, clock: Clock) {
   if (retentionDays <= 0) return Promise.resolve(0);
   return audit.purge(clock.nowSeconds() - retentionDays * DAY);
@@ -47,12 +56,18 @@ export interface CleanupDeps {
   intervalMs?: number;
 }
 
-/** Starts the loop; the timer never keeps the process alive. Returns the function that stops it. */
+/**
+ * Starts the loop; the timer never keeps the process alive. Returns the function that stops it. The audit
+ * log's and the registered clients' cleanups run only on the node that holds the lease this run (or when
+ * the store could not say), so a cluster of nodes does one purge a minute, not one per node.
+ */
 export function startCleanup(deps: CleanupDeps): () => void {
-  const timer = setInterval(() => {
-    purgeExpired(deps.maintenance, deps.holder, deps.clock).catch((error) =>
-      deps.log.warn({ err: error }, 'cleanup failed'),
-    );
+  const tick = async () => {
+    const purged = await purgeUnderLease(deps.maintenance, deps.holder, deps.clock).catch((error) => {
+      deps.log.warn({ err: error }, 'cleanup failed');
+      return undefined;
+    });
+    if (purged === null) return;
     const audit = deps.audit;
     if (audit) {
       purgeAudit(audit.store, audit.retentionDays, deps.clock).catch((error) =>
@@ -64,7 +79,8 @@ export function startCleanup(deps: CleanupDeps): () => void {
         deps.log.warn({ err: error }, 'registered client cleanup failed'),
       );
     }
-  }, deps.intervalMs ?? CLEANUP_INTERVAL_MS);
+  };
+  const timer = setInterval(() => void tick(), deps.intervalMs ?? CLEANUP_INTERVAL_MS);
   timer.unref();
   return () => clearInterval(timer);
 }

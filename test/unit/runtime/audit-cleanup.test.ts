@@ -69,3 +69,38 @@ test('a failing audit purge is logged as a warning and the loop goes on', async 
   assert.ok(calls >= 2, 'ran again after a failure');
   assert.ok(warnings.includes('audit log cleanup failed'));
 });
+
+test('a node without the cleanup lease leaves the audit log to the node that holds it', async () => {
+  let ticks = 0;
+  let purges = 0;
+  const stop = startCleanup({
+    maintenance: {
+      // Another node holds the lease: every run is told so.
+      async purgeExpired() {
+        ticks += 1;
+        return null;
+      },
+      async readiness() {
+        return { database: { ok: true }, schema: { ok: true, version: null, nodeVersion: null } };
+      },
+    },
+    holder: 'node-b',
+    clock: new FixedClock(NOW),
+    log: { error: () => {}, warn: () => {} },
+    intervalMs: 5,
+    audit: {
+      store: {
+        purge: async () => {
+          purges += 1;
+          return 0;
+        },
+      },
+      retentionDays: 30,
+    },
+  });
+  const deadline = Date.now() + 2000;
+  while (ticks < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  stop();
+  assert.ok(ticks >= 3, 'the loop ran');
+  assert.equal(purges, 0, 'no audit purge without the lease');
+});
