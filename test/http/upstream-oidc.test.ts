@@ -277,7 +277,11 @@ describe('sign in with another provider (oidc authenticator)', () => {
     // OIDC Core §3.1.2.1: the provider's own session must not stand in for the login the client asked for.
     assert.equal((await upstreamQuery('&prompt=login')).get('prompt'), 'login');
     assert.equal((await upstreamQuery('&prompt=select_account')).get('prompt'), 'select_account');
-    assert.equal((await upstreamQuery('')).get('prompt'), null, "without one, the provider's session may sign in");
+    assert.equal(
+      (await upstreamQuery('')).get('prompt'),
+      null,
+      "without one, the provider's session may sign in",
+    );
   });
 
   test('linking: the existing account is proven by its password (wrong one refused), then signs in', async () => {
