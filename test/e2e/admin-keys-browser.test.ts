@@ -35,6 +35,8 @@ describe('the Keys page in Chromium', { skip }, () => {
     url = `http://127.0.0.1:${port}`;
     // Made under the old key, then served with the new one and the old one beside it: the overlap.
     const first = await boot({ TESSERA_MASTER_KEY: OLD });
+    // A first start makes its signing keys as it becomes ready: under the old key, before the rotation.
+    await first.app.ready();
     await addAdmin({
       tessera: first,
       url,
