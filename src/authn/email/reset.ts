@@ -8,6 +8,7 @@ import type { AuthnDeps, AuthnLog } from '../deps.ts';
 import { hashPassword } from '../passwords.ts';
 import { LoginThrottle } from '../throttle.ts';
 import { isEmailAddress } from './address.ts';
+import { issueEmailLink } from './links.ts';
 
 export const RESET_LINK_MINUTES = 15;
 const RESET_LINK_LIFETIME = RESET_LINK_MINUTES * 60;
@@ -125,18 +126,13 @@ export async function sendResetLink(account: Account, asker: ResetAsker, deps: D
       return 'throttled';
     }
     await deps.throttle.recordFailure(perAccount, now, RESET_WINDOW);
-    const token = deps.random.token(32);
-    // The newest link is the one that works: the older ones end first, so the new one is not among them.
-    await deps.emailTokens.revokeForAccount(account.id, 'reset_password');
-    await deps.emailTokens.create({
-      hash: deps.emailLinkHash(token),
+    const link = await issueEmailLink(deps, {
       purpose: 'reset_password',
       accountId: account.id,
       email,
-      createdAt: now,
-      expiresAt: now + RESET_LINK_LIFETIME,
+      now,
+      lifetime: RESET_LINK_LIFETIME,
     });
-    const link = deps.emailLinkUrl('reset_password', token);
     const name = account.claims['name'];
     await deps.mail.send({
       to: email,

@@ -4,6 +4,7 @@ import { sha256 } from '../../shared/crypto.ts';
 import type { Account } from '../../store/ports/index.ts';
 import type { AuthnDeps } from '../deps.ts';
 import { isEmailAddress } from './address.ts';
+import { issueEmailLink } from './links.ts';
 
 export const VERIFY_LINK_LIFETIME = 24 * 3600;
 /** Messages per account, and per address asking, within the window: enough for a lost message, not for a flood. */
@@ -83,16 +84,12 @@ export async function sendVerification(
   await deps.throttle.recordFailure(perAccount, now, SEND_WINDOW);
   await deps.throttle.recordFailure(perAddress, now, SEND_WINDOW);
 
-  const token = deps.random.token(32);
-  // The newest link is the one that works: revoked first, so the new one is not among them.
-  await deps.emailTokens.revokeForAccount(account.id, 'verify_email');
-  await deps.emailTokens.create({
-    hash: deps.emailLinkHash(token),
+  const link = await issueEmailLink(deps, {
     purpose: 'verify_email',
     accountId: account.id,
     email,
-    createdAt: now,
-    expiresAt: now + VERIFY_LINK_LIFETIME,
+    now,
+    lifetime: VERIFY_LINK_LIFETIME,
   });
   const name = account.claims['name'];
   try {
@@ -101,7 +98,7 @@ export async function sendVerification(
       template: 'verify-email',
       languages: [...(asker.languages ?? []), ...localeOf(account)],
       data: {
-        link: deps.emailLinkUrl('verify_email', token),
+        link,
         name: typeof name === 'string' && name !== '' ? name : account.username,
         hours: VERIFY_LINK_LIFETIME / 3600,
       },
