@@ -29,8 +29,9 @@ EXPOSE 8443
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.TESSERA_PORT || 8443) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Listening on all interfaces needs server.tls, or server.allow_insecure_http behind a TLS proxy, in the config file.
-# Two malloc arenas: the libuv pool threads otherwise each take their own (about 12 MB more under load).
-ENV MALLOC_ARENA_MAX=2
-# A 4 MB young generation (V8's default grows to 16 MB per semi-space) keeps a busy process near 110 MB
-# resident, with no measurable loss of throughput (bench/RESULTS.md).
-CMD ["node", "--max-semi-space-size=4", "bin/tessera.js", "start", "--host", "0.0.0.0"]
+# glibc malloc: two arenas (the libuv pool threads otherwise each keep one) and a fixed mmap threshold (an
+# argon2id hash's 19 MiB is then returned when freed). V8: a 2 MB young generation and 128 MB of old space
+# (five times a busy server's live heap). Together they keep a busy process near 120 MB resident
+# (src/runtime/node-tuning.ts, bench/RESULTS.md).
+ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
+CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=128", "bin/tessera.js", "start", "--host", "0.0.0.0"]

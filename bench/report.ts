@@ -10,6 +10,8 @@ export interface ScenarioResult {
   load: LoadResult;
   /** Resident bytes right after the scenario. */
   rss: number;
+  /** The highest resident size under the scenario's load (warm-up and window, not its setup). */
+  peakRss: number;
   /** The server's CPU time (all threads) per completed operation, in the measured window. */
   cpuMsPerOp: number;
   /** CPU seconds per second used by the server and by the bench process in the window. */
@@ -89,7 +91,7 @@ function cell(run: ServerRun, scenario: Scenario) {
     latency: `${ms(r.load.p50)} / ${ms(r.load.p99)}`,
     halfPeak: r.halfPeak === undefined ? noHalfPeak : halfPeakCell(r.halfPeak),
     cpu: `${ms(r.cpuMsPerOp)} (${r.serverCores.toFixed(1)})`,
-    rss: mb(r.rss),
+    rss: mb(r.peakRss),
     value: r.load.opsPerSec,
   };
 }
@@ -161,7 +163,7 @@ function pairingTable(report: Report, { tessera, peer }: Pairing): string[] {
     `| scenario | ${tessera.name} ops/s | ${peer.name} ops/s | ratio | % of ceiling (peer) | ` +
       `${tessera.name} p50 / p99 ms | ${peer.name} p50 / p99 ms | ` +
       `${tessera.name} p50 / p99 ms at half peak | ${peer.name} p50 / p99 ms at half peak | ` +
-      `${tessera.name} CPU ms/op (cores) | ${peer.name} CPU ms/op (cores) | ${tessera.name} RSS | ${peer.name} RSS |`,
+      `${tessera.name} CPU ms/op (cores) | ${peer.name} CPU ms/op (cores) | ${tessera.name} peak RSS | ${peer.name} peak RSS |`,
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const scenario of report.scenarios) {
@@ -189,7 +191,7 @@ function pairingTable(report: Report, { tessera, peer }: Pairing): string[] {
   for (const run of [tessera, peer]) {
     lines.push(
       `- ${run.name}: ready ${Math.round(run.readyMs)} ms after spawn with ${mb(run.idleRss)} resident; ` +
-        `peak RSS ${mb(run.peakRss)} ` +
+        `peak RSS over the whole run (start-up and each scenario's setup too) ${mb(run.peakRss)} ` +
         `over ${run.processes} node process${run.processes === 1 ? '' : 'es'}.`,
     );
   }

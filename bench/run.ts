@@ -78,12 +78,14 @@ async function closedLoop(
   };
   try {
     const workload = scenario.workload(c.rp);
-    const load = await runLoad(workload, await setupUsers(workload, concurrency), {
-      warmupMs,
-      durationMs,
-      window,
-    });
+    const users = await setupUsers(workload, concurrency);
+    // The peak so far (start-up, earlier scenarios, this one's setup: logins) counts for the run; the
+    // scenario's own peak is the highest point under its load.
+    foldPeak(c);
+    c.target.resetPeak();
+    const load = await runLoad(workload, users, { warmupMs, durationMs, window });
     const rss = c.target.rss();
+    c.run.peakRss = Math.max(c.run.peakRss, rss.peak);
     const seconds = durationMs / 1000;
     const usage = {
       cpuMsPerOp: load.ops > 0 ? (1000 * cpu.server) / load.ops : Number.NaN,
@@ -94,9 +96,9 @@ async function closedLoop(
       `  ${scenario.id}${round} ${c.target.name}: ${load.opsPerSec.toFixed(1)}/s, p50 ${load.p50.toFixed(2)} ms, ` +
         `p99 ${load.p99.toFixed(2)} ms, server CPU ${usage.cpuMsPerOp.toFixed(2)} ms/op ` +
         `(${usage.serverCores.toFixed(2)} cores, driver ${usage.driverCores.toFixed(2)}), ` +
-        `RSS ${Math.round(rss.current / MB)} MB${errorsOf(load)}`,
+        `RSS ${Math.round(rss.current / MB)} MB (peak ${Math.round(rss.peak / MB)})${errorsOf(load)}`,
     );
-    return { load, rss: rss.current, ...usage };
+    return { load, rss: rss.current, peakRss: rss.peak, ...usage };
   } catch (error) {
     log(`  ${scenario.id}${round} ${c.target.name}: FAILED ${(error as Error).message}`);
     return { failed: (error as Error).message };
@@ -173,10 +175,14 @@ function driverCpuSeconds(): number {
   return (usage.user + usage.system) / 1e6;
 }
 
+/** Folds the peak since the last reset into the run's. */
+function foldPeak(c: Contender): void {
+  c.run.peakRss = Math.max(c.run.peakRss, c.target.rss().peak);
+}
+
 async function close(c: Contender): Promise<void> {
-  const rss = c.target.rss();
-  c.run.peakRss = rss.peak;
-  c.run.processes = rss.processes;
+  foldPeak(c);
+  c.run.processes = c.target.rss().processes;
   await c.http.close();
   await c.target.stop();
 }

@@ -1,6 +1,6 @@
 // Child-process plumbing for the servers under test: spawn, wait until ready, measure RSS, always kill.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -166,6 +166,20 @@ export interface Rss {
   /** Peak resident bytes (VmHWM), summed over them. */
   peak: number;
   processes: number;
+}
+
+/**
+ * Starts a new peak: writing 5 to clear_refs(5) resets VmHWM to the current resident size, so the next
+ * measureRss's peak is the highest point since this call.
+ */
+export function resetPeakRss(root: number): void {
+  for (const pid of nodeProcesses(root)) {
+    try {
+      writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    } catch {
+      // The process ended while we looked.
+    }
+  }
 }
 
 export function measureRss(root: number): Rss {

@@ -1,6 +1,6 @@
 // What the scenarios need to know about a server under test, and the settings both servers share.
 import { HttpClient } from '../http.ts';
-import { cpuSeconds, measureRss, type Rss, type ServerProcess } from './process.ts';
+import { cpuSeconds, measureRss, type Rss, resetPeakRss, type ServerProcess } from './process.ts';
 
 /** One confidential client, identical on both servers. */
 export const BENCH_CLIENT = {
@@ -63,7 +63,9 @@ export interface Target {
   pid: number;
   readyMs: number;
   endpoints: Endpoints;
+  /** Resident bytes now, and the peak since the process started or since the last resetPeak. */
   rss(): Rss;
+  resetPeak(): void;
   /** CPU seconds the server's processes have used so far. */
   cpuSeconds(): number;
   stop(): Promise<void>;
@@ -106,6 +108,7 @@ export async function targetOf(
       readyMs: server.readyMs,
       endpoints: await prepare(http),
       rss: () => measureRss(server.pid),
+      resetPeak: () => resetPeakRss(server.pid),
       cpuSeconds: () => cpuSeconds(server.pid),
       stop: server.stop,
     };

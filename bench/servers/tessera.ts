@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { MALLOC_ENV, NODE_HEAP_FLAGS } from '../../src/runtime/node-tuning.ts';
 import { CookieJar, firstForm, type HttpClient } from '../http.ts';
 import { freePort, spawnServer } from './process.ts';
 import {
@@ -91,8 +92,8 @@ export async function startTessera(options: TesseraOptions): Promise<Target> {
   const args = [
     ...(options.nodeArgs ?? []),
     // What `npm start` runs: the bundle built from the current sources (built once by bench/run.ts), with the
-    // same heap setting.
-    '--max-semi-space-size=4',
+    // same heap limits and malloc settings (below).
+    ...NODE_HEAP_FLAGS,
     join(ROOT, 'dist/tessera.mjs'),
     'start',
     '--config',
@@ -107,6 +108,7 @@ export async function startTessera(options: TesseraOptions): Promise<Target> {
   ];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...MALLOC_ENV,
     NODE_ENV: 'production',
     TESSERA_MASTER_KEY: randomBytes(32).toString('base64url'),
   };

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import type { Overrides } from '../config/load.ts';
 import type { Tessera } from '../main.ts';
 import { serveClusterMetrics } from '../metrics/cluster.ts';
+import { workerEnv, workerExecArgv } from '../runtime/node-tuning.ts';
 import { fail } from './common.ts';
 import { createLogger } from './logger.ts';
 
@@ -89,15 +90,10 @@ function supervise(workers: number): void {
   let stopping = false;
   let bannerShown = false;
   const restarts: number[] = [];
-  // Workers get the young-generation cap that `npm start` gives a single process, unless the primary was
-  // started with its own: RSS per worker stays near 110 MB under load.
-  if (!process.execArgv.some((arg) => arg.startsWith('--max-semi-space-size'))) {
-    cluster.setupPrimary({ execArgv: [...process.execArgv, '--max-semi-space-size=4'] });
-  }
-  // Two malloc arenas instead of glibc's eight per core: the libuv pool threads (signatures, argon2id) otherwise
-  // each take their own, about 12 MB more resident per worker under load at no measured gain.
-  const fork = () =>
-    cluster.fork({ TESSERA_CLUSTER_WORKER: '1', MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' });
+  // Workers run with the heap limits and malloc settings `npm start` gives a single process
+  // (runtime/node-tuning.ts), unless the primary was started with its own.
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv) });
+  const fork = () => cluster.fork({ TESSERA_CLUSTER_WORKER: '1', ...workerEnv(process.env) });
   cluster.on('message', (_worker, message: { type?: string; text?: string }) => {
     if (message?.type !== BANNER_MESSAGE || bannerShown) return;
     bannerShown = true;
