@@ -2,6 +2,7 @@
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import type { Ceiling, Ceilings } from './ceilings.ts';
+import type { Floor } from './floor.ts';
 import type { LoadResult, RateResult } from './load.ts';
 import type { Scenario } from './scenarios.ts';
 import { targetLines } from './targets.ts';
@@ -37,6 +38,7 @@ export interface Report {
   settings: string;
   loadBefore: number[];
   ceilings: Ceilings;
+  floor: Floor;
   scenarios: readonly Scenario[];
   /** `tessera start --workers`, when the run passed one. */
   workers: string | undefined;
@@ -105,7 +107,10 @@ export function renderReport(report: Report): string {
     '',
     `Ceilings on all ${ceilings.rs256.processes} cores, sampled before and after the scenarios ` +
       `(the mean is the 100 %): RS256 signatures of an ID token with a 2048-bit key ${samples(ceilings.rs256)}; ` +
-      `argon2id hashes (m=19456, t=2, p=1) ${samples(ceilings.argon2id)}.`,
+      `argon2id hashes (m=19456, t=2, p=1) ${samples(ceilings.argon2id)}. ` +
+      `HTTP floor: a bare node:http server answering the client-credentials request, with no work behind it, ` +
+      `${rate(report.floor.opsPerSec)} per s at ${ms(report.floor.cpuMsPerOp)} ms of CPU per request ` +
+      '(same driver, connections and virtual users).',
     '',
   ];
   const many = report.pairings.length > 1;
@@ -186,6 +191,7 @@ function pairingTable(report: Report, { tessera, peer }: Pairing): string[] {
     ...targetLines(new Set(report.scenarios.map((s) => s.id)), tessera, peer, {
       ceilings,
       workers: report.workers,
+      floor: report.floor,
     }),
   );
   for (const run of [tessera, peer]) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildServers } from './build.ts';
 import { type Ceilings, sampleCeilings } from './ceilings.ts';
+import { measureFloor } from './floor.ts';
 import { RelyingParty } from './flows.ts';
 import { HttpClient } from './http.ts';
 import { runAtRate, runLoad, setupUsers } from './load.ts';
@@ -195,6 +196,10 @@ async function main(options: BenchOptions): Promise<number> {
   const before = await sampleCeilings(options.ceilingMs, { oneProcess: !options.quick });
   logCeilings('before', before);
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
+  const floor = await measureFloor({ dir, ...options });
+  log(
+    `HTTP floor (bare node:http): ${floor.opsPerSec.toFixed(0)}/s, ${floor.cpuMsPerOp.toFixed(3)} ms CPU per request`,
+  );
   if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
   const nodeArgs = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
   // Server logs are kept when something failed; an interrupted run (Ctrl-C) cleans up on its way out.
@@ -244,6 +249,7 @@ async function main(options: BenchOptions): Promise<number> {
       settings: options.summary,
       loadBefore,
       ceilings,
+      floor,
       scenarios: options.scenarios,
       workers: options.workers,
       pairings: runs,
