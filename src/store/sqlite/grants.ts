@@ -116,8 +116,11 @@ export function createSqliteGrants(db: Database.Database): GrantStore {
     },
   );
   const open = db.transaction((grant: NewGrant, now: number, tokens: readonly TokenRecord[]): IssueResult => {
-    q.openGrant.run(grant);
-    return issue(grant.id, null, now, tokens);
+    // A new row is live and already lasts as long as its tokens; only an existing one needs the live check.
+    const expiresAt = Math.max(grant.expiresAt, lastExpiry(tokens));
+    if (q.openGrant.run({ ...grant, expiresAt }).changes === 0) return issue(grant.id, null, now, tokens);
+    insertTokens(tokens);
+    return { status: 'issued' };
   });
   const revokeGrantTx = db.transaction(revokeGrant);
   const revokeClient = db.transaction((accountId: string, clientId: string, now: number) => {

@@ -84,6 +84,15 @@ export function tokenCases(use: UseStore): void {
     assert.equal(await grants().findToken('again-at'), undefined);
   });
 
+  test('openGrant makes a new grant last as long as its tokens, so a purge before they expire keeps it live', async () => {
+    const grant = { id: 'grant-new', clientId: 'client-1', accountId: '', sessionHash: null, expiresAt: T0 };
+    assert.deepEqual(await grants().openGrant(grant, T0, issued('first', 'grant-new')), { status: 'issued' });
+    await use().maintenance.purgeExpired('node-a', T0 + 60, 1000);
+    assert.deepEqual(await grants().issue('grant-new', null, T0 + 61, issued('second', 'grant-new')), {
+      status: 'issued',
+    });
+  });
+
   test('revokeGrant revokes every token of that grant and none of another grant', async () => {
     await seedTokens(grants(), [...issued('a', 'grant-a'), ...issued('b', 'grant-b')]);
     await grants().revokeGrant('grant-a', T0 + 5);
