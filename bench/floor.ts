@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { basicAuth, HttpClient } from './http.ts';
 import { runLoad, setupUsers } from './load.ts';
-import { cpuSeconds, freePort, spawnServer } from './servers/process.ts';
+import { cpuTime, freePort, spawnServer } from './servers/process.ts';
 import { BENCH_MACHINE_CLIENT } from './servers/target.ts';
 
 const MAIN = new URL('./servers/floor-main.mjs', import.meta.url).pathname;
@@ -49,10 +49,10 @@ export async function measureFloor(options: {
       durationMs: options.durationMs,
       window: {
         open: () => {
-          cpu = cpuSeconds(server.pid);
+          cpu = cpuTime(server.pid).all;
         },
         close: () => {
-          cpu = cpuSeconds(server.pid) - cpu;
+          cpu = cpuTime(server.pid).all - cpu;
         },
       },
     });

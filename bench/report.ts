@@ -15,6 +15,8 @@ export interface ScenarioResult {
   peakRss: number;
   /** The server's CPU time (all threads) per completed operation, in the measured window. */
   cpuMsPerOp: number;
+  /** The part of it on the main threads (JavaScript); the rest is libuv's pool (signatures, hashes) and V8's. */
+  mainCpuMsPerOp: number;
   /** CPU seconds per second used by the server and by the bench process in the window. */
   serverCores: number;
   driverCores: number;
@@ -92,7 +94,7 @@ function cell(run: ServerRun, scenario: Scenario) {
     rate: rate(r.load.opsPerSec) + errors,
     latency: `${ms(r.load.p50)} / ${ms(r.load.p99)}`,
     halfPeak: r.halfPeak === undefined ? noHalfPeak : halfPeakCell(r.halfPeak),
-    cpu: `${ms(r.cpuMsPerOp)} (${r.serverCores.toFixed(1)})`,
+    cpu: `${ms(r.cpuMsPerOp)} (${r.serverCores.toFixed(1)}; main ${ms(r.mainCpuMsPerOp)})`,
     rss: mb(r.peakRss),
     value: r.load.opsPerSec,
   };
@@ -168,7 +170,7 @@ function pairingTable(report: Report, { tessera, peer }: Pairing): string[] {
     `| scenario | ${tessera.name} ops/s | ${peer.name} ops/s | ratio | % of ceiling (peer) | ` +
       `${tessera.name} p50 / p99 ms | ${peer.name} p50 / p99 ms | ` +
       `${tessera.name} p50 / p99 ms at half peak | ${peer.name} p50 / p99 ms at half peak | ` +
-      `${tessera.name} CPU ms/op (cores) | ${peer.name} CPU ms/op (cores) | ${tessera.name} peak RSS | ${peer.name} peak RSS |`,
+      `${tessera.name} CPU ms/op (cores; main thread) | ${peer.name} CPU ms/op (cores; main thread) | ${tessera.name} peak RSS | ${peer.name} peak RSS |`,
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const scenario of report.scenarios) {

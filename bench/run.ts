@@ -66,14 +66,16 @@ async function closedLoop(
   round: string,
 ): Promise<Outcome> {
   const { concurrency, warmupMs, durationMs } = options;
-  const cpu = { server: 0, driver: 0 };
+  const cpu = { server: 0, main: 0, driver: 0 };
   const window = {
     open() {
-      cpu.server = c.target.cpuSeconds();
+      ({ all: cpu.server, main: cpu.main } = c.target.cpuTime());
       cpu.driver = driverCpuSeconds();
     },
     close() {
-      cpu.server = c.target.cpuSeconds() - cpu.server;
+      const now = c.target.cpuTime();
+      cpu.server = now.all - cpu.server;
+      cpu.main = now.main - cpu.main;
       cpu.driver = driverCpuSeconds() - cpu.driver;
     },
   };
@@ -90,12 +92,14 @@ async function closedLoop(
     const seconds = durationMs / 1000;
     const usage = {
       cpuMsPerOp: load.ops > 0 ? (1000 * cpu.server) / load.ops : Number.NaN,
+      mainCpuMsPerOp: load.ops > 0 ? (1000 * cpu.main) / load.ops : Number.NaN,
       serverCores: cpu.server / seconds,
       driverCores: cpu.driver / seconds,
     };
     log(
       `  ${scenario.id}${round} ${c.target.name}: ${load.opsPerSec.toFixed(1)}/s, p50 ${load.p50.toFixed(2)} ms, ` +
         `p99 ${load.p99.toFixed(2)} ms, server CPU ${usage.cpuMsPerOp.toFixed(2)} ms/op ` +
+        `(main thread ${usage.mainCpuMsPerOp.toFixed(2)}) ` +
         `(${usage.serverCores.toFixed(2)} cores, driver ${usage.driverCores.toFixed(2)}), ` +
         `RSS ${Math.round(rss.current / MB)} MB (peak ${Math.round(rss.peak / MB)})${errorsOf(load)}`,
     );

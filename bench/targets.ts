@@ -95,7 +95,7 @@ export const TARGETS: readonly SpeedTarget[] = [
         const signatureMs = 1000 / one;
         const ratio = r.cpuMsPerOp / signatureMs;
         return {
-          measured: `${ms(r.cpuMsPerOp)} ms / ${ms(signatureMs)} ms per signature = ${x(ratio)}`,
+          measured: `${ms(r.cpuMsPerOp)} ms (main thread ${ms(r.mainCpuMsPerOp)}) / ${ms(signatureMs)} ms per signature = ${x(ratio)}`,
           met: ratio <= SIGNATURE_BUDGET[scenario],
         };
       },

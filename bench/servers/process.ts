@@ -144,20 +144,36 @@ export function nodeProcesses(root: number): number[] {
 /** Linux reports utime and stime in USER_HZ ticks, which is 100 per second on every mainstream architecture. */
 const USER_HZ = 100;
 
-/** CPU seconds (user + system, all threads) used so far by the server's node processes. */
-export function cpuSeconds(root: number): number {
-  let ticks = 0;
-  for (const pid of nodeProcesses(root)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // Fields 14 and 15 of stat(5); fields[0] here is field 3 (state).
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The process ended while we looked.
-    }
+/** utime + stime of a /proc stat file, in ticks; 0 once the process or thread has ended. */
+function statTicks(path: string): number {
+  try {
+    const stat = readFileSync(path, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat(5); fields[0] here is field 3 (state).
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
   }
-  return ticks / USER_HZ;
+}
+
+export interface CpuTime {
+  /** CPU seconds (user + system, all threads) used so far by the server's node processes. */
+  all: number;
+  /**
+   * The part of it on each process's main thread, where JavaScript runs: the rest is libuv's pool (signatures,
+   * password hashes), V8's collector threads and the server's own worker threads.
+   */
+  main: number;
+}
+
+export function cpuTime(root: number): CpuTime {
+  let all = 0;
+  let main = 0;
+  for (const pid of nodeProcesses(root)) {
+    all += statTicks(`/proc/${pid}/stat`);
+    main += statTicks(`/proc/${pid}/task/${pid}/stat`);
+  }
+  return { all: all / USER_HZ, main: main / USER_HZ };
 }
 
 export interface Rss {

@@ -1,6 +1,6 @@
 // What the scenarios need to know about a server under test, and the settings both servers share.
 import { HttpClient } from '../http.ts';
-import { cpuSeconds, measureRss, type Rss, resetPeakRss, type ServerProcess } from './process.ts';
+import { type CpuTime, cpuTime, measureRss, type Rss, resetPeakRss, type ServerProcess } from './process.ts';
 
 /** One confidential client, identical on both servers. */
 export const BENCH_CLIENT = {
@@ -66,8 +66,8 @@ export interface Target {
   /** Resident bytes now, and the peak since the process started or since the last resetPeak. */
   rss(): Rss;
   resetPeak(): void;
-  /** CPU seconds the server's processes have used so far. */
-  cpuSeconds(): number;
+  /** CPU seconds the server's processes have used so far, all threads and main threads. */
+  cpuTime(): CpuTime;
   stop(): Promise<void>;
 }
 
@@ -109,7 +109,7 @@ export async function targetOf(
       endpoints: await prepare(http),
       rss: () => measureRss(server.pid),
       resetPeak: () => resetPeakRss(server.pid),
-      cpuSeconds: () => cpuSeconds(server.pid),
+      cpuTime: () => cpuTime(server.pid),
       stop: server.stop,
     };
   } catch (error) {
