@@ -1,4 +1,5 @@
 // The expired-row cleanup loop: once a minute, on whichever node holds the store's cleanup lease.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../shared/clock.ts';
 import type { AuditStore } from '../store/ports/audit.ts';
 import type { MaintenanceStore } from '../store/ports/maintenance.ts';
@@ -6,9 +7,13 @@ import type { Log } from './log.ts';
 import { purgeUnusedClients, type UnusedClientsCleanup } from './registered-cleanup.ts';
 
 const CLEANUP_INTERVAL_MS = 60_000;
-const CLEANUP_BATCH = 1000;
-/** Bounds one run, so a large backlog is worked off over several minutes instead of one long burst. */
-const MAX_ROUNDS = 50;
+/**
+ * Rows per table and batch. On SQLite a batch runs on the event loop, so it is kept to a few milliseconds,
+ * and requests are served between batches.
+ */
+const CLEANUP_BATCH = 200;
+/** Bounds one run (50,000 rows per table), so a large backlog is worked off over several minutes. */
+const MAX_ROUNDS = 250;
 
 /** Deletes expired rows in bounded batches; null on a node without the lease (another node cleans up). */
 async function purgeUnderLease(
@@ -22,6 +27,8 @@ async function purgeUnderLease(
     if (deleted === null) return round === 0 ? null : total;
     total += deleted;
     if (deleted < CLEANUP_BATCH) return total;
+    // Let the requests that arrived during this batch through before the next one.
+    await nextTurn();
   }
   return total;
 }

@@ -33,10 +33,10 @@ async function until(ready: () => boolean, what: string): Promise<void> {
 }
 
 test('purgeExpired repeats full batches until a short one and returns the total, asking at the clock time', async () => {
-  const { port, calls } = fakeMaintenance([1000, 1000, 3]);
-  assert.equal(await purgeExpired(port, 'node-a', new FixedClock(5000)), 2003);
+  const { port, calls } = fakeMaintenance([200, 200, 3]);
+  assert.equal(await purgeExpired(port, 'node-a', new FixedClock(5000)), 403);
   assert.equal(calls.length, 3);
-  assert.deepEqual(calls[0], { holder: 'node-a', now: 5000, batch: 1000 });
+  assert.deepEqual(calls[0], { holder: 'node-a', now: 5000, batch: 200 });
 });
 
 test('purgeExpired stops at once on a node without the cleanup lease', async () => {
@@ -45,10 +45,24 @@ test('purgeExpired stops at once on a node without the cleanup lease', async () 
   assert.equal(calls.length, 1);
 });
 
-test('purgeExpired works off a backlog in at most 50 batches per run', async () => {
-  const { port, calls } = fakeMaintenance([1000], true);
+test('purgeExpired works off a backlog in at most 250 batches per run', async () => {
+  const { port, calls } = fakeMaintenance([200], true);
   assert.equal(await purgeExpired(port, 'node-a', new FixedClock(1)), 50_000);
-  assert.equal(calls.length, 50);
+  assert.equal(calls.length, 250);
+});
+
+test('purgeExpired lets the event loop run between batches, so requests are served during a backlog', async () => {
+  const order: string[] = [];
+  const { port } = fakeMaintenance([200, 200, 0]);
+  const batches = port.purgeExpired.bind(port);
+  port.purgeExpired = async (...args) => {
+    order.push('batch');
+    return batches(...args);
+  };
+  // An I/O callback due before the cleanup starts: it must run before the second batch, not after the last.
+  setImmediate(() => order.push('request'));
+  await purgeExpired(port, 'node-a', new FixedClock(1));
+  assert.deepEqual(order.slice(0, 3), ['batch', 'request', 'batch']);
 });
 
 test('the cleanup timer logs a failed run as a warning, keeps running, and stops when told', async () => {
