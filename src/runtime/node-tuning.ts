@@ -1,5 +1,5 @@
 // How Node runs a Tessera server process: `npm start`, the image and the workers of `--workers` use these
-// (package.json and the Dockerfile spell them out; test/runtime/node-tuning.test.ts keeps them in step).
+// (package.json and the Dockerfile spell them out; test/unit/runtime/node-tuning.test.ts keeps them in step).
 
 /**
  * V8 heap limits. The live heap of a busy server is about 25 MB; without a limit V8 lets garbage pile up to
