@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { basicAuth, HttpClient } from './http.ts';
 import { runLoad, setupUsers } from './load.ts';
-import { cpuTime, freePort, spawnServer } from './servers/process.ts';
+import { cpuTime, cpuWindow, freePort, spawnServer } from './servers/process.ts';
 import { BENCH_MACHINE_CLIENT } from './servers/target.ts';
 
 const MAIN = new URL('./servers/floor-main.mjs', import.meta.url).pathname;
@@ -43,20 +43,14 @@ export async function measureFloor(options: {
         if (response.status !== 200) throw new Error(`the floor server answered ${response.status}`);
       },
     };
-    let cpu = 0;
+    const cpu = cpuWindow(() => cpuTime(server.pid));
     const load = await runLoad(workload, await setupUsers(workload, options.concurrency), {
       warmupMs: options.warmupMs,
       durationMs: options.durationMs,
-      window: {
-        open: () => {
-          cpu = cpuTime(server.pid).all;
-        },
-        close: () => {
-          cpu = cpuTime(server.pid).all - cpu;
-        },
-      },
+      window: cpu,
     });
-    return { cpuMsPerOp: load.ops > 0 ? (1000 * cpu) / load.ops : Number.NaN, opsPerSec: load.opsPerSec };
+    const cpuMsPerOp = load.ops > 0 ? (1000 * cpu.spent.all) / load.ops : Number.NaN;
+    return { cpuMsPerOp, opsPerSec: load.opsPerSec };
   } finally {
     await http.close();
     await server.stop();

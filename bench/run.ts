@@ -14,7 +14,7 @@ import { appendResults, environment, renderReport, type ScenarioResult, type Ser
 import type { Scenario } from './scenarios.ts';
 import { BENCH_REDIS_URL, type BenchDatabase, createBenchDatabase } from './servers/databases.ts';
 import { startPeer } from './servers/peer.ts';
-import { killAll } from './servers/process.ts';
+import { cpuWindow, killAll, type Rss } from './servers/process.ts';
 import type { Target } from './servers/target.ts';
 import { startTessera } from './servers/tessera.ts';
 
@@ -66,17 +66,16 @@ async function closedLoop(
   round: string,
 ): Promise<Outcome> {
   const { concurrency, warmupMs, durationMs } = options;
-  const cpu = { server: 0, main: 0, driver: 0 };
+  const server = cpuWindow(() => c.target.cpuTime());
+  let driver = 0;
   const window = {
     open() {
-      ({ all: cpu.server, main: cpu.main } = c.target.cpuTime());
-      cpu.driver = driverCpuSeconds();
+      server.open();
+      driver = driverCpuSeconds();
     },
     close() {
-      const now = c.target.cpuTime();
-      cpu.server = now.all - cpu.server;
-      cpu.main = now.main - cpu.main;
-      cpu.driver = driverCpuSeconds() - cpu.driver;
+      server.close();
+      driver = driverCpuSeconds() - driver;
     },
   };
   try {
@@ -87,14 +86,14 @@ async function closedLoop(
     foldPeak(c);
     c.target.resetPeak();
     const load = await runLoad(workload, users, { warmupMs, durationMs, window });
-    const rss = c.target.rss();
-    c.run.peakRss = Math.max(c.run.peakRss, rss.peak);
+    const rss = foldPeak(c);
     const seconds = durationMs / 1000;
+    const perOp = (cpuSeconds: number) => (load.ops > 0 ? (1000 * cpuSeconds) / load.ops : Number.NaN);
     const usage = {
-      cpuMsPerOp: load.ops > 0 ? (1000 * cpu.server) / load.ops : Number.NaN,
-      mainCpuMsPerOp: load.ops > 0 ? (1000 * cpu.main) / load.ops : Number.NaN,
-      serverCores: cpu.server / seconds,
-      driverCores: cpu.driver / seconds,
+      cpuMsPerOp: perOp(server.spent.all),
+      mainCpuMsPerOp: perOp(server.spent.main),
+      serverCores: server.spent.all / seconds,
+      driverCores: driver / seconds,
     };
     log(
       `  ${scenario.id}${round} ${c.target.name}: ${load.opsPerSec.toFixed(1)}/s, p50 ${load.p50.toFixed(2)} ms, ` +
@@ -180,14 +179,15 @@ function driverCpuSeconds(): number {
   return (usage.user + usage.system) / 1e6;
 }
 
-/** Folds the peak since the last reset into the run's. */
-function foldPeak(c: Contender): void {
-  c.run.peakRss = Math.max(c.run.peakRss, c.target.rss().peak);
+/** Reads the server's RSS and folds the peak since the last reset into the run's. */
+function foldPeak(c: Contender): Rss {
+  const rss = c.target.rss();
+  c.run.peakRss = Math.max(c.run.peakRss, rss.peak);
+  return rss;
 }
 
 async function close(c: Contender): Promise<void> {
-  foldPeak(c);
-  c.run.processes = c.target.rss().processes;
+  c.run.processes = foldPeak(c).processes;
   await c.http.close();
   await c.target.stop();
 }

@@ -9,8 +9,8 @@ const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     return;
   }
-  const chunks = [];
-  req.on('data', (chunk) => chunks.push(chunk));
+  // The body is read to its end and dropped.
+  req.resume();
   req.on('end', () => {
     const body = JSON.stringify({
       access_token: randomBytes(32).toString('base64url'),

@@ -166,6 +166,23 @@ export interface CpuTime {
   main: number;
 }
 
+/** A load window's server CPU: read as it opens and closes, what was used in between lands in `spent`. */
+export function cpuWindow(read: () => CpuTime) {
+  const spent: CpuTime = { all: 0, main: 0 };
+  let start: CpuTime = spent;
+  return {
+    spent,
+    open() {
+      start = read();
+    },
+    close() {
+      const now = read();
+      spent.all = now.all - start.all;
+      spent.main = now.main - start.main;
+    },
+  };
+}
+
 export function cpuTime(root: number): CpuTime {
   let all = 0;
   let main = 0;
